@@ -1,0 +1,38 @@
+"""LLM model facts used for sizing (speed), kept apart from their prices (pricing/ catalog)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXTERNAL_MODEL = "external"
+NO_MODEL = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpeed:
+    """Median output speed and time to first token of a model endpoint."""
+
+    display_name: str
+    output_tokens_per_s: float
+    time_to_first_token_s: float
+    source: str
+
+
+# Planning default where no median is published: facts 7 worked examples use 60 tok/s, TTFT 1 s.
+PLANNING_SPEED = ModelSpeed("planning default", 60.0, 1.0, "sizing-facts 7 (planning range 50-200 tok/s, TTFT 0.5-3 s)")
+
+BEDROCK_MODELS: dict[str, ModelSpeed] = {
+    "anthropic.claude-sonnet-4-5": ModelSpeed("Claude Sonnet 4.5", 63.0, 1.8, "sizing-facts 7 [S51]"),
+    "anthropic.claude-haiku-4-5": ModelSpeed("Claude Haiku 4.5", 60.0, 1.0, PLANNING_SPEED.source),
+    "anthropic.claude-3-5-sonnet": ModelSpeed("Claude 3.5 Sonnet", 60.0, 1.0, PLANNING_SPEED.source),
+    "anthropic.claude-3-5-haiku": ModelSpeed("Claude 3.5 Haiku", 60.0, 1.0, PLANNING_SPEED.source),
+    "anthropic.claude-3-haiku": ModelSpeed("Claude 3 Haiku", 60.0, 1.0, PLANNING_SPEED.source),
+    "amazon.nova-pro": ModelSpeed("Amazon Nova Pro", 60.0, 1.0, PLANNING_SPEED.source),
+    "amazon.nova-lite": ModelSpeed("Amazon Nova Lite", 60.0, 1.0, PLANNING_SPEED.source),
+    "amazon.nova-micro": ModelSpeed("Amazon Nova Micro", 60.0, 1.0, PLANNING_SPEED.source),
+    "meta.llama3-70b-instruct": ModelSpeed("Meta Llama 3 70B Instruct", 60.0, 1.0, PLANNING_SPEED.source),
+}
+
+
+def model_speed(model: str) -> ModelSpeed:
+    """Speed facts for a model id; external models and 'none' use the planning default."""
+    return BEDROCK_MODELS.get(model, PLANNING_SPEED)

@@ -1,0 +1,99 @@
+"""Environment profiles, compliance controls and the plan's tier table: named facts, each sourced."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sizing.scenario import Compliance, Environment
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentProfile:
+    """What an environment gets by default."""
+
+    availability_zones: int
+    nat_per_az: bool            # prod: one NAT per AZ (facts 10 [S87]); else a single NAT
+    min_backend_replicas: int   # plan: backend Deployment with 3 replicas minimum
+    min_frontend_replicas: int  # plan: frontend Deployment with 2 replicas minimum
+    log_retention_days: int     # CloudWatch retention before compliance raises it
+    spot_share_pct: float       # default share of nodes on spot
+    waf_default: bool
+    pitr: bool
+    removal_retain: bool        # RETAIN tables/buckets (plan: RETAIN in prod)
+
+
+# UNSOURCED policy choices, documented in docs/sizing-model.md: dev is one AZ and cheap, staging
+# mirrors prod's shape at low scale, prod follows the plan (3 AZs, NAT per AZ, 3 replicas).
+ENVIRONMENT_PROFILES: dict[Environment, EnvironmentProfile] = {
+    Environment.dev: EnvironmentProfile(1, False, 1, 1, 7, 100.0, False, False, False),
+    Environment.staging: EnvironmentProfile(2, False, 2, 1, 30, 50.0, False, True, False),
+    Environment.prod: EnvironmentProfile(3, True, 3, 2, 90, 30.0, True, True, True),
+}
+
+# CloudWatch Logs allowed retention values (days), PutRetentionPolicy API.
+CLOUDWATCH_RETENTION_DAYS: tuple[int, ...] = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+
+
+@dataclass(frozen=True, slots=True)
+class ComplianceRegime:
+    """A regime's named controls and the log retention it demands."""
+
+    label: str
+    controls: tuple[str, ...]
+    log_retention_days: int
+    requires_waf: bool
+    customer_managed_keys: bool
+    source: str
+
+
+CONTROL_LABELS: dict[str, str] = {
+    "cmk": "Customer-managed KMS keys (DynamoDB, S3, EBS, logs)",
+    "cloudtrail_data_events": "CloudTrail data events on DynamoDB and S3",
+    "guardduty": "GuardDuty (CloudTrail events, VPC flow/DNS logs)",
+    "config": "AWS Config recording and conformance pack",
+    "security_hub": "Security Hub CSPM checks",
+    "waf": "AWS WAF on ALB and CloudFront",
+    "macie": "Macie sensitive-data discovery on S3",
+    "log_retention": "Extended CloudWatch log retention",
+}
+
+COMPLIANCE_REGIMES: dict[Compliance, ComplianceRegime] = {
+    # 45 CFR 164.316(b)(2)(i): 6 years -> 2192 days; facts 9 [S64][S66]
+    Compliance.hipaa: ComplianceRegime(
+        "HIPAA", ("cmk", "cloudtrail_data_events", "guardduty", "config", "log_retention"),
+        2192, False, True, "sizing-facts 9 [S63][S64][S66]"),
+    # UNSOURCED auditor expectation of 1 year; facts 9
+    Compliance.soc2: ComplianceRegime(
+        "SOC 2", ("config", "security_hub", "guardduty", "log_retention"), 365, False, False,
+        "sizing-facts 9 (UNSOURCED: common auditor expectation)"),
+    # Art. 17/45/46: erasure, transfers; facts 9 [S67]
+    Compliance.gdpr: ComplianceRegime("GDPR", ("macie",), 30, False, False, "sizing-facts 9 [S67]"),
+    # PCI DSS 10.5.1 (12 months logs) and 6.4.2 (WAF); facts 9 [S68][S69]
+    Compliance.pci: ComplianceRegime(
+        "PCI DSS", ("waf", "cloudtrail_data_events", "config", "guardduty", "security_hub", "log_retention"),
+        365, True, False, "sizing-facts 9 [S68][S69]"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TierSpec:
+    """One row of the plan's 'Quick Sizing Summary' table."""
+
+    name: str
+    min_users: int
+    max_users: int | None      # exclusive upper bound
+    pods: tuple[int, int]
+    nodes: tuple[int, int]
+    instance_type: str
+    cost_usd: tuple[int, int | None]
+
+
+# production-deployment-plan.md, "Quick Sizing Summary"; thresholds per issue 2.
+TIERS: tuple[TierSpec, ...] = (
+    TierSpec("Small", 0, 500, (3, 6), (2, 4), "t3.medium", (200, 300)),
+    TierSpec("Medium", 500, 2000, (5, 15), (4, 12), "t3.large", (500, 800)),
+    TierSpec("Large", 2000, 10000, (10, 50), (8, 28), "c5.xlarge", (1500, 3000)),
+    TierSpec("Enterprise", 10000, None, (20, 100), (15, 55), "c5.2xlarge", (6000, None)),
+)
+TIER_BY_NAME: dict[str, TierSpec] = {t.name: t for t in TIERS}
+PLAN_HPA_MAX_REPLICAS = 10  # the plan's HPA manifest: maxReplicas 10

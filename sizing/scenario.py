@@ -1,0 +1,192 @@
+"""The Scenario: every input of a sizing, validated once, shared by the UI, CLI, files and DB.
+
+Field names carry their units; ranges are explicit; defaults come from
+`docs/sizing-model.md` (which cites ../shared/docs/sizing-facts.md) and are shown to the
+user as assumptions.
+"""
+from __future__ import annotations
+
+import math
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sizing.instances import INSTANCE_SHAPES
+from sizing.llm import BEDROCK_MODELS, EXTERNAL_MODEL, NO_MODEL
+
+REGIONS: tuple[str, ...] = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1")
+EU_REGIONS: frozenset[str] = frozenset({"eu-west-1", "eu-central-1"})
+
+
+class Environment(str, Enum):
+    dev = "dev"
+    staging = "staging"
+    prod = "prod"
+
+
+class Compliance(str, Enum):
+    hipaa = "hipaa"
+    soc2 = "soc2"
+    gdpr = "gdpr"
+    pci = "pci"
+
+
+class PurchaseOption(str, Enum):
+    on_demand = "on_demand"
+    savings_plan_1y_no_upfront = "savings_plan_1y_no_upfront"
+    savings_plan_1y_all_upfront = "savings_plan_1y_all_upfront"
+    savings_plan_3y_no_upfront = "savings_plan_3y_no_upfront"
+    savings_plan_3y_all_upfront = "savings_plan_3y_all_upfront"
+
+
+class ScenarioError(ValueError):
+    """Invalid scenario input; the message names each field and its allowed range."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{field}: {msg}" for field, msg in errors))
+
+
+def _finite(v: float, info: Any) -> float:
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ValueError("must be a finite number (not NaN or infinity)")
+    return v
+
+
+class Scenario(BaseModel):
+    """One sizing question: who uses the chat app, how hard, where, under which rules."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False,
+                              str_strip_whitespace=True, validate_default=True)
+
+    name: str = Field("Untitled scenario", min_length=1, max_length=200, description="Scenario name")
+    client: str = Field("", max_length=200, description="Client name")
+    environment: Environment = Field(Environment.prod, description="dev | staging | prod")
+    region: str = Field("us-east-1", description="AWS region")
+    concurrent_users: int = Field(250, ge=1, le=1_000_000, description="Peak concurrent users")
+    api_requests_per_user_per_minute: float = Field(
+        2.0, ge=0, le=600, description="Non-streaming API calls per concurrent user per minute")
+    messages_per_user_per_hour: float = Field(
+        10.0, ge=0, le=3600, description="Chat messages per concurrent user-hour (facts 7: 5-20 for open sessions)")
+    average_load_pct_of_peak: float = Field(
+        50.0, ge=1, le=100, description="Average load over the month as % of peak (UNSOURCED diurnal assumption)")
+    input_tokens_per_message: int = Field(
+        2600, ge=1, le=2_000_000, description="LLM input tokens per message incl. history (facts 7: ~2,600)")
+    output_tokens_per_message: int = Field(
+        400, ge=1, le=200_000, description="LLM output tokens per answer (facts 7: 250-750)")
+    llm_model: str = Field("anthropic.claude-haiku-4-5", description="Bedrock model id, 'external' or 'none'")
+    external_input_usd_per_1m_tokens: float | None = Field(
+        None, ge=0, le=10_000, description="External model input price per 1M tokens")
+    external_output_usd_per_1m_tokens: float | None = Field(
+        None, ge=0, le=10_000, description="External model output price per 1M tokens")
+    compliance: frozenset[Compliance] = Field(frozenset(), description="Subset of hipaa, soc2, gdpr, pci")
+    availability_zones: int | None = Field(None, ge=1, le=3, description="AZs (default: env profile)")
+    spot_share_pct: float | None = Field(None, ge=0, le=100, description="Share of nodes on spot (default: env profile)")
+    purchase_option: PurchaseOption = Field(PurchaseOption.on_demand, description="Compute purchase option")
+    growth_pct_per_month: float = Field(5.0, ge=-50, le=100, description="User growth per month, %")
+    chat_history_retention_days: int = Field(365, ge=1, le=3650, description="Chat history kept in DynamoDB, days")
+    node_instance_type: str | None = Field(None, description="Node type override (default: the tier's plan type)")
+    waf_enabled: bool | None = Field(None, description="WAF on the ALB (default: on in prod, forced by PCI)")
+    elasticache_enabled: bool = Field(False, description="Add an ElastiCache (Valkey) cache")
+    backend_cpu_request_m: int = Field(250, ge=50, le=16_000, description="Backend pod CPU request, millicores")
+    backend_memory_request_mi: int = Field(256, ge=64, le=65_536, description="Backend pod memory request, MiB")
+    streams_per_backend_pod: int = Field(
+        100, ge=1, le=10_000, description="In-flight LLM streams one backend pod holds (UNSOURCED, async I/O)")
+
+    _finite_floats = field_validator(
+        "api_requests_per_user_per_minute", "messages_per_user_per_hour", "average_load_pct_of_peak",
+        "external_input_usd_per_1m_tokens", "external_output_usd_per_1m_tokens", "spot_share_pct",
+        "growth_pct_per_month", mode="before")(_finite)
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, v: str) -> str:
+        if v not in REGIONS:
+            raise ValueError(f"unknown region {v!r}; allowed: {', '.join(REGIONS)}")
+        return v
+
+    @field_validator("llm_model")
+    @classmethod
+    def _known_model(cls, v: str) -> str:
+        if v not in BEDROCK_MODELS and v not in (EXTERNAL_MODEL, NO_MODEL):
+            raise ValueError(f"unknown model {v!r}; allowed: {', '.join([*BEDROCK_MODELS, EXTERNAL_MODEL, NO_MODEL])}")
+        return v
+
+    @field_validator("node_instance_type")
+    @classmethod
+    def _known_instance(cls, v: str | None) -> str | None:
+        if v is not None and v not in INSTANCE_SHAPES:
+            raise ValueError(f"unknown instance type {v!r}; allowed: {', '.join(INSTANCE_SHAPES)}")
+        return v
+
+    @field_validator("compliance", mode="before")
+    @classmethod
+    def _split_compliance(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return frozenset(p.strip().lower() for p in v.split(",") if p.strip())
+        return v
+
+    @model_validator(mode="after")
+    def _external_prices(self) -> "Scenario":
+        if self.llm_model == EXTERNAL_MODEL and (
+                self.external_input_usd_per_1m_tokens is None or self.external_output_usd_per_1m_tokens is None):
+            raise ValueError("llm_model 'external' needs external_input_usd_per_1m_tokens and "
+                             "external_output_usd_per_1m_tokens (each 0..10000 USD per 1M tokens)")
+        return self
+
+    def to_yaml_dict(self) -> dict[str, Any]:
+        """Plain data for YAML/JSON: enums as values, compliance as a sorted list."""
+        data = self.model_dump(mode="json")
+        data["compliance"] = sorted(c.value for c in self.compliance)
+        return data
+
+
+def parse_scenario(data: dict[str, Any]) -> Scenario:
+    """Validate raw input; raise ScenarioError naming each bad field and its allowed range."""
+    if not isinstance(data, dict):
+        raise ScenarioError([("scenario", f"expected a mapping of fields, got {type(data).__name__}")])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError([_describe(err) for err in exc.errors()]) from None
+
+
+_RANGE_HINT = {
+    "greater_than_equal": "must be >= {ge}",
+    "less_than_equal": "must be <= {le}",
+}
+
+
+def _describe(err: dict[str, Any]) -> tuple[str, str]:
+    field = ".".join(str(p) for p in err.get("loc", ())) or "scenario"
+    name = field.split(".")[0]
+    info = Scenario.model_fields.get(name)
+    allowed = _allowed_range(name) if info else ""
+    msg = err.get("msg", "invalid value")
+    if err.get("type") == "extra_forbidden":
+        msg = f"unknown field; known fields: {', '.join(Scenario.model_fields)}"
+    elif msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if allowed and "allowed" not in msg:
+        msg = f"{msg} (allowed: {allowed})"
+    return field, msg
+
+
+def _allowed_range(name: str) -> str:
+    """Human text of the allowed values for a field, from its constraints."""
+    info = Scenario.model_fields[name]
+    lo = hi = None
+    for m in info.metadata:
+        lo = getattr(m, "ge", lo) if getattr(m, "ge", None) is not None else lo
+        hi = getattr(m, "le", hi) if getattr(m, "le", None) is not None else hi
+        if getattr(m, "min_length", None) is not None or getattr(m, "max_length", None) is not None:
+            return f"text of {getattr(m, 'min_length', 0) or 0}..{getattr(m, 'max_length', '')} characters"
+    if lo is not None or hi is not None:
+        return f"{lo}..{hi}"
+    enums = {"environment": Environment, "compliance": Compliance, "purchase_option": PurchaseOption}
+    if name in enums:
+        return ", ".join(e.value for e in enums[name])
+    if name == "region":
+        return ", ".join(REGIONS)
+    return ""

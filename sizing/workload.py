@@ -1,0 +1,59 @@
+"""Workload: the scenario turned into rates at peak and volumes per month (Little's law, facts 7)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sizing import assumptions as A
+from sizing.llm import model_speed
+from sizing.scenario import Scenario
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    """Rates at peak (per second) and volumes over an average month."""
+
+    messages_per_s_peak: float
+    api_requests_per_s_peak: float
+    requests_per_s_peak: float
+    stream_duration_s: float
+    in_flight_streams_peak: float
+    output_tokens_per_s_peak: float
+    load_factor: float                  # average load / peak
+    messages_per_month: float
+    api_requests_per_month: float
+    requests_per_month: float
+    input_tokens_per_month: float
+    output_tokens_per_month: float
+    page_loads_per_month: float
+    page_loads_per_s_peak: float
+
+
+def derive_workload(s: Scenario) -> Workload:
+    """Rates and monthly volumes; every formula is in docs/sizing-model.md section 1."""
+    speed = model_speed(s.llm_model)
+    msg_s = s.concurrent_users * s.messages_per_user_per_hour / A.SECONDS_PER_HOUR   # lambda, facts 7
+    api_s = s.concurrent_users * s.api_requests_per_user_per_minute / 60
+    # W = TTFT + output tokens / tokens per s + app overhead; facts 7
+    stream_s = speed.time_to_first_token_s + s.output_tokens_per_message / speed.output_tokens_per_s \
+        + A.APP_OVERHEAD_PER_STREAM_S
+    load = s.average_load_pct_of_peak / 100
+    seconds = A.HOURS_PER_MONTH * A.SECONDS_PER_HOUR
+    messages = msg_s * load * seconds
+    api = api_s * load * seconds
+    page_loads_s = s.concurrent_users / (A.SESSION_HOURS * A.SECONDS_PER_HOUR)
+    return Workload(
+        messages_per_s_peak=msg_s,
+        api_requests_per_s_peak=api_s,
+        requests_per_s_peak=msg_s + api_s,
+        stream_duration_s=stream_s,
+        in_flight_streams_peak=msg_s * stream_s,            # L = lambda x W; facts 7 [S49]
+        output_tokens_per_s_peak=msg_s * s.output_tokens_per_message,
+        load_factor=load,
+        messages_per_month=messages,
+        api_requests_per_month=api,
+        requests_per_month=messages + api,
+        input_tokens_per_month=messages * s.input_tokens_per_message,
+        output_tokens_per_month=messages * s.output_tokens_per_message,
+        page_loads_per_month=page_loads_s * load * seconds,
+        page_loads_per_s_peak=page_loads_s,
+    )
