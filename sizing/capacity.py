@@ -366,7 +366,7 @@ def size(s: Scenario) -> CapacityPlan:
     dynamo = size_dynamodb(s, w, prof.pitr, prof.pitr, zones)
     log_gb = (w.api_requests_per_month * A.LOG_BYTES_PER_REQUEST + w.messages_per_month * A.LOG_BYTES_PER_MESSAGE) \
         / A.BYTES_PER_GB + nodes.desired * A.NODE_LOG_GB_MONTH
-    network = size_network(s, w, zones, nats, nodes.desired, log_gb, retention)
+    network = size_network(s, w, zones, nats, nodes.desired, log_gb, base_retention)
     monthly_stored = log_gb * A.LOG_ARCHIVE_COMPRESSION
     obs = ObservabilityPlan(
         log_gb, retention, base_retention,

@@ -6,7 +6,6 @@ user as assumptions.
 """
 from __future__ import annotations
 
-import math
 from enum import Enum
 from typing import Any
 
@@ -48,17 +47,11 @@ class ScenarioError(ValueError):
         super().__init__("; ".join(f"{field}: {msg}" for field, msg in errors))
 
 
-def _finite(v: float, info: Any) -> float:
-    if isinstance(v, float) and not math.isfinite(v):
-        raise ValueError("must be a finite number (not NaN or infinity)")
-    return v
-
-
 class Scenario(BaseModel):
     """One sizing question: who uses the chat app, how hard, where, under which rules."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False,
-                              str_strip_whitespace=True, validate_default=True)
+                              str_strip_whitespace=True, validate_default=True, allow_inf_nan=False)
 
     name: str = Field("Untitled scenario", min_length=1, max_length=200, description="Scenario name")
     client: str = Field("", max_length=200, description="Client name")
@@ -93,11 +86,6 @@ class Scenario(BaseModel):
     backend_memory_request_mi: int = Field(256, ge=64, le=65_536, description="Backend pod memory request, MiB")
     streams_per_backend_pod: int = Field(
         100, ge=1, le=10_000, description="In-flight LLM streams one backend pod holds (UNSOURCED, async I/O)")
-
-    _finite_floats = field_validator(
-        "api_requests_per_user_per_minute", "messages_per_user_per_hour", "average_load_pct_of_peak",
-        "external_input_usd_per_1m_tokens", "external_output_usd_per_1m_tokens", "spot_share_pct",
-        "growth_pct_per_month", mode="before")(_finite)
 
     @field_validator("region")
     @classmethod
@@ -159,7 +147,11 @@ _RANGE_HINT = {
 
 
 def _describe(err: dict[str, Any]) -> tuple[str, str]:
-    field = ".".join(str(p) for p in err.get("loc", ())) or "scenario"
+    loc = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
+    field = ".".join(loc) or "scenario"
+    msg0 = err.get("msg", "").removeprefix("Value error, ")
+    if field == "scenario" and msg0.split(" ")[0] in Scenario.model_fields:
+        field = msg0.split(" ")[0]
     name = field.split(".")[0]
     info = Scenario.model_fields.get(name)
     allowed = _allowed_range(name) if info else ""
@@ -176,14 +168,15 @@ def _describe(err: dict[str, Any]) -> tuple[str, str]:
 def _allowed_range(name: str) -> str:
     """Human text of the allowed values for a field, from its constraints."""
     info = Scenario.model_fields[name]
-    lo = hi = None
+    c: dict[str, Any] = {}
     for m in info.metadata:
-        lo = getattr(m, "ge", lo) if getattr(m, "ge", None) is not None else lo
-        hi = getattr(m, "le", hi) if getattr(m, "le", None) is not None else hi
-        if getattr(m, "min_length", None) is not None or getattr(m, "max_length", None) is not None:
-            return f"text of {getattr(m, 'min_length', 0) or 0}..{getattr(m, 'max_length', '')} characters"
-    if lo is not None or hi is not None:
-        return f"{lo}..{hi}"
+        for attr in ("ge", "le", "min_length", "max_length"):
+            if getattr(m, attr, None) is not None:
+                c[attr] = getattr(m, attr)
+    if "max_length" in c:
+        return f"text of {c.get('min_length', 0)}..{c['max_length']} characters"
+    if "ge" in c or "le" in c:
+        return f"{c.get('ge', '')}..{c.get('le', '')}"
     enums = {"environment": Environment, "compliance": Compliance, "purchase_option": PurchaseOption}
     if name in enums:
         return ", ".join(e.value for e in enums[name])

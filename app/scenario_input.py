@@ -1,0 +1,50 @@
+"""Reading a Scenario from a YAML file and/or flag values, with errors that name the field."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sizing.scenario import Scenario, ScenarioError, parse_scenario
+
+# Short flag names for the most used fields; every other field is --<field-name-with-dashes>.
+FLAG_ALIASES: dict[str, str] = {"concurrent_users": "users", "environment": "env"}
+
+
+def flag_name(field: str) -> str:
+    return FLAG_ALIASES.get(field, field.replace("_", "-"))
+
+
+def load_scenario_file(path: Path) -> dict[str, Any]:
+    """Parse a scenario YAML file into a mapping; malformed YAML is a ScenarioError naming the file and line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError([("--scenario", f"cannot read {path}: {exc.strerror or exc}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = ""
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            where = f" at line {mark.line + 1}, column {mark.column + 1}"
+        raise ScenarioError([("--scenario", f"{path} is not valid YAML{where}: "
+                              f"{getattr(exc, 'problem', None) or exc}")]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError([("--scenario", f"{path} must hold a mapping of scenario fields, "
+                              f"not a {type(data).__name__}")])
+    return data
+
+
+def build_scenario(scenario_file: Path | None, flags: dict[str, Any]) -> Scenario:
+    """File values first, then flags that were given (not None) override them."""
+    data = load_scenario_file(scenario_file) if scenario_file else {}
+    data.update({k: v for k, v in flags.items() if v is not None})
+    return parse_scenario(data)
+
+
+def scenario_yaml(s: Scenario) -> str:
+    return yaml.safe_dump(s.to_yaml_dict(), sort_keys=False, allow_unicode=True)
