@@ -1,7 +1,7 @@
 """Cost engine: looks each component's price up in the catalog and multiplies; builds the Estimate."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from pricing import components as C
@@ -148,14 +148,17 @@ def estimate(scenario: Scenario, catalog: Catalog | None = None) -> Estimate:
     sp_discount, term, all_upfront = SAVINGS_PLAN[scenario.purchase_option]
     ddb = _dynamodb_mode(plan, catalog, region)
     comps = C.infrastructure(plan, sp_discount, ddb.recommended == "provisioned")
-    lines = tuple(price_line(c, catalog, region) for c in comps)
-    monthly = sum((ln.monthly_usd for ln in lines), Decimal(0))
-    ec2_od = sum((ln.monthly_usd for ln in lines if ln.price_key == f"ec2:{plan.nodes.instance_type}"
-                  and "on-demand" in ln.item), Decimal(0))
+    lines = [price_line(c, catalog, region) for c in comps]
+    od_key = f"ec2:{plan.nodes.instance_type}"
+    ec2_od = sum((ln.monthly_usd for ln in lines if ln.price_key == od_key and "on-demand" in ln.item), Decimal(0))
     upfront = Decimal(0)
-    if all_upfront:
-        upfront = ec2_od * term       # the commitment is prepaid; the monthly bill no longer has it
-        monthly -= ec2_od
+    if all_upfront:   # the commitment is prepaid for the term; the monthly bill no longer carries it
+        upfront = ec2_od * term
+        lines = [replace(ln, monthly_usd=Decimal("0.00"),
+                         note=f"{ln.note}; prepaid: ${ln.monthly_usd:,.2f}/month x {term} months in the upfront")
+                 if ln.price_key == od_key and "on-demand" in ln.item else ln for ln in lines]
+    lines = tuple(lines)
+    monthly = sum((ln.monthly_usd for ln in lines), Decimal(0))
     first_year = money(upfront + monthly * 12)
     infra = sum((ln.monthly_usd for ln in lines if ln.category != C.LLM), Decimal(0))
     llm = sum((ln.monthly_usd for ln in lines if ln.category == C.LLM), Decimal(0))

@@ -1,0 +1,103 @@
+"""Bad input: exit 2, the message names the field (and the allowed range), no traceback, nothing written."""
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import app
+
+runner = CliRunner()
+
+BAD_FLAGS = [
+    (["--users", "-5"], "concurrent_users", "1..1000000"),
+    (["--users", "0"], "concurrent_users", "1..1000000"),
+    (["--users", "1e12"], "concurrent_users", "1..1000000"),
+    (["--users", "99999999999"], "concurrent_users", "1..1000000"),
+    (["--users", "many"], "concurrent_users", "integer"),
+    (["--users", "2.5"], "concurrent_users", "integer"),
+    (["--messages-per-user-per-hour", "nan"], "messages_per_user_per_hour", "finite"),
+    (["--messages-per-user-per-hour", "inf"], "messages_per_user_per_hour", "finite"),
+    (["--messages-per-user-per-hour", "-1"], "messages_per_user_per_hour", "0..3600"),
+    (["--api-requests-per-user-per-minute", "-infinity"], "api_requests_per_user_per_minute", "finite"),
+    (["--average-load-pct-of-peak", "0"], "average_load_pct_of_peak", "1..100"),
+    (["--input-tokens-per-message", "0"], "input_tokens_per_message", "1..2000000"),
+    (["--output-tokens-per-message", "abc"], "output_tokens_per_message", "integer"),
+    (["--region", "mars-1"], "region", "us-east-1"),
+    (["--env", "production"], "environment", "dev, staging, prod"),
+    (["--compliance", "hipaa,iso27001"], "compliance", "hipaa, soc2, gdpr, pci"),
+    (["--llm-model", "gpt-17"], "llm_model", "anthropic.claude"),
+    (["--llm-model", "external"], "llm_model", "external_input_usd_per_1m_tokens"),
+    (["--node-instance-type", "x1e.32xlarge"], "node_instance_type", "t3.medium"),
+    (["--spot-share-pct", "101"], "spot_share_pct", "0..100"),
+    (["--availability-zones", "7"], "availability_zones", "1..3"),
+    (["--purchase-option", "reserved"], "purchase_option", "on_demand"),
+    (["--growth-pct-per-month", "1000"], "growth_pct_per_month", "-50..100"),
+    (["--chat-history-retention-days", "0"], "chat_history_retention_days", "1..3650"),
+    (["--name", ""], "name", "1..200"),
+    (["--name", "x" * 201], "name", "1..200"),
+    (["--waf-enabled", "maybe"], "waf_enabled", "bool"),
+    (["--backend-cpu-request-m", "10"], "backend_cpu_request_m", "50..16000"),
+]
+
+
+@pytest.mark.parametrize("args,field,allowed", BAD_FLAGS, ids=[" ".join(a)[:40] for a, _, _ in BAD_FLAGS])
+def test_bad_flag_exits_2_naming_field(args, field, allowed, tmp_path):
+    result = runner.invoke(app, ["estimate", "--format", "json", *args])
+    assert result.exit_code == 2, result.output
+    assert field in result.stderr and allowed in result.stderr, result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert result.stdout == ""
+
+
+BAD_FILES = [
+    ("users: [1, 2\n", "not valid YAML at line"),
+    ("concurrent_users: 10\nunknown_field: 3\n", "unknown_field"),
+    ("- just\n- a list\n", "mapping"),
+    ("concurrent_users: .nan\n", "finite"),
+    ("concurrent_users: 10\ncompliance: [hipaa, fedramp]\n", "compliance"),
+    ("region: 42\n", "region"),
+]
+
+
+@pytest.mark.parametrize("text,expected", BAD_FILES)
+def test_bad_scenario_file_exits_2(text, expected, tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text(text)
+    result = runner.invoke(app, ["estimate", "--scenario", str(f)])
+    assert result.exit_code == 2, result.output
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_scenario_file_exits_2(tmp_path):
+    result = runner.invoke(app, ["estimate", "--scenario", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+
+
+def test_bad_pricing_region_and_snapshot(tmp_path):
+    assert runner.invoke(app, ["pricing", "list", "--region", "xx"]).exit_code == 2
+    assert runner.invoke(app, ["estimate", "--snapshot", str(tmp_path / "none.json")]).exit_code == 2
+    corrupt = tmp_path / "bad.json"
+    corrupt.write_text("{not json")
+    r = runner.invoke(app, ["estimate", "--snapshot", str(corrupt)])
+    assert r.exit_code == 1 and "Traceback" not in r.stderr
+
+
+def test_file_values_are_overridden_by_flags(tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text("concurrent_users: 100\nregion: eu-west-1\nname: 'Acme: \"pilot\"'\n")
+    r = runner.invoke(app, ["estimate", "--scenario", str(f), "--users", "3000", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["scenario"]["concurrent_users"] == 3000 and doc["scenario"]["region"] == "eu-west-1"
+    assert doc["scenario"]["name"] == 'Acme: "pilot"' and doc["tier"] == "Large"
+
+
+def test_estimate_csv_lines_sum_to_total():
+    import csv
+    import io
+    from decimal import Decimal
+    r = runner.invoke(app, ["estimate", "--users", "700", "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    total = [x for x in rows if x["service"] == "TOTAL"][0]
+    assert sum(Decimal(x["monthly_usd"]) for x in rows if x["service"] != "TOTAL") == Decimal(total["monthly_usd"])
