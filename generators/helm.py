@@ -60,6 +60,7 @@ def placeholder_waf_acl_arn(region: str) -> str:
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")
 _LABEL_VALUE_RE = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+_K8S_NAME_RE = re.compile(r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 _TABLE_RE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _MODEL_RE = re.compile(r"^[A-Za-z0-9._:/-]{1,2048}$")
 _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
@@ -232,13 +233,16 @@ def build_values(
     waf_enabled: bool,
     project: str = "ChatApp",
     extra_env: Mapping[str, str] | None = None,
+    service_account: str = "chat-backend-sa",
 ) -> dict[str, Any]:
     """Values for ``values-<environment>.yaml`` of the chat-app chart.
 
     Replicas, HPA bounds and requests/limits come from ``backend``/``frontend``;
     the HPA is enabled when ``hpa_max > hpa_min``. ARNs known only after
     ``cdk deploy`` are clearly named placeholders (see docs/helm.md).
-    ``extra_env`` adds plain strings to the backend ConfigMap.
+    ``extra_env`` adds plain strings to the backend ConfigMap;
+    ``service_account`` must equal the one the IRSA role trusts (CDK config
+    ``workload_identity.service_account``).
 
     Raises:
         ValueError: naming the field and its allowed values on bad input.
@@ -250,6 +254,7 @@ def build_values(
     _require("users_table", users_table, _TABLE_RE, "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)")
     _require("chats_table", chats_table, _TABLE_RE, "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)")
     _require("llm_model_id", llm_model_id, _MODEL_RE, "a model id (1-2048 of A-Z a-z 0-9 . _ : / -)")
+    _require("service_account", service_account, _K8S_NAME_RE, "a Kubernetes name (lowercase a-z 0-9 - ., max 253)")
     if isinstance(zones, bool) or not isinstance(zones, int) or not 1 <= zones <= MAX_ZONES:
         raise ValueError(f"zones must be an integer between 1 and {MAX_ZONES}, got {zones!r}")
     if not isinstance(waf_enabled, bool):
@@ -282,7 +287,7 @@ def build_values(
             writable_dirs=["/tmp", "/var/cache/nginx", "/var/run"],
             env={},
         ),
-        "serviceAccount": {"create": True, "name": "chat-backend-sa", "roleArn": placeholder_role_arn()},
+        "serviceAccount": {"create": True, "name": service_account, "roleArn": placeholder_role_arn()},
         "ingress": {
             "enabled": True,
             "scheme": "internet-facing",

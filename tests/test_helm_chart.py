@@ -380,6 +380,14 @@ def test_config_map_service_account_and_secret_reference(rendered, generated, ca
     assert not by_kind(docs, "Secret")
 
 
+def test_service_account_name_follows_the_cdk_identity(chart: helm.Chart) -> None:
+    values = build_values(**{**CASES["prod-medium"], "service_account": "chat-app-backend"})
+    docs = render(chart, values)
+    assert set(by_kind(docs, "ServiceAccount")) == {"chat-app-backend"}
+    pod = by_kind(docs, "Deployment")["chat-app-backend"]["spec"]["template"]["spec"]
+    assert pod["serviceAccountName"] == "chat-app-backend"
+
+
 def test_config_change_rolls_pods(chart: helm.Chart, generated) -> None:
     values = copy.deepcopy(generated["prod-medium"][0])
 
@@ -590,6 +598,7 @@ def test_idle_timeout_formula(stream: float, idle: int) -> None:
         ({"users_table": "x"}, "users_table must be"),
         ({"llm_model_id": "model\nid"}, "llm_model_id must be"),
         ({"waf_enabled": "yes"}, "waf_enabled must be true or false"),
+        ({"service_account": "Chat_SA"}, "service_account must be a Kubernetes name"),
         ({"extra_env": {"API_TOKEN": "x"}}, "extra_env.API_TOKEN looks like a secret"),
         ({"extra_env": {"LLM_MODEL_ID": "x"}}, "extra_env.LLM_MODEL_ID is set by the chart"),
         ({"extra_env": {"bad-name": "x"}}, "extra_env key 'bad-name' must match"),
@@ -647,3 +656,10 @@ def test_copy_chart_into_a_bundle(chart: helm.Chart, tmp_path: Path, generated) 
         values = generated["prod-enterprise"][0]
         expected = chart.render(values, name=RELEASE, namespace=NAMESPACE)
         assert bundled.render(values, name=RELEASE, namespace=NAMESPACE) == expected
+
+
+@pytest.mark.parametrize("case", ["dev-small", "prod-enterprise"])
+def test_helm_lint_strict_passes(generated, case: str) -> None:
+    report = helm.lint(CHART_DIR, generated[case][0], strict=True, kube_version=f"v{KUBERNETES_VERSION}.0")
+    assert report["errors"] == []
+    assert [m for m in report["messages"] if m["severity"] >= 2] == []
