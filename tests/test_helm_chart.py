@@ -388,6 +388,20 @@ def test_service_account_name_follows_the_cdk_identity(chart: helm.Chart) -> Non
     assert pod["serviceAccountName"] == "chat-app-backend"
 
 
+def test_scheduling_and_annotation_options(chart: helm.Chart, generated) -> None:
+    values = copy.deepcopy(generated["prod-medium"][0])
+    values["backend"]["nodeSelector"] = {"eks.amazonaws.com/capacityType": "ON_DEMAND"}
+    values["backend"]["tolerations"] = [{"key": "dedicated", "operator": "Equal", "value": "chat", "effect": "NoSchedule"}]
+    values["backend"]["podAnnotations"] = {"example.com/note": "a: {{ b }}"}
+    docs = render(chart, values)
+    pod = by_kind(docs, "Deployment")["chat-app-backend"]["spec"]["template"]
+    assert pod["spec"]["nodeSelector"] == {"eks.amazonaws.com/capacityType": "ON_DEMAND"}
+    assert pod["spec"]["tolerations"] == values["backend"]["tolerations"]
+    assert pod["metadata"]["annotations"]["example.com/note"] == "a: {{ b }}"
+    for doc in docs:
+        kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True)
+
+
 def test_config_change_rolls_pods(chart: helm.Chart, generated) -> None:
     values = copy.deepcopy(generated["prod-medium"][0])
 
