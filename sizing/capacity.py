@@ -190,20 +190,28 @@ def size_pods(s: Scenario, w: Workload, zones: int) -> tuple[PodPlan, PodPlan]:
     return backend, frontend
 
 
+def _usable(shape: InstanceShape) -> tuple[int, int, int]:
+    """CPU (m), memory (Mi) and pod IPs a node leaves for app pods after reservations and DaemonSets."""
+    return (shape.allocatable_cpu_m - A.DAEMONSET_CPU_M, shape.allocatable_memory_mi - A.DAEMONSET_MEMORY_MI,
+            shape.max_pods - A.HOST_NETWORK_PODS - A.DAEMONSET_POD_IPS)
+
+
+_USABLE: dict[str, tuple[int, int, int]] = {n: _usable(sh) for n, sh in INSTANCE_SHAPES.items()}
+
+
 def _nodes_for(shape: InstanceShape, backend: int, b_cpu: int, b_mem: int, frontend: int) -> tuple[int, int, str]:
     """Nodes to hold the pods (with DaemonSets and add-ons) on one shape; 0 when a pod cannot fit."""
-    ucpu = shape.allocatable_cpu_m - A.DAEMONSET_CPU_M
-    umem = shape.allocatable_memory_mi - A.DAEMONSET_MEMORY_MI
-    slots = shape.max_pods - A.HOST_NETWORK_PODS - A.DAEMONSET_POD_IPS
-    per_node = {"cpu": ucpu // b_cpu if ucpu > 0 else 0, "memory": umem // b_mem if umem > 0 else 0, "ips": slots}
-    binding = min(per_node, key=lambda k: per_node[k])
-    k = per_node[binding]
+    ucpu, umem, slots = _USABLE[shape.name]
+    k_cpu = ucpu // b_cpu if ucpu > 0 else 0
+    k_mem = umem // b_mem if umem > 0 else 0
+    k, binding = min((k_cpu, "cpu"), (k_mem, "memory"), (slots, "ips"), key=lambda t: t[0])
     if k < 1:
         return 0, 0, binding
     cpu = backend * b_cpu + frontend * A.FRONTEND_CPU_REQUEST_M + A.CLUSTER_ADDON_CPU_M
     mem = backend * b_mem + frontend * A.FRONTEND_MEMORY_REQUEST_MI + A.CLUSTER_ADDON_MEMORY_MI
     pods = backend + frontend + A.CLUSTER_ADDON_PODS
-    nodes = max(_ceil(cpu / ucpu), _ceil(mem / umem), _ceil(pods / slots), _ceil(backend / k))
+    # integer ceiling divisions (all quantities are whole millicores, MiB and pods)
+    nodes = max(-(-cpu // ucpu), -(-mem // umem), -(-pods // slots), -(-backend // k))
     return nodes, k, binding
 
 
