@@ -8,7 +8,7 @@ from pricing import components as C
 from pricing.catalog import Catalog, MissingPriceError, PricePoint, load_snapshot, tiered_cost
 from pricing.constants import CE, CENT, SAVINGS_PLAN, SPOT_DISCOUNT
 from sizing import assumptions as A
-from sizing.capacity import CapacityPlan, NodePlan, size
+from sizing.capacity import CapacityPlan, NodePlan, PlanCheck, size
 from sizing.profiles import CONTROL_LABELS, TIERS
 from sizing.scenario import PurchaseOption, Scenario
 
@@ -129,15 +129,20 @@ def _dynamodb_mode(plan: CapacityPlan, catalog: Catalog, region: str) -> DynamoM
                             used.quantize(Decimal("0.1")))
 
 
-def _tier_cost_warning(plan: CapacityPlan, infra: Decimal) -> str | None:
+def _tier_cost_check(plan: CapacityPlan, infra: Decimal) -> PlanCheck:
+    """The plan's monthly cost range for the tier beside the computed infrastructure cost (LLM excluded)."""
     lo, hi = plan.tier_spec.cost_usd
-    if infra < lo or (hi is not None and infra > hi):
-        rng = f"${lo:,}-{'' if hi is None else f'${hi:,}'}"
+    rng = f"${lo:,}-{'' if hi is None else f'${hi:,}'}"
+    ok = lo <= infra and (hi is None or infra <= hi)
+    note = ""
+    if not ok:
         why = ("a 3-AZ production floor (EKS, NAT per AZ, ALB, public IPv4, WAF, KMS) is about $231 before nodes "
-               "(sizing-facts 12)" if infra > (hi or infra) else "the load needs fewer resources than the plan assumed")
-        return (f"infrastructure cost ${infra:,.2f}/month is outside the plan's {plan.tier} range {rng} "
+               "(sizing-facts 12), and the plan's figures leave out DynamoDB growth, logs and compliance"
+               if hi is not None and infra > hi else
+               "the load needs fewer nodes than the plan's range (CPU requests bind; sizing-facts 1.5)")
+        note = (f"infrastructure cost ${infra:,.2f}/month is outside the plan's {plan.tier} range {rng} "
                 f"(LLM tokens excluded): {why}")
-    return None
+    return PlanCheck("monthly infrastructure cost (USD)", rng, f"${infra:,.2f}", ok, note)
 
 
 def estimate(scenario: Scenario, catalog: Catalog | None = None) -> Estimate:
@@ -187,10 +192,11 @@ def estimate(scenario: Scenario, catalog: Catalog | None = None) -> Estimate:
         u = ec2 * t if upf else Decimal(0)
         quotes.append(PurchaseQuote(opt.value, money(m), money(u), money(u + m * 12)))
 
+    cost_check = _tier_cost_check(plan, money(infra))
+    plan = replace(plan, plan_checks=plan.plan_checks + (cost_check,))
     warnings = list(plan.warnings)
-    tw = _tier_cost_warning(plan, infra)
-    if tw:
-        warnings.append(tw)
+    if not cost_check.agrees:
+        warnings.append(cost_check.note)
     approximations = sorted({ln.price_key for ln in lines if "PRICE APPROXIMATION" in ln.note})
     if approximations:
         warnings.append(f"{len(approximations)} prices for {region} are approximations (see the lines' notes): "
