@@ -1,0 +1,165 @@
+"""Where the saved scenarios live: engine creation (SQLite in WAL mode, or PostgreSQL) and migrations.
+
+`TIERSIZER_DATABASE_URL` selects a server database (``postgresql://...`` is driven by psycopg 3);
+otherwise a SQLite file ``tiersizer.db`` in `TIERSIZER_DATA_DIR` (default ``./data``) is used.
+Migrations (Alembic, ``app/storage/migrations``) are applied programmatically on first use, under a
+lock so that several processes starting at once do not race.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DATA_DIR_ENV = "TIERSIZER_DATA_DIR"
+DATABASE_URL_ENV = "TIERSIZER_DATABASE_URL"
+DEFAULT_DATA_DIR = "data"
+DB_FILE_NAME = "tiersizer.db"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+MIGRATIONS_DIR: Path = Path(__file__).resolve().parent / "migrations"
+ALEMBIC_INI: Path = Path(__file__).resolve().parents[2] / "alembic.ini"
+# Arbitrary constant for pg_advisory_xact_lock: serialises concurrent migrations on one server.
+PG_MIGRATION_LOCK_ID = 7_314_159_265
+
+
+class DatabaseConfigError(ValueError):
+    """The configured database URL or data folder cannot be used."""
+
+
+def database_url(env: Mapping[str, str] | None = None) -> str:
+    """The URL to use: `TIERSIZER_DATABASE_URL`, else a SQLite file in the data folder."""
+    env = os.environ if env is None else env
+    url = (env.get(DATABASE_URL_ENV) or "").strip()
+    if url:
+        return normalise_url(url)
+    data_dir = Path(env.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR).expanduser()
+    return f"sqlite:///{(data_dir / DB_FILE_NAME).resolve()}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept ``postgres://``/``postgresql://`` and pin the psycopg 3 driver; reject other back ends."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseConfigError(f"{DATABASE_URL_ENV}: not a database URL: {url!r} "
+                                  "(expected postgresql://user@host:port/db or sqlite:///path)") from None
+    backend = parsed.get_backend_name()
+    if backend in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif backend != "sqlite":
+        raise DatabaseConfigError(f"{DATABASE_URL_ENV}: unsupported database {backend!r}; "
+                                  "allowed: postgresql (psycopg 3), sqlite")
+    return parsed.render_as_string(hide_password=False)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for `url` (default: `database_url()`); SQLite gets WAL, a busy timeout and IMMEDIATE writes."""
+    url = normalise_url(url) if url else database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    db = parsed.database or ""
+    if db and db != ":memory:":
+        folder = Path(db).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseConfigError(f"{DATA_DIR_ENV}: cannot create data folder {folder}: "
+                                      f"{exc.strerror or exc}") from None
+    engine = create_engine(url, connect_args={"check_same_thread": False,
+                                              "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    _sqlite_events(engine)
+    return engine
+
+
+def _sqlite_events(engine: Engine) -> None:
+    """WAL journal, foreign keys, and BEGIN IMMEDIATE so concurrent writers wait instead of failing."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None        # let SQLAlchemy's begin event emit BEGIN itself
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(connection=None):  # type: ignore[no-untyped-def]
+    """An Alembic Config for our migrations, independent of the working directory."""
+    from alembic.config import Config
+
+    cfg = Config(str(ALEMBIC_INI)) if ALEMBIC_INI.is_file() else Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations found in {MIGRATIONS_DIR}")
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None when never migrated)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def migrate(engine: Engine) -> str:
+    """Upgrade the database to the newest migration (a no-op when current); return the revision."""
+    from alembic import command
+
+    head = head_revision()
+    if current_revision(engine) == head:
+        return head
+    with engine.begin() as conn:                # SQLite: BEGIN IMMEDIATE serialises writers
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_MIGRATION_LOCK_ID})")
+        command.upgrade(alembic_config(conn), "head")
+    return head
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """A migrated engine per URL, created once per process."""
+    key = normalise_url(url) if url else database_url()
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = make_engine(key)
+            migrate(engine)
+            _engines[key] = engine
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close every cached engine (tests, shutdown)."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()

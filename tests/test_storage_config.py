@@ -1,0 +1,45 @@
+"""Where the database lives: env settings, URL normalisation and readable errors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.storage import StorageError, open_repository
+from app.storage.db import DatabaseConfigError, database_url, normalise_url
+
+
+def test_default_is_a_sqlite_file_in_the_data_folder(tmp_path):
+    assert database_url({}) == f"sqlite:///{(Path('data') / 'tiersizer.db').resolve()}"
+    assert database_url({"TIERSIZER_DATA_DIR": str(tmp_path)}) == f"sqlite:///{tmp_path / 'tiersizer.db'}"
+
+
+def test_database_url_wins_and_postgres_uses_psycopg3(tmp_path):
+    env = {"TIERSIZER_DATA_DIR": str(tmp_path), "TIERSIZER_DATABASE_URL": "postgres://u:p@db.internal:5433/ts"}
+    assert database_url(env) == "postgresql+psycopg://u:p@db.internal:5433/ts"
+    assert normalise_url("postgresql://h/db") == "postgresql+psycopg://h/db"
+
+
+@pytest.mark.parametrize("url,fragment", [
+    ("mysql://h/db", "unsupported database 'mysql'; allowed: postgresql (psycopg 3), sqlite"),
+    ("not a url", "not a database URL"),
+])
+def test_bad_urls_are_named(url, fragment):
+    with pytest.raises(DatabaseConfigError) as info:
+        normalise_url(url)
+    assert "TIERSIZER_DATABASE_URL" in str(info.value) and fragment in str(info.value)
+
+
+def test_open_repository_creates_the_data_folder_and_migrates(tmp_path, monkeypatch):
+    folder = tmp_path / "nested" / "data"
+    monkeypatch.setenv("TIERSIZER_DATA_DIR", str(folder))
+    monkeypatch.delenv("TIERSIZER_DATABASE_URL", raising=False)
+    repo = open_repository()
+    assert repo.names() == [] and (folder / "tiersizer.db").is_file()
+
+
+def test_unreachable_server_is_a_storage_error_not_a_traceback():
+    with pytest.raises(StorageError, match="cannot open the scenario database"):
+        open_repository("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    with pytest.raises(StorageError, match="unsupported database 'mysql'"):
+        open_repository("mysql://h/db")
