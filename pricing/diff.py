@@ -79,7 +79,8 @@ def _index(points: list[PricePoint]) -> dict[Pair, PricePoint]:
 def diff_points(old: list[PricePoint], new: list[PricePoint],
                 threshold_pct: Decimal | float | int = 1) -> PriceDiff:
     """Compare two point lists; a price moved when |new - old| / old > threshold_pct %."""
-    threshold = Decimal(str(threshold_pct))
+    threshold = Decimal(str(threshold_pct)).normalize()
+    threshold = threshold.quantize(Decimal(1)) if threshold == threshold.to_integral_value() else threshold
     if threshold < 0:
         raise ValueError(f"threshold_pct must be >= 0, got {threshold_pct}")
     a, b = _index(old), _index(new)

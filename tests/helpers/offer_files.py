@@ -272,6 +272,8 @@ def write_synthetic_ec2_offer(path: Path, target_bytes: int, region: str = "us-e
     reached. Memory stays flat: products and terms are written one at a time, the SKU list
     is regenerated for the terms section instead of being kept.
     """
+    from pricing.catalog import EC2_INSTANCE_TYPES as catalog_types
+
     def products() -> Iterable[Item]:
         for itype, usd in canonical:
             yield ec2_instance(region, itype, usd)
@@ -281,6 +283,8 @@ def write_synthetic_ec2_offer(path: Path, target_bytes: int, region: str = "us-e
                 for os_, sw in _FILLER_OS:
                     for ten in _FILLER_TENANCY:
                         for cap in _FILLER_CAPACITY:
+                            if (os_, sw, ten, cap) == ("Linux", "NA", "Shared", "Used") and itype in catalog_types:
+                                continue  # never a second on-demand price for a catalog key
                             item = ec2_instance(region, f"{itype}", f"{0.01 + (n % 997) / 100:.4f}", os=os_,
                                                 tenancy=ten, capacity=cap, sw=sw)
                             item.sku = make_sku(item.sku, n)
@@ -289,8 +293,8 @@ def write_synthetic_ec2_offer(path: Path, target_bytes: int, region: str = "us-e
 
     head = {"formatVersion": "v1.0", "disclaimer": "synthetic", "offerCode": "AmazonEC2",
             "version": "20261101000000", "publicationDate": PUBLICATION, "regionCode": region}
-    # Products take ~45% of a real file, terms the rest: write products up to ~40% of the target.
-    product_budget = int(target_bytes * 0.42)
+    # Products take ~30% of these files, terms (on-demand + reserved) the rest.
+    product_budget = int(target_bytes * 0.29)
     count = 0
     with path.open("w", encoding="utf-8") as fh:
         fh.write(json.dumps(head)[:-1] + ', "products": {\n')
