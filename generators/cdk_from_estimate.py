@@ -1,0 +1,115 @@
+"""Map an Estimate onto the CDK app's config model: every sized value, nothing re-computed.
+
+Deliberate adjustments, all visible here (and in docs/report.md):
+- EKS and the ALB need subnets in at least two zones, so a one-zone plan (dev) gets a two-zone VPC;
+  the node groups, NAT count and everything priced keep the planned numbers.
+- The node plan splits into an on-demand and a spot group: desired sizes are the plan's on-demand and
+  spot counts, min/max are split so each group's sum equals the plan's min/desired/max.
+- The chats table takes the provisioned capacity the plan sized; the users table gets the minimum.
+"""
+from __future__ import annotations
+
+import math
+import string
+
+from generators.cdk_config import CdkConfig, parse_config
+from generators.helm import KUBERNETES_VERSION
+from pricing.engine import Estimate
+from sizing import assumptions as A
+from sizing.llm import BEDROCK_MODELS
+from sizing.profiles import ENVIRONMENT_PROFILES
+
+PROJECT = "ChatApp"
+EKS_MIN_ZONES = 2
+GLACIER_TRANSITION_DAYS = 90        # log archive: Glacier after 90 days when kept longer (CDK model default)
+MAX_DASHBOARDS = 3                  # the CDK app builds at most three dashboards (operations, app, edge)
+SERVICE_ACCOUNT = "chat-backend-sa"  # the Helm chart's backend ServiceAccount (generators/helm.py)
+NAMESPACE = "chat-app"
+MIN_TABLE_CAPACITY = 1
+
+
+def resource_prefix(est: Estimate) -> str:
+    """Lower-case prefix of physical names (e.g. `chatapp-prod`), as CdkConfig.resource_prefix."""
+    return f"{PROJECT.lower()}-{est.scenario.environment.value}"
+
+
+def table_names(est: Estimate) -> tuple[str, str]:
+    """(users table, chats table) physical names, shared by the CDK config and the Helm values."""
+    p = resource_prefix(est)
+    return f"{p}-users", f"{p}-chats"
+
+
+def zone_names(region: str, count: int) -> list[str]:
+    """`us-east-1a`, `us-east-1b`, ...: explicit names so synth needs no AWS account."""
+    return [f"{region}{letter}" for letter in string.ascii_lowercase[:count]]
+
+
+def split_node_groups(est: Estimate) -> list[dict]:
+    """On-demand and spot managed node groups whose sizes add up to the plan's min/desired/max."""
+    n = est.plan.nodes
+    spot_share = est.plan.spot_share_pct / 100
+    od_min = min(n.min, n.on_demand)
+    spot_min = n.min - od_min
+    extra = n.max - n.desired
+    spot_extra = math.floor(extra * spot_share + 1e-9)
+    groups = []
+    for name, cap, lo, desired, hi in (
+            ("on-demand", "ON_DEMAND", od_min, n.on_demand, n.on_demand + extra - spot_extra),
+            ("spot", "SPOT", spot_min, n.spot, n.spot + spot_extra)):
+        if hi == 0:
+            continue                     # an empty group is omitted
+        groups.append({"name": name, "capacity_type": cap, "instance_types": [n.instance_type],
+                       "min_size": lo, "desired_size": desired, "max_size": hi, "disk_size_gib": A.NODE_DISK_GIB})
+    return groups
+
+
+def _database(est: Estimate) -> dict:
+    p = est.plan
+    prof = ENVIRONMENT_PROFILES[est.scenario.environment]
+    db: dict = {"billing_mode": "PAY_PER_REQUEST", "point_in_time_recovery": p.dynamodb.pitr_enabled,
+                "customer_managed_key": "dynamodb" in p.security.compliance_cmks + p.security.cmks,
+                "removal_policy": "RETAIN" if prof.removal_retain else "DESTROY",
+                "backup_retention_days": A.BACKUP_RETENTION_DAYS, "stream_enabled": True}
+    if est.dynamodb_mode.recommended == "provisioned":
+        db.update(billing_mode="PROVISIONED", chats_read_capacity=p.dynamodb.provisioned_rcu,
+                  chats_write_capacity=p.dynamodb.provisioned_wcu, users_read_capacity=MIN_TABLE_CAPACITY,
+                  users_write_capacity=MIN_TABLE_CAPACITY)
+    return db
+
+
+def cdk_config_data(est: Estimate) -> dict:
+    """The config as plain data (what `config/<env>.yaml` holds)."""
+    s, p = est.scenario, est.plan
+    env = s.environment.value
+    zones = max(EKS_MIN_ZONES, p.network.availability_zones)
+    retention = p.observability.log_retention_days
+    sec = p.security
+    return {
+        "project": PROJECT, "environment": env, "region": s.region,
+        "client": s.client or "unspecified", "scenario_name": s.name,
+        "kubernetes_version": KUBERNETES_VERSION, "eks_support_type": "STANDARD",
+        "network": {"availability_zones": zones, "nat_gateways": p.network.nat_gateways,
+                    "availability_zone_names": zone_names(s.region, zones)},
+        "node_groups": split_node_groups(est),
+        "database": _database(est),
+        "storage": {"static_bucket_versioned": True, "log_archive_days": retention,
+                    "log_glacier_transition_days": GLACIER_TRANSITION_DAYS
+                    if GLACIER_TRANSITION_DAYS < retention else None},
+        "security": {"waf_enabled": sec.waf_enabled,
+                     "waf_managed_rule_groups": list(A.WAF_MANAGED_RULE_GROUPS) if sec.waf_enabled else [],
+                     "kms_customer_managed_keys": list(dict.fromkeys(sec.cmks + sec.compliance_cmks)),
+                     "secret_names": [f"{resource_prefix(est)}/{name}" for name in sec.secrets]},
+        "monitoring": {"log_retention_days": retention, "xray_enabled": True,
+                       "dashboards": min(p.observability.dashboards, MAX_DASHBOARDS)},
+        "cdn": {"enabled": True},
+        "cache": ({"enabled": True, "engine": "valkey", "node_type": p.elasticache_node_type,
+                   "num_nodes": p.elasticache_nodes} if p.elasticache_node_type else {"enabled": False}),
+        "workload_identity": {"namespace": NAMESPACE, "service_account": SERVICE_ACCOUNT,
+                              "bedrock_invoke": s.llm_model in BEDROCK_MODELS},
+        "tags": {"Project": PROJECT, "Environment": env},
+    }
+
+
+def cdk_config_from_estimate(est: Estimate) -> CdkConfig:
+    """The validated CdkConfig for the estimate (raises ConfigError naming a field if a mapping is off)."""
+    return parse_config(cdk_config_data(est), source="config mapped from the estimate")

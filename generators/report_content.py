@@ -1,0 +1,295 @@
+"""What the cost report says, as format-neutral sections (HTML, Markdown and PDF render the same data).
+
+Every cell is a plain string formatted here once (money as `$12,345.67`); escaping is the job of
+each renderer. Numbers come from the estimate and the assumption modules, never re-typed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from generators.charts import OPTION_LABELS, ReportSeries, bom_rows, fmt_usd, tier_band_name
+from pricing.catalog import STALE_AFTER_DAYS
+from pricing.constants import SAVINGS_PLAN, SPOT_DISCOUNT
+from pricing.engine import Estimate
+from sizing import assumptions as A
+from sizing.llm import model_speed
+from sizing.profiles import CONTROL_LABELS, ENVIRONMENT_PROFILES, TIERS
+from sizing.scenario import Scenario
+
+# Assumptions that drive the plan, shown with their current values (read from sizing/assumptions.py).
+KEY_ASSUMPTIONS: tuple[tuple[str, str], ...] = (
+    ("HOURS_PER_MONTH", "hours in a billing month"),
+    ("HPA_CPU_TARGET_PCT", "HPA CPU utilisation target, %"),
+    ("HPA_MEMORY_TARGET_PCT", "HPA memory utilisation target, %"),
+    ("HPA_MAX_HEADROOM", "HPA max = pods needed at peak x this"),
+    ("CPU_MS_PER_API_REQUEST", "backend CPU per API request, ms"),
+    ("CPU_MS_PER_MESSAGE", "backend CPU per streamed answer, ms"),
+    ("APP_OVERHEAD_PER_STREAM_S", "app time around each model call, s"),
+    ("DAEMONSET_CPU_M", "DaemonSet CPU per node, millicores"),
+    ("DAEMONSET_MEMORY_MI", "DaemonSet memory per node, MiB"),
+    ("NODE_DISK_GIB", "node root volume, GiB"),
+    ("CHAT_ITEM_KB", "DynamoDB chat item size, KB"),
+    ("MESSAGES_PER_CHAT", "messages per conversation"),
+    ("PROVISIONED_TARGET_UTILISATION", "DynamoDB provisioned auto-scaling target"),
+    ("BACKUP_RETENTION_DAYS", "AWS Backup retention, days"),
+    ("SESSION_HOURS", "session length (one SPA page load), hours"),
+    ("LOG_BYTES_PER_REQUEST", "log bytes per API request"),
+    ("LOG_BYTES_PER_MESSAGE", "log bytes per chat message"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table; `numeric` marks right-aligned columns; `footer` is a bold total row."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...] = ()
+    footer: tuple[str, ...] | None = None
+    widths: tuple[float, ...] = ()      # relative column widths for the PDF
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One piece of a section: a paragraph, a bullet list, a table or a chart (with its data table)."""
+
+    kind: str                     # para | bullets | table | chart
+    text: str = ""
+    items: tuple[str, ...] = ()
+    table: Table | None = None
+    chart_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    blocks: tuple[Block, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDoc:
+    """The whole report: header facts, headline figures and sections."""
+
+    title: str
+    subtitle: str
+    headline: tuple[tuple[str, str], ...]
+    sections: tuple[Section, ...]
+    total: str
+
+
+def _para(text: str) -> Block:
+    return Block("para", text=text)
+
+
+def _bullets(items) -> Block:
+    return Block("bullets", items=tuple(items))
+
+
+def _table(headers, rows, numeric=(), footer=None, widths=()) -> Block:
+    return Block("table", table=Table(tuple(headers), tuple(tuple(r) for r in rows), tuple(numeric),
+                                      tuple(footer) if footer else None, tuple(widths)))
+
+
+def fmt_num(x: float | Decimal, places: int = 2) -> str:
+    """A quantity with thousands separators and at most `places` decimals (trailing zeros dropped)."""
+    s = f"{Decimal(str(x)):,.{places}f}"
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def fmt_unit_price(x: Decimal) -> str:
+    """A unit price with the precision it needs (`$0.00065`, `$0.10`)."""
+    s = format(Decimal(x).normalize(), "f")
+    whole, _, frac = s.partition(".")
+    frac = (frac + "00")[:max(2, len(frac))]
+    return f"${int(whole):,}.{frac}" if not whole.startswith("-") else f"-${-int(whole):,}.{frac}"
+
+
+def _field_value(s: Scenario, name: str) -> str:
+    v = getattr(s, name)
+    if name == "compliance":
+        return ", ".join(sorted(c.value for c in v)) or "none"
+    if v is None:
+        return "default"
+    if hasattr(v, "value"):
+        return str(v.value)
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return fmt_num(v)
+    return str(v)
+
+
+def _inputs(est: Estimate) -> Section:
+    s = est.scenario
+    rows = [(name, _field_value(s, name), Scenario.model_fields[name].description or "")
+            for name in Scenario.model_fields]
+    prof = ENVIRONMENT_PROFILES[s.environment]
+    speed = model_speed(s.llm_model)
+    disc = SAVINGS_PLAN[s.purchase_option][0]
+    arows = [(name, fmt_num(getattr(A, name), 4), meaning) for name, meaning in KEY_ASSUMPTIONS]
+    arows += [
+        ("SPOT_DISCOUNT", f"{SPOT_DISCOUNT * 100:g}%", "spot price below on-demand (assumption)"),
+        ("savings plan discount", f"{disc * 100:g}%", f"EC2 discount of the chosen option ({s.purchase_option.value})"),
+        ("model output speed", f"{fmt_num(speed.output_tokens_per_s)} tokens/s",
+         f"{speed.display_name}; {speed.source}"),
+        ("model time to first token", f"{fmt_num(speed.time_to_first_token_s)} s", speed.source),
+        (f"{s.environment.value} profile", f"{prof.availability_zones} AZs, "
+         f"{'NAT per AZ' if prof.nat_per_az else 'one NAT'}",
+         f"min replicas backend {prof.min_backend_replicas} / frontend {prof.min_frontend_replicas}, "
+         f"log retention {prof.log_retention_days} d, spot {prof.spot_share_pct:g}%"),
+    ]
+    return Section("inputs", "Inputs and assumptions", (
+        _table(("Field", "Value", "Meaning"), rows, widths=(3, 3, 6)),
+        _para("Assumptions that drive the sizing (UNSOURCED values are planning assumptions, "
+              "not published facts):"),
+        _table(("Assumption", "Value", "Meaning"), arows, widths=(3, 2, 7)),
+    ))
+
+
+def _tier(est: Estimate) -> Section:
+    p = est.plan
+    t = p.tier_spec
+    cost_hi = "" if t.cost_usd[1] is None else f"${t.cost_usd[1]:,}"
+    band = tier_band_name(t)
+    return Section("tier", f"Tier: {p.tier}", (
+        _para(f"{band}; the plan expects {t.pods[0]}-{t.pods[1]} pods on {t.nodes[0]}-{t.nodes[1]} x "
+              f"{t.instance_type} nodes for ${t.cost_usd[0]:,}-{cost_hi} per month of infrastructure."),
+        _bullets(p.tier_reasons),
+    ))
+
+
+def _capacity(est: Estimate) -> Section:
+    p = est.plan
+    b, f, n, net, d = p.backend, p.frontend, p.nodes, p.network, p.dynamodb
+    w = p.workload
+    ddb = est.dynamodb_mode
+    rows = [
+        ("Backend pods at peak", str(b.replicas),
+         f"by CPU {b.pods_by_cpu}, by streams {b.pods_by_concurrency}, minimum {b.pods_minimum}"),
+        ("Backend HPA", f"{b.hpa_min}-{b.hpa_max}", f"requests {b.cpu_request_m}m/{b.memory_request_mi}Mi, "
+                                                    f"limits {b.cpu_limit_m}m/{b.memory_limit_mi}Mi"),
+        ("Frontend pods / HPA", f"{f.replicas} / {f.hpa_min}-{f.hpa_max}",
+         f"requests {f.cpu_request_m}m/{f.memory_request_mi}Mi"),
+        ("Nodes", f"{n.desired} x {n.instance_type}",
+         f"min {n.min}, max {n.max}; {n.on_demand} on-demand, {n.spot} spot"),
+        ("Backend pods per node", str(n.backend_pods_per_node),
+         f"bound by {n.binding}; expected CPU use {fmt_num(n.utilisation_pct)}%"),
+        ("Availability zones / NAT gateways", f"{net.availability_zones} / {net.nat_gateways}", ""),
+        ("Peak messages per second", fmt_num(w.messages_per_s_peak), f"stream {fmt_num(w.stream_duration_s)} s, "
+                                                                      f"{fmt_num(w.in_flight_streams_peak)} in flight"),
+        ("DynamoDB billing", ddb.recommended.replace("_", "-"),
+         f"on-demand {fmt_usd(ddb.on_demand_usd)} vs provisioned {fmt_usd(ddb.provisioned_usd)} "
+         f"({d.provisioned_wcu} WCU, {d.provisioned_rcu} RCU); break-even at "
+         f"{ddb.break_even_utilisation_pct}% utilisation"),
+        ("DynamoDB storage", f"{fmt_num(d.table_gb)} GB", f"PITR {'on' if d.pitr_enabled else 'off'}, "
+                                                          f"backups {'on' if d.backups_enabled else 'off'}"),
+        ("ALB capacity units", fmt_num(net.alb_lcu, 4), ""),
+        ("Log retention", f"{p.observability.log_retention_days} days",
+         f"environment default {p.observability.base_log_retention_days} days"),
+        ("WAF", "on" if p.security.waf_enabled else "off", f"{p.security.waf_rules} rules"),
+        ("KMS customer-managed keys", ", ".join(p.security.cmks + p.security.compliance_cmks), ""),
+        ("Secrets (by name)", ", ".join(p.security.secrets), "values are never written to any file"),
+        ("ElastiCache", f"{p.elasticache_nodes} x {p.elasticache_node_type}" if p.elasticache_node_type else "off",
+         ""),
+    ]
+    alt = est.node_cheapest
+    blocks = [_table(("Item", "Planned", "Detail"), rows, widths=(4, 3, 7))]
+    if alt.instance_type != est.node_default.instance_type:
+        blocks.append(_para(f"Cheapest node type for the same pods: {alt.nodes} x {alt.instance_type} ({alt.arch}) "
+                            f"at {fmt_usd(alt.monthly_usd)}/month instead of {fmt_usd(est.node_default.monthly_usd)}."))
+    return Section("capacity", "Capacity plan", tuple(blocks))
+
+
+def _plan_checks(est: Estimate) -> Section:
+    rows = [(c.metric, c.plan_range, c.computed, "yes" if c.agrees else "no", c.note) for c in est.plan.plan_checks]
+    return Section("plan-checks", "The plan's ranges beside the computed values", (
+        _table(("Metric", "Plan", "Computed", "Agrees", "Why"), rows, widths=(3, 3, 2, 1.5, 7)),))
+
+
+def _bom(est: Estimate) -> Section:
+    rows = [(r.service, r.item, fmt_num(r.quantity), r.unit, fmt_unit_price(r.unit_usd), fmt_usd(r.monthly_usd))
+            for r in bom_rows(est)]
+    total = fmt_usd(est.monthly_usd)
+    return Section("bom", "Bill of materials", (
+        _table(("Service", "Item", "Quantity", "Unit", "Unit price", "Monthly"), rows,
+               numeric=(False, False, True, False, True, True),
+               footer=("Total", "", "", "", "", total), widths=(2.5, 6, 2.2, 2.4, 2, 2.4)),
+        _para(f"Upfront {fmt_usd(est.upfront_usd)}; first year {fmt_usd(est.first_year_usd)}; "
+              f"per concurrent user {fmt_usd(est.cost_per_user_usd)} per month."),
+    ))
+
+
+def _compliance(est: Estimate) -> Section:
+    controls = est.plan.compliance.controls
+    if not controls:
+        return Section("compliance", "Compliance controls", (_para("No compliance regime selected."),))
+    rows = [(CONTROL_LABELS.get(c, c), ", ".join(who), fmt_usd(est.compliance_by_control.get(c, Decimal(0))))
+            for c, who in controls.items()]
+    lines = [(ln.control or "", ln.service, ln.item, fmt_usd(ln.monthly_usd)) for ln in est.lines if ln.control]
+    return Section("compliance", "Compliance controls", (
+        _table(("Control", "Required by", "Monthly"), rows, numeric=(False, False, True),
+               footer=("Compliance total", "", fmt_usd(est.compliance_usd)), widths=(7, 4, 2.5)),
+        _table(("Control", "Service", "Line", "Monthly"), lines, numeric=(False, False, False, True),
+               widths=(3, 3, 7, 2.5)),
+    ))
+
+
+def _purchase(est: Estimate) -> Section:
+    chosen = est.scenario.purchase_option.value
+    rows = [(OPTION_LABELS.get(q.option, q.option) + (" (chosen)" if q.option == chosen else ""),
+             fmt_usd(q.monthly_usd), fmt_usd(q.upfront_usd), fmt_usd(q.first_year_usd)) for q in est.purchase_options]
+    return Section("purchase-options", "Purchase options", (
+        _table(("Option", "Monthly", "Upfront", "First year"), rows, numeric=(False, True, True, True),
+               widths=(6, 3, 3, 3)),
+        Block("chart", chart_id="purchase-options"),
+    ))
+
+
+def _charts(est: Estimate, series: ReportSeries) -> Section:
+    curve = [(f"{p.users:,}", p.tier, fmt_usd(p.infrastructure_usd), fmt_usd(p.monthly_usd)) for p in series.curve]
+    proj = [(str(p.month), f"{p.users:,}", p.tier, fmt_usd(p.infrastructure_usd), fmt_usd(p.monthly_usd))
+            for p in series.projection]
+    bands = ", ".join(tier_band_name(t) for t in TIERS)
+    return Section("charts", "Charts", (
+        Block("chart", chart_id="cost-by-service"),
+        Block("chart", chart_id="infra-vs-llm"),
+        Block("chart", chart_id="cost-vs-users"),
+        _para(f"Cost against users, all other inputs unchanged; tier bands: {bands}."),
+        _table(("Users", "Tier", "Infrastructure", "Total"), curve, numeric=(True, False, True, True)),
+        Block("chart", chart_id="projection"),
+        _table(("Month", "Users", "Tier", "Infrastructure", "Total"), proj, numeric=(True, True, False, True, True)),
+    ))
+
+
+def _prices(est: Estimate, today: date) -> Section:
+    items = [f"Prices as of {est.prices_as_of}", f"Source: {est.prices_source}", f"Checksum: {est.prices_checksum}"]
+    try:
+        age = (today - date.fromisoformat(est.prices_as_of)).days
+    except ValueError:
+        age = None
+    if age is not None and age > STALE_AFTER_DAYS:
+        items.append(f"The snapshot is {age} days old (more than {STALE_AFTER_DAYS}); run `pricing refresh`.")
+    return Section("prices", "Price snapshot", (_bullets(items),))
+
+
+def build_report(est: Estimate, series: ReportSeries, today: date | None = None) -> ReportDoc:
+    """All report sections for one estimate."""
+    s = est.scenario
+    today = today or date.today()
+    total = fmt_usd(est.monthly_usd)
+    client = f" for {s.client}" if s.client else ""
+    headline = (("Monthly total", total), ("Infrastructure", fmt_usd(est.infrastructure_usd)),
+                ("of which compliance", fmt_usd(est.compliance_usd)), ("LLM tokens", fmt_usd(est.llm_usd)),
+                ("Upfront", fmt_usd(est.upfront_usd)), ("First year", fmt_usd(est.first_year_usd)))
+    sections = [_inputs(est), _tier(est), _capacity(est), _plan_checks(est), _bom(est), _compliance(est),
+                _purchase(est), _charts(est, series)]
+    if est.warnings:
+        sections.append(Section("warnings", "Warnings", (_bullets(est.warnings),)))
+    sections.append(_prices(est, today))
+    return ReportDoc(title=f"Cost report: {s.name}",
+                     subtitle=f"{s.environment.value} in {s.region}{client}; tier {est.plan.tier}; "
+                              f"{s.concurrent_users:,} peak concurrent users",
+                     headline=headline, sections=tuple(sections), total=total)
