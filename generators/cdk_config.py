@@ -297,7 +297,7 @@ class WorkloadIdentityConfig(_Model):
     """Kubernetes service account whose pods get the backend IAM role (IRSA)."""
 
     namespace: str = Field(default="chat-app", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-    service_account: str = Field(default="chat-app-backend", pattern=r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+    service_account: str = Field(default="chat-backend-sa", pattern=r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
     bedrock_invoke: bool = False
 
 
@@ -395,14 +395,19 @@ class CdkConfig(_Model):
         return self.resource_prefix
 
     @property
+    def table_prefix(self) -> str:
+        """Snake-case project name used by the plan's table names, e.g. ``chat_app``."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.project).lower()
+
+    @property
     def users_table_name(self) -> str:
-        """Physical name of the users table."""
-        return f"{self.resource_prefix}-users"
+        """Physical name of the users table, as in the plan: ``chat_app_users_<env>``."""
+        return f"{self.table_prefix}_users_{self.environment}"
 
     @property
     def chats_table_name(self) -> str:
-        """Physical name of the chats table."""
-        return f"{self.resource_prefix}-chats"
+        """Physical name of the chats table, as in the plan: ``chat_app_chats_<env>``."""
+        return f"{self.table_prefix}_chats_{self.environment}"
 
 
 def format_validation_error(exc: ValidationError) -> str:

@@ -1,0 +1,592 @@
+"""The generated CDK app, synthesized in-process and linted with cfn-lint.
+
+Each sample config is rendered with ``generators.cdk.render_cdk_app``, the bundle's
+own ``app.py`` is loaded and ``build_app(config_path, outdir).synth()`` runs once per
+config (module-scoped fixture, one test process). Assertions use
+``aws_cdk.assertions.Template``; every template is linted and fails on errors.
+
+Golden configs: ``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_cdk_synth.py``.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from generators.cdk import CDK_TEMPLATES_DIR, config_yaml, load_config, render_cdk_app
+from generators.cdk_config import CdkConfig, ConfigError, parse_config
+
+GOLDEN_DIR = Path(__file__).parent / "golden" / "cdk"
+NASTY = "Acme \"R&D\" 'Ltd'\n{{ config.client }} {% raw %}<script>alert(1)</script>"
+NASTY_SCENARIO = "=HYPERLINK(\"http://x\")\n- item: {a: b} # not a comment"
+
+
+def _zones(region: str, n: int) -> list[str]:
+    return [f"{region}{letter}" for letter in "abcdef"[:n]]
+
+
+def _tags(env: str) -> dict[str, str]:
+    return {"Project": "ChatApp", "Environment": env, "CostCenter": "chat-platform"}
+
+
+def sample_configs() -> dict[str, dict[str, Any]]:
+    """Raw config data of the sample cases, keyed ``<env>-<case>``."""
+    return {
+        "dev-small": dict(
+            environment="dev", region="us-east-1", client="Acme Corp", scenario_name="Pilot, 200 users",
+            kubernetes_version="1.33",
+            network=dict(availability_zones=2, nat_gateways=1, availability_zone_names=_zones("us-east-1", 2)),
+            node_groups=[dict(name="on-demand", capacity_type="ON_DEMAND", instance_types=["t3.medium"],
+                              min_size=1, desired_size=2, max_size=3, disk_size_gib=20)],
+            database=dict(billing_mode="PAY_PER_REQUEST", point_in_time_recovery=True, customer_managed_key=False,
+                          removal_policy="DESTROY", backup_retention_days=7),
+            storage=dict(static_bucket_versioned=False, log_archive_days=30, log_glacier_transition_days=None),
+            security=dict(waf_enabled=False, kms_customer_managed_keys=[], secret_names=["chatapp/dev/jwt-secret"]),
+            monitoring=dict(log_retention_days=14, alarm_email=None, xray_enabled=False, dashboards=1),
+            cdn=dict(enabled=True, price_class="PriceClass_100"),
+            tags=_tags("dev"),
+        ),
+        "prod-medium": dict(
+            environment="prod", region="eu-west-1", client="Globex", scenario_name="Launch 5k users",
+            kubernetes_version="1.33",
+            network=dict(availability_zones=3, nat_gateways=3, availability_zone_names=_zones("eu-west-1", 3)),
+            node_groups=[
+                dict(name="on-demand", capacity_type="ON_DEMAND", instance_types=["m6i.large"],
+                     min_size=2, desired_size=3, max_size=6, disk_size_gib=50),
+                dict(name="spot", capacity_type="SPOT", instance_types=["m6i.large", "m5.large", "m5a.large"],
+                     min_size=0, desired_size=2, max_size=8, disk_size_gib=50),
+            ],
+            database=dict(billing_mode="PAY_PER_REQUEST", customer_managed_key=False, removal_policy="RETAIN",
+                          backup_retention_days=30),
+            storage=dict(static_bucket_versioned=True, log_archive_days=400),
+            security=dict(waf_enabled=False, kms_customer_managed_keys=["eks"],
+                          secret_names=["chatapp/prod/jwt-secret", "chatapp/prod/llm-api-key"]),
+            monitoring=dict(log_retention_days=90, alarm_email="oncall@globex.example", xray_enabled=True,
+                            dashboards=2, alb_full_name="app/chatapp-prod/0123456789abcdef"),
+            account="123456789012",
+            tags=_tags("prod"),
+        ),
+        "prod-large-hipaa-pci": dict(
+            environment="prod", region="us-east-1", client="Initech Health", scenario_name="HIPAA+PCI 40k users",
+            kubernetes_version="1.33", eks_support_type="STANDARD",
+            network=dict(availability_zones=3, nat_gateways=3, availability_zone_names=_zones("us-east-1", 3),
+                         interface_endpoints=["secretsmanager", "kms"]),
+            node_groups=[
+                dict(name="on-demand", capacity_type="ON_DEMAND", instance_types=["m7g.xlarge"],
+                     min_size=3, desired_size=6, max_size=12, disk_size_gib=100),
+                dict(name="spot", capacity_type="SPOT", instance_types=["m7g.xlarge", "m6g.xlarge"],
+                     min_size=0, desired_size=4, max_size=20, disk_size_gib=100),
+            ],
+            database=dict(billing_mode="PAY_PER_REQUEST", customer_managed_key=True, removal_policy="RETAIN",
+                          backup_retention_days=35),
+            storage=dict(static_bucket_versioned=True, log_archive_days=2192, log_glacier_transition_days=90),
+            security=dict(waf_enabled=True,
+                          waf_managed_rule_groups=["AWSManagedRulesCommonRuleSet",
+                                                   "AWSManagedRulesKnownBadInputsRuleSet",
+                                                   "AWSManagedRulesAmazonIpReputationList"],
+                          waf_rate_limit_per_5min=1000,
+                          kms_customer_managed_keys=["dynamodb", "s3", "ebs", "logs", "secrets"],
+                          secret_names=["chatapp/prod/jwt-secret"]),
+            monitoring=dict(log_retention_days=2192, alarm_email="security@initech.example", xray_enabled=True,
+                            dashboards=3, alb_full_name="app/chatapp-prod/fedcba9876543210"),
+            cache=dict(enabled=True, engine="valkey", node_type="cache.r7g.large", num_nodes=2),
+            workload_identity=dict(namespace="chat-app", service_account="chat-backend-sa", bedrock_invoke=True),
+            tags=_tags("prod"),
+        ),
+        "staging-provisioned": dict(
+            environment="staging", region="us-west-2", client="Umbrella", scenario_name="Steady load, no NAT",
+            kubernetes_version="1.33",
+            network=dict(availability_zones=2, nat_gateways=0, availability_zone_names=_zones("us-west-2", 2),
+                         vpc_cidr="10.20.0.0/16",
+                         interface_endpoints=["ec2", "ecr.api", "ecr.dkr", "sts", "logs", "elasticloadbalancing",
+                                              "secretsmanager", "bedrock-runtime"]),
+            node_groups=[dict(name="general", capacity_type="ON_DEMAND", instance_types=["c6i.large"],
+                              min_size=2, desired_size=2, max_size=4)],
+            database=dict(billing_mode="PROVISIONED", chats_read_capacity=50, chats_write_capacity=25,
+                          users_read_capacity=10, users_write_capacity=5, removal_policy="DESTROY",
+                          backup_retention_days=14, stream_enabled=False),
+            storage=dict(log_archive_days=365, log_glacier_transition_days=30),
+            security=dict(waf_enabled=True, waf_managed_rule_groups=["AWSManagedRulesCommonRuleSet"],
+                          kms_customer_managed_keys=[], secret_names=[]),
+            monitoring=dict(log_retention_days=365, dashboards=0, xray_enabled=False),
+            cdn=dict(enabled=False),
+            tags=_tags("staging"),
+        ),
+    }
+
+
+CASES = sorted(sample_configs())
+
+
+@dataclass
+class Synth:
+    """One rendered and synthesized bundle."""
+
+    config: CdkConfig
+    bundle: Path
+    stacks: dict[str, Any]  # role -> aws_cdk.Stack
+    templates: dict[str, Any]  # role -> aws_cdk.assertions.Template
+    json: dict[str, dict[str, Any]]  # role -> template dict
+    lint: dict[str, list[Any]] = field(default_factory=dict)  # role -> cfn-lint matches
+
+    def resources(self, rtype: str) -> list[tuple[str, dict[str, Any]]]:
+        """(stack role, resource) for every resource of ``rtype`` in every stack."""
+        return [(role, res) for role, tpl in self.json.items()
+                for res in tpl["Resources"].values() if res["Type"] == rtype]
+
+
+def load_bundle_app(bundle: Path, module_name: str) -> ModuleType:
+    """Import the bundle's app.py under a unique name, with its own ``stacks`` package."""
+    for name in [n for n in sys.modules if n == "stacks" or n.startswith("stacks.")]:
+        del sys.modules[name]
+    sys.path.insert(0, str(bundle))
+    try:
+        spec = importlib.util.spec_from_file_location(module_name, bundle / "app.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(bundle))
+    return module
+
+
+@pytest.fixture(scope="module")
+def synths(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Synth]]:
+    from aws_cdk.assertions import Template
+    from cfnlint.api import ManualArgs, lint
+
+    results: dict[str, Synth] = {}
+    for case in CASES:
+        config = CdkConfig.model_validate(sample_configs()[case])
+        root = tmp_path_factory.mktemp(case)
+        bundle = root / "cdk"
+        render_cdk_app(config, bundle)
+        module = load_bundle_app(bundle, f"tiersizer_cdk_app_{case.replace('-', '_')}")
+        app = module.build_app(bundle / "config" / f"{config.environment}.yaml", outdir=str(root / "cdk.out"))
+        app.synth()
+        stacks = {child.node.id.rsplit("-", 1)[1].lower(): child for child in app.node.children
+                  if child.node.id.startswith(config.stack_prefix)}
+        templates = {role: Template.from_stack(stack) for role, stack in stacks.items()}
+        as_json = {role: tpl.to_json() for role, tpl in templates.items()}
+        result = Synth(config, bundle, stacks, templates, as_json)
+        for role, tpl in as_json.items():
+            result.lint[role] = lint(yaml.safe_dump(tpl), config=ManualArgs(regions=[config.region]))
+        results[case] = result
+    yield results
+
+
+@pytest.fixture(params=CASES)
+def synth(request: pytest.FixtureRequest, synths: dict[str, Synth]) -> Synth:
+    return synths[request.param]
+
+
+# --------------------------------------------------------------------------- synth
+
+
+def test_all_stacks_present_with_plan_names(synth: Synth) -> None:
+    expected = {"security", "network", "storage", "database", "monitoring", "eks"}
+    if synth.config.cdn.enabled:
+        expected.add("cdn")
+    assert set(synth.stacks) == expected
+    for role, stack in synth.stacks.items():
+        assert stack.stack_name == f"ChatApp-{synth.config.environment}-{role.capitalize()}"
+        assert stack.region == synth.config.region
+
+
+def test_nodegroups_match_config(synth: Synth) -> None:
+    from aws_cdk.assertions import Match
+
+    tpl = synth.templates["eks"]
+    tpl.resource_count_is("AWS::EKS::Nodegroup", len(synth.config.node_groups))
+    for group in synth.config.node_groups:
+        tpl.has_resource_properties("AWS::EKS::Nodegroup", Match.object_like({
+            "Labels": Match.object_like({"node-group": group.name}),
+            "CapacityType": group.capacity_type,
+            "InstanceTypes": group.instance_types,
+            "ScalingConfig": {"MinSize": group.min_size, "DesiredSize": group.desired_size,
+                              "MaxSize": group.max_size},
+            "AmiType": "AL2023_ARM_64_STANDARD" if group.architecture == "arm64" else "AL2023_x86_64_STANDARD",
+        }))
+    volumes = sorted(res["Properties"]["LaunchTemplateData"]["BlockDeviceMappings"][0]["Ebs"]["VolumeSize"]
+                     for _, res in synth.resources("AWS::EC2::LaunchTemplate"))
+    assert volumes == sorted(g.disk_size_gib for g in synth.config.node_groups)
+
+
+def test_native_eks_cluster_pinned_version_standard_support(synth: Synth) -> None:
+    tpl = synth.templates["eks"]
+    tpl.resource_count_is("AWS::EKS::Cluster", 1)
+    tpl.has_resource_properties("AWS::EKS::Cluster", {
+        "Name": synth.config.cluster_name,
+        "Version": "1.33",
+        "UpgradePolicy": {"SupportType": "STANDARD"},
+    })
+    types = {res["Type"] for tpl_json in synth.json.values() for res in tpl_json["Resources"].values()}
+    assert not any("Kubectl" in t or t == "Custom::AWSCDK-EKS-Cluster" for t in types), types
+    addons = [res["Properties"]["AddonName"] for _, res in synth.resources("AWS::EKS::Addon")]
+    assert addons == ["amazon-cloudwatch-observability"]
+
+
+def test_nat_gateways_subnets_and_endpoints(synth: Synth) -> None:
+    net = synth.config.network
+    tpl = synth.templates["network"]
+    tpl.resource_count_is("AWS::EC2::NatGateway", net.nat_gateways)
+    tpl.resource_count_is("AWS::EC2::Subnet", 3 * net.availability_zones)
+    tpl.has_resource_properties("AWS::EC2::VPC", {"CidrBlock": net.vpc_cidr})
+    zones = sorted({res["Properties"]["AvailabilityZone"] for _, res in synth.resources("AWS::EC2::Subnet")})
+    assert zones == net.availability_zone_names
+    endpoints = [res["Properties"] for _, res in synth.resources("AWS::EC2::VPCEndpoint")]
+    gateway = [e for e in endpoints if e.get("VpcEndpointType", "Gateway") == "Gateway"]
+    assert len(gateway) == 2
+    assert len(endpoints) - len(gateway) == len(net.interface_endpoints)
+    private_default_routes = [
+        res for key, res in synth.json["network"]["Resources"].items()
+        if res["Type"] == "AWS::EC2::Route" and "private" in key
+    ]
+    assert len(private_default_routes) == (net.availability_zones if net.nat_gateways else 0)
+
+
+def test_waf_present_iff_enabled(synth: Synth) -> None:
+    sec = synth.config.security
+    tpl = synth.templates["security"]
+    tpl.resource_count_is("AWS::WAFv2::WebACL", 1 if sec.waf_enabled else 0)
+    if not sec.waf_enabled:
+        assert "WebAclArn" not in synth.json["security"].get("Outputs", {})
+        return
+    (_, acl), = synth.resources("AWS::WAFv2::WebACL")
+    props = acl["Properties"]
+    assert props["Scope"] == "REGIONAL"
+    managed = [r["Statement"]["ManagedRuleGroupStatement"]["Name"] for r in props["Rules"]
+               if "ManagedRuleGroupStatement" in r["Statement"]]
+    assert managed == sec.waf_managed_rule_groups
+    (rate,) = [r["Statement"]["RateBasedStatement"] for r in props["Rules"] if "RateBasedStatement" in r["Statement"]]
+    assert rate["Limit"] == sec.waf_rate_limit_per_5min and rate["AggregateKeyType"] == "IP"
+    assert "WebAclArn" in synth.json["security"]["Outputs"]
+
+
+def test_kms_keys_match_configured_cmks(synth: Synth) -> None:
+    cmks = synth.config.security.kms_customer_managed_keys
+    keys = synth.resources("AWS::KMS::Key")
+    assert len(keys) == len(cmks)
+    assert all(role == "security" and res["Properties"]["EnableKeyRotation"] is True for role, res in keys)
+    aliases = sorted(res["Properties"]["AliasName"] for _, res in synth.resources("AWS::KMS::Alias"))
+    assert aliases == sorted(f"alias/{synth.config.resource_prefix}-{name}" for name in cmks)
+    for _, bucket in synth.resources("AWS::S3::Bucket"):
+        algo = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+            "ServerSideEncryptionByDefault"]["SSEAlgorithm"]
+        assert algo == ("aws:kms" if "s3" in cmks else "AES256")
+    for _, lt in synth.resources("AWS::EC2::LaunchTemplate"):
+        ebs = lt["Properties"]["LaunchTemplateData"]["BlockDeviceMappings"][0]["Ebs"]
+        assert ebs["Encrypted"] is True and ("KmsKeyId" in ebs) == ("ebs" in cmks)
+    (_, cluster), = synth.resources("AWS::EKS::Cluster")
+    assert ("EncryptionConfig" in cluster["Properties"]) == ("eks" in cmks)
+
+
+def test_log_retention(synth: Synth) -> None:
+    groups = synth.resources("AWS::Logs::LogGroup")
+    assert len(groups) == 4
+    days = synth.config.monitoring.log_retention_days
+    assert {res["Properties"]["RetentionInDays"] for _, res in groups} == {days}
+    names = sorted(res["Properties"]["LogGroupName"] for _, res in groups)
+    assert names == sorted(f"/aws/containerinsights/{synth.config.cluster_name}/{k}"
+                           for k in ("application", "dataplane", "host", "performance"))
+    assert all(("KmsKeyId" in res["Properties"]) == ("logs" in synth.config.security.kms_customer_managed_keys)
+               for _, res in groups)
+
+
+def test_tables_pitr_billing_encryption_retention(synth: Synth) -> None:
+    db = synth.config.database
+    tables = {res["Properties"]["TableName"]: res for _, res in synth.resources("AWS::DynamoDB::Table")}
+    env = synth.config.environment
+    assert set(tables) == {f"chat_app_users_{env}", f"chat_app_chats_{env}"}
+    for name, res in tables.items():
+        props = res["Properties"]
+        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+        assert props.get("BillingMode", "PROVISIONED") == db.billing_mode
+        assert props["SSESpecification"]["SSEEnabled"] is True
+        assert ("KMSMasterKeyId" in props["SSESpecification"]) == db.customer_managed_key
+        assert res["DeletionPolicy"] == ("Retain" if db.removal_policy == "RETAIN" else "Delete")
+        kind = "users" if "_users_" in name else "chats"
+        if db.billing_mode == "PROVISIONED":
+            expected = {"ReadCapacityUnits": getattr(db, f"{kind}_read_capacity"),
+                        "WriteCapacityUnits": getattr(db, f"{kind}_write_capacity")}
+            assert props["ProvisionedThroughput"] == expected
+            assert props["GlobalSecondaryIndexes"][0]["ProvisionedThroughput"] == expected
+        else:
+            assert "ProvisionedThroughput" not in props
+    users = tables[f"chat_app_users_{env}"]["Properties"]
+    assert users["GlobalSecondaryIndexes"][0]["IndexName"] == "email-index"
+    assert users["GlobalSecondaryIndexes"][0]["KeySchema"] == [{"AttributeName": "email", "KeyType": "HASH"}]
+    chats = tables[f"chat_app_chats_{env}"]["Properties"]
+    assert chats["GlobalSecondaryIndexes"][0]["IndexName"] == "user-id-index"
+    assert chats["GlobalSecondaryIndexes"][0]["KeySchema"] == [
+        {"AttributeName": "user_id", "KeyType": "HASH"}, {"AttributeName": "updated_at", "KeyType": "RANGE"}]
+    assert ("StreamSpecification" in chats) == db.stream_enabled
+    if db.stream_enabled:
+        assert chats["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+
+
+def test_backup_plan_daily_with_configured_retention(synth: Synth) -> None:
+    (_, plan), = synth.resources("AWS::Backup::BackupPlan")
+    (rule,) = plan["Properties"]["BackupPlan"]["BackupPlanRule"]
+    assert rule["Lifecycle"] == {"DeleteAfterDays": synth.config.database.backup_retention_days}
+    assert rule["ScheduleExpression"] == "cron(0 5 * * ? *)"
+    (_, selection), = synth.resources("AWS::Backup::BackupSelection")
+    assert len(selection["Properties"]["BackupSelection"]["Resources"]) == 2
+
+
+def test_alarms_at_plan_thresholds(synth: Synth) -> None:
+    mon = synth.config.monitoring
+    alarms = {res["Properties"]["AlarmName"].rsplit("-", 1)[1]: res["Properties"]
+              for _, res in synth.resources("AWS::CloudWatch::Alarm")}
+    expected = {"NodeCpuHigh": 80, "NodeMemoryHigh": 80}
+    if mon.alb_full_name:
+        expected |= {"Alb5xxErrorRateHigh": 5, "AlbP95LatencyHigh": 2}
+    assert {name: props["Threshold"] for name, props in alarms.items()} == expected
+    assert alarms["NodeCpuHigh"]["MetricName"] == "node_cpu_utilization"
+    assert alarms["NodeMemoryHigh"]["Namespace"] == "ContainerInsights"
+    assert alarms["NodeMemoryHigh"]["Dimensions"] == [{"Name": "ClusterName", "Value": synth.config.cluster_name}]
+    if mon.alb_full_name:
+        assert alarms["AlbP95LatencyHigh"]["ExtendedStatistic"] == "p95"
+        assert alarms["AlbP95LatencyHigh"]["MetricName"] == "TargetResponseTime"
+        metrics = {m["Id"]: m for m in alarms["Alb5xxErrorRateHigh"]["Metrics"]}
+        assert "100 *" in metrics["expr_1"]["Expression"]
+        assert metrics["target5xx"]["MetricStat"]["Metric"]["Dimensions"] == [
+            {"Name": "LoadBalancer", "Value": mon.alb_full_name}]
+    assert all(props["ComparisonOperator"] == "GreaterThanThreshold" and len(props["AlarmActions"]) == 1
+               for props in alarms.values())
+    synth.templates["monitoring"].resource_count_is("AWS::SNS::Subscription", 1 if mon.alarm_email else 0)
+    synth.templates["monitoring"].resource_count_is("AWS::CloudWatch::Dashboard", mon.dashboards)
+
+
+def test_cdn_uses_origin_access_control(synth: Synth) -> None:
+    if not synth.config.cdn.enabled:
+        assert not synth.resources("AWS::CloudFront::Distribution")
+        return
+    tpl = synth.templates["cdn"]
+    tpl.resource_count_is("AWS::CloudFront::OriginAccessControl", 1)
+    (_, dist), = synth.resources("AWS::CloudFront::Distribution")
+    cfg = dist["Properties"]["DistributionConfig"]
+    assert cfg["DefaultRootObject"] == "index.html"
+    assert cfg["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert cfg["PriceClass"] == synth.config.cdn.price_class
+    assert "OriginAccessControlId" in cfg["Origins"][0]
+    assert {e["ErrorCode"]: e["ResponsePagePath"] for e in cfg["CustomErrorResponses"]} == {
+        403: "/index.html", 404: "/index.html"}
+
+
+def test_secrets_generated_never_literal(synth: Synth) -> None:
+    secrets = synth.resources("AWS::SecretsManager::Secret")
+    assert sorted(res["Properties"]["Name"] for _, res in secrets) == sorted(synth.config.security.secret_names)
+    for _, res in secrets:
+        assert "SecretString" not in res["Properties"]
+        assert "GenerateSecretString" in res["Properties"]
+
+
+def test_backend_role_scoped_to_service_account(synth: Synth) -> None:
+    (_, trust), = synth.resources("Custom::AWSCDKCfnJson")
+    value = trust["Properties"]["Value"]
+    wi = synth.config.workload_identity
+    assert f"system:serviceaccount:{wi.namespace}:{wi.service_account}" in str(value)
+    assert "BackendRoleArn" in synth.json["eks"]["Outputs"]
+
+
+def test_project_and_environment_tags_everywhere(synth: Synth) -> None:
+    must_tag = {"AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::NatGateway", "AWS::EKS::Cluster",
+                "AWS::EKS::Nodegroup", "AWS::DynamoDB::Table", "AWS::KMS::Key", "AWS::S3::Bucket",
+                "AWS::Logs::LogGroup", "AWS::CloudWatch::Alarm", "AWS::SecretsManager::Secret",
+                "AWS::WAFv2::WebACL", "AWS::CloudFront::Distribution", "AWS::Backup::BackupVault",
+                "AWS::IAM::Role", "AWS::SNS::Topic", "AWS::Backup::BackupPlan"}
+    expected = {"Project": "ChatApp", "Environment": synth.config.environment}
+    checked = 0
+    for tpl in synth.json.values():
+        for logical, res in tpl["Resources"].items():
+            props = res.get("Properties", {})
+            tags = props.get("Tags", props.get("BackupVaultTags", props.get("BackupPlanTags")))
+            if tags is None:
+                assert res["Type"] not in must_tag, f"{logical} ({res['Type']}) has no tags"
+                continue
+            as_dict = tags if isinstance(tags, dict) else {t["Key"]: t["Value"] for t in tags}
+            assert {k: as_dict.get(k) for k in expected} == expected, logical
+            checked += 1
+    assert checked >= 20
+    for _, lt in synth.resources("AWS::EC2::LaunchTemplate"):  # the template, instances and volumes
+        specs = [*lt["Properties"]["TagSpecifications"], *lt["Properties"]["LaunchTemplateData"]["TagSpecifications"]]
+        assert sorted(spec["ResourceType"] for spec in specs) == ["instance", "launch-template", "volume"]
+        for spec in specs:
+            assert {t["Key"]: t["Value"] for t in spec["Tags"]} == synth.config.tags
+
+
+def test_cfn_lint_has_no_errors(synth: Synth) -> None:
+    errors = [f"{role}: {m.rule.id} {m.message}" for role, matches in synth.lint.items()
+              for m in matches if m.rule.severity == "error"]
+    assert errors == []
+    warnings = sorted({f"{m.rule.id}" for matches in synth.lint.values() for m in matches})
+    # Known and accepted: W3010 (zones are pinned on purpose), W3005 (inside CDK's CfnJson provider).
+    assert set(warnings) <= {"W3010", "W3005"}, warnings
+
+
+# --------------------------------------------------------------------------- render
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_config_yaml(case: str) -> None:
+    config = CdkConfig.model_validate(sample_configs()[case])
+    text = config_yaml(config)
+    golden = GOLDEN_DIR / f"config-{case}.yaml"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(text.encode("utf-8"))
+    assert golden.read_bytes() == text.encode("utf-8")
+    assert CdkConfig.model_validate(yaml.safe_load(text)) == config
+
+
+def test_render_writes_bundle_atomically(tmp_path: Path) -> None:
+    config = CdkConfig.model_validate(sample_configs()["dev-small"])
+    out = tmp_path / "bundle" / "cdk"
+    written = render_cdk_app(config, out)
+    rel = sorted(p.relative_to(out).as_posix() for p in written)
+    assert rel == sorted([
+        ".gitignore", "README.md", "app.py", "cdk.json", "config/dev.yaml", "requirements.txt",
+        "stacks/__init__.py", "stacks/cdn_stack.py", "stacks/config_model.py", "stacks/database_stack.py",
+        "stacks/eks_stack.py", "stacks/monitoring_stack.py", "stacks/network_stack.py",
+        "stacks/security_stack.py", "stacks/storage_stack.py", "stacks/tagging.py",
+    ])
+    assert all(p.is_file() for p in written)
+    assert (out / "stacks" / "config_model.py").read_bytes() == (
+        Path(__file__).parents[1] / "generators" / "cdk_config.py").read_bytes()
+    assert (out / "requirements.txt").read_text().splitlines()[1:] == [
+        "aws-cdk-lib==2.275.0", "constructs==10.8.1", "pydantic==2.14.3", "PyYAML==6.0.3"]
+    import json
+    assert json.loads((out / "cdk.json").read_text())["app"] == "python3 app.py"
+    assert load_config(out / "config" / "dev.yaml") == config
+    assert os.listdir(out.parent) == ["cdk"]  # no temporary directory left behind
+    with pytest.raises(FileExistsError, match="already exists"):
+        render_cdk_app(config, out)
+    for path in written:
+        if path.suffix == ".py":
+            compile(path.read_text(), str(path), "exec")
+
+
+def test_python_sources_do_not_depend_on_config(tmp_path: Path) -> None:
+    a = render_cdk_app(CdkConfig.model_validate(sample_configs()["dev-small"]), tmp_path / "a")
+    b = render_cdk_app(CdkConfig.model_validate(sample_configs()["prod-large-hipaa-pci"]), tmp_path / "b")
+    py_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in a if p.suffix == ".py"}
+    py_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in b if p.suffix == ".py"}
+    assert py_a == py_b and len(py_a) == 11
+
+
+def test_templates_dir_holds_only_templates() -> None:
+    files = [p for p in CDK_TEMPLATES_DIR.rglob("*") if p.is_file()]
+    assert files and all(p.suffix == ".j2" for p in files)
+
+
+def test_hostile_client_and_scenario_names_stay_data(tmp_path: Path) -> None:
+    data = sample_configs()["dev-small"] | {"client": NASTY, "scenario_name": NASTY_SCENARIO}
+    config = CdkConfig.model_validate(data)
+    written = render_cdk_app(config, tmp_path / "cdk")
+    loaded = yaml.safe_load((tmp_path / "cdk" / "config" / "dev.yaml").read_text(encoding="utf-8"))
+    assert loaded["client"] == NASTY and loaded["scenario_name"] == NASTY_SCENARIO
+    assert load_config(tmp_path / "cdk" / "config" / "dev.yaml") == config
+    for path in written:
+        if path.name != "dev.yaml":
+            text = path.read_text(encoding="utf-8")
+            for needle in ("Acme", "<script>", "HYPERLINK", "R&D"):
+                assert needle not in text, (path, needle)
+
+
+def test_generated_app_resolves_env_and_rejects_bad_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bundle = tmp_path / "cdk"
+    render_cdk_app(CdkConfig.model_validate(sample_configs()["staging-provisioned"]), bundle)
+    module = load_bundle_app(bundle, "tiersizer_cdk_app_resolve")
+    config_dir = bundle / "config"
+    assert module.resolve_config_path(None, config_dir) == config_dir / "staging.yaml"
+    assert module.resolve_config_path("staging", config_dir) == config_dir / "staging.yaml"
+    with pytest.raises(module.ConfigError, match="no config/prod.yaml"):
+        module.resolve_config_path("prod", config_dir)
+    (config_dir / "prod.yaml").write_text(config_yaml(CdkConfig.model_validate(sample_configs()["prod-medium"])))
+    with pytest.raises(module.ConfigError, match=r"pass -c env=<name>.*\['prod', 'staging'\]"):
+        module.resolve_config_path(None, config_dir)
+    (config_dir / "prod.yaml").unlink()
+    bad = yaml.safe_load((config_dir / "staging.yaml").read_text())
+    bad["monitoring"]["log_retention_days"] = 42
+    (config_dir / "staging.yaml").write_text(yaml.safe_dump(bad))
+    assert module.main() == 2
+    err = capsys.readouterr().err
+    assert "monitoring.log_retention_days" in err and "2192" in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _bad(case: str, path: str, value: Any) -> dict[str, Any]:
+    data = yaml.safe_load(yaml.safe_dump(sample_configs()[case]))
+    *parents, last = path.split(".")
+    node = data
+    for part in parents:
+        node = node[int(part)] if part.isdigit() else node[part]
+    node[last] = value
+    return data
+
+
+@pytest.mark.parametrize(("case", "path", "value", "expected"), [
+    ("dev-small", "node_groups.0.desired_size", 9,
+     "node_groups.0: node group 'on-demand': need min_size <= desired_size <= max_size, got min_size=1, "
+     "desired_size=9, max_size=3"),
+    ("prod-medium", "network.nat_gateways", 4,
+     "network.nat_gateways: must be between 0 and availability_zones (3), got 4"),
+    ("prod-medium", "network.surprise", True, "network.surprise: unknown key"),
+    ("dev-small", "monitoring.log_retention_days", 42,
+     "monitoring.log_retention_days: must be one of the CloudWatch values [1, 3, 5, 7, 14, 30"),
+    ("dev-small", "network.availability_zones", 7, "network.availability_zones: Input should be less than or equal to 6"),
+    ("staging-provisioned", "database.users_read_capacity", None,
+     "database.users_read_capacity: required (1..400000) when billing_mode is PROVISIONED"),
+    ("dev-small", "environment", "qa", "environment: Input should be 'dev', 'staging' or 'prod'"),
+    ("dev-small", "tags.Environment", "prod", "tags.Environment: must equal environment ('dev')"),
+    ("prod-medium", "database.removal_policy", "DESTROY", "database.removal_policy: must be RETAIN"),
+    ("prod-large-hipaa-pci", "database.customer_managed_key", False, "database.customer_managed_key: must be true"),
+    ("staging-provisioned", "network.interface_endpoints", ["ec2"],
+     "network.interface_endpoints: with nat_gateways 0 the nodes need"),
+    ("dev-small", "node_groups.0.instance_types", ["m7g.large", "m6i.large"], "mixes arm64 and x86_64"),
+    ("dev-small", "storage.log_glacier_transition_days", 30,
+     "storage.log_glacier_transition_days: must be less than log_archive_days (30)"),
+])
+def test_bad_values_name_the_field(case: str, path: str, value: Any, expected: str) -> None:
+    data = _bad(case, path, value)
+    with pytest.raises(ConfigError) as info:
+        parse_config(data, source="config/x.yaml")
+    assert expected in str(info.value)
+    assert "Traceback" not in str(info.value)
+    with pytest.raises(ValidationError):
+        CdkConfig.model_validate(data)
+
+
+def test_load_config_reports_file_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "prod.yaml"
+    path.write_text(yaml.safe_dump(_bad("prod-medium", "node_groups.1.max_size", 0)))
+    with pytest.raises(ConfigError, match=r"prod\.yaml: invalid CDK config\nnode_groups\.1\.max_size: "
+                                          r"Input should be greater than or equal to 1"):
+        load_config(path)
+    path.write_text("network: [unclosed")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.yaml")
+
+
+def test_config_is_frozen() -> None:
+    config = CdkConfig.model_validate(sample_configs()["dev-small"])
+    with pytest.raises(ValidationError):
+        config.environment = "prod"  # type: ignore[misc]
