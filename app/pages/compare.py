@@ -1,0 +1,3 @@
+"""Compare page: placeholder replaced below."""
+import streamlit as st
+st.title("Compare")

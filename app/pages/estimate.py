@@ -1,0 +1,173 @@
+"""Estimate page: inputs on the left, tier / totals / capacity / charts / downloads on the right.
+
+Every change reruns the page: the inputs are validated first (errors go under their widgets), the
+estimate and chart data come from `st.cache_data` functions keyed by the scenario's JSON and the
+price snapshot's checksum, and the URL's query parameters are kept equal to the scenario (share link).
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import streamlit as st
+
+from app import share_link, ui_inputs
+from app.ui_data import CurvePoint, ProjectionRow, cost_curve, projection
+from app.ui_results import (render_bom, render_capacity, render_charts, render_header, render_totals,
+                            render_warnings, stale_warning)
+from app.ui_saved import render_saved
+from app.ui_widgets import render_inputs
+from pricing.catalog import Catalog, MissingPriceError, SnapshotError, load_snapshot
+from pricing.engine import Estimate, estimate
+from sizing.scenario import Scenario, parse_scenario
+
+# --- constants ---------------------------------------------------------------------------------
+LINK_PROBLEMS_KEY = "share_link_problems"
+HISTORY_KEY = "estimate_history"          # (json of the scenario shown last, json of the one before)
+DOWNLOADS_KEY = "downloads_for"           # scenario JSON + checksum the downloads were built for
+
+
+# --- cached loaders (arguments are plain values taken from the widgets) ------------------------
+@st.cache_data(show_spinner=False, max_entries=1024)
+def load_estimate(scenario_json: str, prices_checksum: str) -> Estimate:
+    """Size and price one scenario (the checksum keys the cache to the price snapshot)."""
+    return estimate(parse_scenario(json.loads(scenario_json)), load_snapshot())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def load_chart_series(scenario_json: str, prices_checksum: str) -> tuple[list[CurvePoint], list[ProjectionRow]]:
+    """Cost curve across user counts and the 12-month projection."""
+    s, cat = parse_scenario(json.loads(scenario_json)), load_snapshot()
+    return cost_curve(s, cat), projection(s, cat)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_downloads(scenario_json: str, prices_checksum: str):  # type: ignore[no-untyped-def]
+    """Every downloadable file for a scenario (generators are imported only here)."""
+    from app.ui_downloads import build_downloads
+    s = parse_scenario(json.loads(scenario_json))
+    bar = st.progress(0.0, text="Preparing the files")
+    result = build_downloads(s, estimate(s, load_snapshot()), lambda f, m: bar.progress(f, text=m))
+    bar.empty()
+    return result
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def initial_scenario() -> Scenario:
+    """First run of a session: the share link's scenario (bad parameters fall back to defaults)."""
+    params = st.query_params.to_dict()
+    if not share_link.has_scenario_params(params):
+        return Scenario()
+    scenario, problems = share_link.restore(params)
+    st.session_state[LINK_PROBLEMS_KEY] = problems
+    return scenario
+
+
+def sync_share_link(s: Scenario) -> None:
+    """Keep the URL's query parameters equal to the scenario, so the address bar is the share link."""
+    params = share_link.scenario_to_params(s)
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+def previous_estimate(current_json: str, checksum: str) -> Estimate | None:
+    """The estimate shown before the last change in this session (for the deltas)."""
+    last, before = st.session_state.get(HISTORY_KEY, (None, None))
+    if last != current_json:
+        before, last = last, current_json
+        st.session_state[HISTORY_KEY] = (last, before)
+    return load_estimate(before, checksum) if before else None
+
+
+def render_link_problems() -> None:
+    problems = st.session_state.get(LINK_PROBLEMS_KEY)
+    if problems:
+        lines = "\n".join(f"- `{f}`: {m}" for f, m in problems)
+        st.error(f"The share link has invalid parameters; the defaults are used for them:\n{lines}",
+                 icon=":material/link_off:")
+
+
+def render_share(s: Scenario) -> None:
+    base = st.context.url or "/"
+    st.markdown("The address bar always holds the whole scenario. Send this link to reopen it exactly:")
+    st.code(share_link.share_url(base, s), language=None, wrap_lines=True)
+
+
+def render_downloads(s: Scenario, checksum: str) -> None:
+    key = f"{ui_inputs_json(s)}|{checksum}"
+    if st.session_state.get(DOWNLOADS_KEY) != key:
+        st.caption("CDK app and config, Helm values, report (HTML, PDF), bill of materials (CSV, XLSX).")
+        if not st.button("Prepare downloads", key="prepare_downloads", type="primary"):
+            return
+        st.session_state[DOWNLOADS_KEY] = key
+    with st.spinner("Building the bundle…"):
+        dl = load_downloads(ui_inputs_json(s), checksum)
+    for problem in dl.problems:
+        st.warning(f"Not included: {problem}")
+    cols = st.columns(4)
+    for i, a in enumerate(dl.artifacts):
+        cols[i % 4].download_button(a.label, data=a.data, file_name=a.file_name, mime=a.mime,
+                                    key=f"dl_{a.label}", on_click="ignore",
+                                    type="primary" if i == 0 else "secondary", icon=":material/download:")
+
+
+def ui_inputs_json(s: Scenario) -> str:
+    from app.storage import scenario_json
+    return scenario_json(s)
+
+
+def open_catalog() -> Catalog | None:
+    try:
+        return load_snapshot()
+    except SnapshotError as exc:
+        st.error(f"The price snapshot cannot be read: {exc}")
+        return None
+
+
+# --- layout ----------------------------------------------------------------------------------------
+ui_inputs.ensure_state(st.session_state, initial_scenario)
+scenario, errors = ui_inputs.validate(st.session_state)
+
+with st.sidebar:
+    st.markdown("### Inputs")
+    render_inputs(errors)
+ui_inputs.remember(st.session_state)
+
+st.title("LLM chat app on AWS: size and cost", anchor=False)
+render_link_problems()
+catalog = open_catalog()
+est: Estimate | None = None
+if scenario is None:
+    st.error("Some inputs are out of range; the errors are shown next to them in the sidebar. "
+             "The estimate updates as soon as they are fixed.", icon=":material/error:")
+elif catalog is not None:
+    sync_share_link(scenario)
+    sj, checksum = ui_inputs_json(scenario), catalog.header.checksum
+    try:
+        est = load_estimate(sj, checksum)
+    except MissingPriceError as exc:
+        st.error(str(exc))
+if est is not None and catalog is not None:
+    render_header(est)
+    render_totals(est, previous_estimate(sj, checksum))
+    render_warnings(est, stale_warning(catalog, date.today()))
+    curve, proj = load_chart_series(sj, checksum)
+    charts, capacity, bom, assumptions, share, downloads = st.tabs(
+        ["Charts", "Capacity plan", "Bill of materials", "Assumptions", "Share & save", "Downloads"])
+    with charts:
+        render_charts(est, curve, proj)
+    with capacity:
+        render_capacity(est)
+    with bom:
+        render_bom(est)
+    with assumptions:
+        st.caption("Inputs left at their defaults; change any of them in the sidebar.")
+        st.dataframe(ui_inputs.assumptions(scenario), hide_index=True, width="stretch")
+    with share:
+        render_share(scenario)
+        render_saved(est)
+    with downloads:
+        render_downloads(scenario, checksum)
+elif scenario is None:
+    with st.expander("Saved scenarios"):
+        render_saved(None)

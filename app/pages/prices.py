@@ -1,0 +1,3 @@
+"""Prices page: placeholder replaced below."""
+import streamlit as st
+st.title("Prices")

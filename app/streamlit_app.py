@@ -1,0 +1,30 @@
+"""tiersizer web app: `streamlit run app/streamlit_app.py` (or `make run`). Pages are routed with st.navigation."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:               # `streamlit run app/streamlit_app.py` from any folder
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+REVIEW_PAGE = PAGES_DIR / "review.py"       # the monthly review, added by its own issue
+
+
+def pages() -> list:
+    """The app's pages; the monthly review appears once its page file exists."""
+    found = [
+        st.Page(PAGES_DIR / "estimate.py", title="Estimate", icon=":material/calculate:", default=True),
+        st.Page(PAGES_DIR / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(PAGES_DIR / "prices.py", title="Prices", icon=":material/sell:", url_path="prices"),
+    ]
+    if REVIEW_PAGE.is_file():
+        found.append(st.Page(REVIEW_PAGE, title="Monthly review", icon=":material/receipt_long:", url_path="review"))
+    return found
+
+
+st.set_page_config(page_title="tiersizer", page_icon=":material/calculate:", layout="wide")
+st.navigation(pages()).run()

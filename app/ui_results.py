@@ -1,0 +1,145 @@
+"""Draw an estimate on the page: tier badge, totals, capacity plan, plan ranges, warnings, BOM, charts."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+
+from app import ui_charts
+from app.ui_data import CurvePoint, ProjectionRow, bom_rows, service_totals, split_totals
+from app.ui_inputs import PURCHASE_LABELS
+from pricing.catalog import STALE_AFTER_DAYS
+
+if TYPE_CHECKING:
+    from pricing.catalog import Catalog
+    from pricing.engine import Estimate
+
+TIER_BADGE: dict[str, str] = {"Small": "green", "Medium": "blue", "Large": "orange", "Enterprise": "violet"}
+
+
+def usd(x: Decimal | float) -> str:
+    return f"${x:,.2f}"
+
+
+def stale_warning(catalog: "Catalog", today: date) -> str | None:
+    """Text of the stale-prices warning, or None while the snapshot is fresh."""
+    age = catalog.age_days(today)
+    if age <= STALE_AFTER_DAYS:
+        return None
+    return (f"Prices are {age} days old (snapshot of {catalog.header.as_of}; stale after {STALE_AFTER_DAYS} "
+            "days). Refresh them with `python -m app.cli pricing refresh`.")
+
+
+def render_header(est: "Estimate") -> None:
+    """Scenario title, tier badge and the reasons for the tier."""
+    s, p = est.scenario, est.plan
+    who = f" for {s.client}" if s.client else ""
+    st.subheader(f"{s.name}{who}", anchor=False)
+    st.badge(f"Tier: {p.tier}", color=TIER_BADGE.get(p.tier, "gray"), icon=":material/stacks:")  # type: ignore[arg-type]
+    st.caption(" · ".join(p.tier_reasons) + f" · {s.environment.value}, {s.region}")
+
+
+def render_totals(est: "Estimate", previous: "Estimate | None") -> None:
+    """Monthly / upfront / first-year / per-user totals, with the change from the previous scenario."""
+    def delta(now: Decimal, before: Decimal | None) -> str | None:
+        if before is None or now == before:
+            return None
+        return f"{'+' if now > before else '-'}${abs(now - before):,.2f}"
+
+    prev = previous
+    cols = st.columns(5)
+    cols[0].metric("Tier", est.plan.tier, delta=None if prev is None or prev.plan.tier == est.plan.tier
+                   else f"was {prev.plan.tier}", delta_color="off")
+    cols[1].metric("Monthly", usd(est.monthly_usd), delta(est.monthly_usd, prev and prev.monthly_usd),
+                   delta_color="inverse")
+    cols[2].metric("Upfront", usd(est.upfront_usd), delta(est.upfront_usd, prev and prev.upfront_usd),
+                   delta_color="inverse")
+    cols[3].metric("First year", usd(est.first_year_usd), delta(est.first_year_usd, prev and prev.first_year_usd),
+                   delta_color="inverse")
+    cols[4].metric("Cost per user / month", usd(est.cost_per_user_usd),
+                   delta(est.cost_per_user_usd, prev and prev.cost_per_user_usd), delta_color="inverse")
+    st.caption(f"Infrastructure {usd(est.infrastructure_usd)} (of which compliance controls "
+               f"{usd(est.compliance_usd)}) · LLM {usd(est.llm_usd)} · prices as of {est.prices_as_of}")
+
+
+def render_warnings(est: "Estimate", stale: str | None) -> None:
+    if stale:
+        st.warning(stale, icon=":material/schedule:")
+    for w in est.warnings:
+        st.warning(w, icon=":material/warning:")
+
+
+def capacity_table(est: "Estimate") -> pd.DataFrame:
+    """Rows of the capacity plan: what runs, how many, and the cheaper node alternative."""
+    p, n = est.plan, est.plan.nodes
+    b, f = p.backend, p.frontend
+    alt = est.node_cheapest
+    rows = [
+        ("Backend pods", f"{b.replicas}", f"HPA {b.hpa_min}-{b.hpa_max}; requests {b.cpu_request_m}m / "
+                                          f"{b.memory_request_mi}Mi (by CPU {b.pods_by_cpu}, by streams "
+                                          f"{b.pods_by_concurrency})"),
+        ("Frontend pods", f"{f.replicas}", f"HPA {f.hpa_min}-{f.hpa_max}"),
+        ("Nodes", f"{n.desired} x {n.instance_type}", f"min {n.min}, max {n.max}; {n.on_demand} on-demand, "
+                                                       f"{n.spot} spot; {n.backend_pods_per_node} backend pods/node "
+                                                       f"({n.binding} binds); {usd(est.node_default.monthly_usd)}"
+                                                       "/month"),
+        ("Cheaper nodes", f"{alt.nodes} x {alt.instance_type}" if alt.instance_type != n.instance_type
+         else "none cheaper", f"{alt.arch}; {usd(alt.monthly_usd)}/month" if alt.instance_type != n.instance_type
+         else "the default type is already the cheapest that fits"),
+        ("DynamoDB", est.dynamodb_mode.recommended.replace("_", "-"),
+         f"on-demand {usd(est.dynamodb_mode.on_demand_usd)} vs provisioned {usd(est.dynamodb_mode.provisioned_usd)}"
+         f" (break-even at {est.dynamodb_mode.break_even_utilisation_pct}% utilisation)"),
+        ("Availability zones / NAT", f"{p.network.availability_zones} / {p.network.nat_gateways}",
+         f"ALB {p.network.alb_lcu:.2f} LCU"),
+        ("WAF", "on" if p.security.waf_enabled else "off", f"{p.security.waf_rules} rules"),
+        ("Log retention", f"{p.observability.log_retention_days} days", ""),
+    ]
+    if p.elasticache_node_type:
+        rows.append(("ElastiCache", f"{p.elasticache_nodes} x {p.elasticache_node_type}", ""))
+    return pd.DataFrame(rows, columns=["Component", "Plan", "Detail"])
+
+
+def plan_checks_table(est: "Estimate") -> pd.DataFrame:
+    return pd.DataFrame([{"Metric": c.metric, "Plan's range": c.plan_range, "Computed": c.computed,
+                          "Agrees": "yes" if c.agrees else "no", "Why": c.note} for c in est.plan.plan_checks])
+
+
+def purchase_table(est: "Estimate") -> pd.DataFrame:
+    return pd.DataFrame([{"Option": PURCHASE_LABELS.get(q.option, q.option), "Monthly USD": float(q.monthly_usd),
+                          "Upfront USD": float(q.upfront_usd), "First year USD": float(q.first_year_usd),
+                          "Chosen": "✓" if q.option == est.scenario.purchase_option.value else ""}
+                         for q in est.purchase_options])
+
+
+def render_capacity(est: "Estimate") -> None:
+    st.dataframe(capacity_table(est), hide_index=True, width="stretch")
+    st.markdown("**The plan's ranges beside the computed values**")
+    st.dataframe(plan_checks_table(est), hide_index=True, width="stretch")
+    st.markdown("**Purchase options**")
+    st.dataframe(purchase_table(est), hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="$%.2f")
+                                for c in ("Monthly USD", "Upfront USD", "First year USD")})
+
+
+def render_bom(est: "Estimate") -> None:
+    df = pd.DataFrame(bom_rows(est))
+    st.dataframe(df, hide_index=True, width="stretch",
+                 column_config={"Unit USD": st.column_config.NumberColumn(format="%.6g"),
+                                "Monthly USD": st.column_config.NumberColumn(format="$%.2f"),
+                                "Quantity": st.column_config.NumberColumn(format="%.4g")})
+    st.caption(f"{len(df)} lines; total {usd(est.monthly_usd)} per month (the sum of the lines).")
+
+
+def render_charts(est: "Estimate", curve: Sequence[CurvePoint], projection: Sequence[ProjectionRow]) -> None:
+    """The four charts in a 2 x 2 grid."""
+    top = st.columns(2)
+    top[0].plotly_chart(ui_charts.cost_by_service(service_totals(est)), key="chart_services")
+    top[1].plotly_chart(ui_charts.infra_vs_llm(split_totals(est)), key="chart_split")
+    bottom = st.columns(2)
+    bottom[0].plotly_chart(ui_charts.cost_vs_users(curve, est.scenario.concurrent_users, float(est.monthly_usd)),
+                           key="chart_curve")
+    bottom[1].plotly_chart(ui_charts.projection_chart(projection), key="chart_projection")
