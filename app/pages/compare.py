@@ -1,3 +1,114 @@
-"""Compare page: placeholder replaced below."""
+"""Compare page: two to four saved scenarios side by side, totals and per-service deltas, one chart.
+
+Each scenario is re-estimated from its saved input with the current price snapshot; the totals stored
+when it was saved are shown beside them so a price change is visible.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pandas as pd
 import streamlit as st
-st.title("Compare")
+
+from app.ui_charts import compare_chart
+from app.ui_data import service_totals
+from app.ui_saved import get_repository
+from app.storage import SavedScenario, StorageError
+from pricing.catalog import MissingPriceError, SnapshotError, load_snapshot
+from pricing.engine import Estimate, estimate
+from sizing.scenario import parse_scenario
+
+# --- constants ---------------------------------------------------------------------------------
+MIN_COMPARED, MAX_COMPARED = 2, 4
+
+
+# --- cached loaders --------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=256)
+def load_estimate(scenario_json: str, prices_checksum: str) -> Estimate:
+    """Estimate of a saved input under the current snapshot (checksum keys the cache)."""
+    return estimate(parse_scenario(json.loads(scenario_json)), load_snapshot())
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def money(x: Decimal) -> str:
+    return f"${x:,.2f}"
+
+
+def totals_table(saved: list[SavedScenario], ests: list[Estimate]) -> pd.DataFrame:
+    """One column per scenario: tier, load and every total; the first column is the baseline."""
+    rows: dict[str, list[str]] = {
+        "Client": [s.client or "—" for s in saved],
+        "Environment / region": [f"{e.scenario.environment.value} / {e.scenario.region}" for e in ests],
+        "Peak concurrent users": [f"{e.scenario.concurrent_users:,}" for e in ests],
+        "Compliance": [", ".join(sorted(c.value for c in e.scenario.compliance)) or "none" for e in ests],
+        "Tier": [e.plan.tier for e in ests],
+        "Nodes": [f"{e.plan.nodes.desired} x {e.plan.nodes.instance_type}" for e in ests],
+        "Monthly": [money(e.monthly_usd) for e in ests],
+        "Δ monthly vs first": ["—"] + [_delta(e.monthly_usd, ests[0].monthly_usd) for e in ests[1:]],
+        "Upfront": [money(e.upfront_usd) for e in ests],
+        "First year": [money(e.first_year_usd) for e in ests],
+        "Δ first year vs first": ["—"] + [_delta(e.first_year_usd, ests[0].first_year_usd) for e in ests[1:]],
+        "Cost per user / month": [money(e.cost_per_user_usd) for e in ests],
+        "Infrastructure": [money(e.infrastructure_usd) for e in ests],
+        "LLM": [money(e.llm_usd) for e in ests],
+        "Compliance controls": [money(e.compliance_usd) for e in ests],
+        "Monthly when saved": [f"{money(s.totals.monthly_usd)} ({s.totals.prices_as_of})" for s in saved],
+    }
+    return pd.DataFrame(rows, index=[s.name for s in saved]).T
+
+
+def _delta(now: Decimal, base: Decimal) -> str:
+    diff = now - base
+    pct = f" ({diff / base * 100:+.1f}%)" if base else ""
+    return f"{'+' if diff >= 0 else '-'}${abs(diff):,.2f}{pct}"
+
+
+def service_table(names: list[str], ests: list[Estimate]) -> tuple[list[str], list[list[float]], pd.DataFrame]:
+    """Monthly USD per service for each scenario, with each one's delta against the first."""
+    per = [dict(service_totals(e)) for e in ests]
+    services = sorted({s for p in per for s in p}, key=lambda s: -max(p.get(s, 0.0) for p in per))
+    values = [[p.get(s, 0.0) for s in services] for p in per]
+    df = pd.DataFrame({n: v for n, v in zip(names, values)}, index=services)
+    for n, v in zip(names[1:], values[1:]):
+        df[f"Δ {n} vs {names[0]}"] = [round(a - b, 2) for a, b in zip(v, values[0])]
+    df.loc["Total"] = df.sum(numeric_only=True).round(2)
+    return services, values, df
+
+
+# --- layout ----------------------------------------------------------------------------------------
+st.title("Compare saved scenarios", anchor=False)
+repo = get_repository()
+rows = []
+if repo is not None:
+    try:
+        rows = repo.list()
+    except StorageError as exc:
+        st.error(str(exc))
+if repo is not None and len(rows) < MIN_COMPARED:
+    st.info(f"Save at least {MIN_COMPARED} scenarios on the Estimate page (tab **Share & save**) to compare them; "
+            f"{len(rows)} saved so far.")
+elif rows:
+    names = st.multiselect(f"Scenarios to compare ({MIN_COMPARED} to {MAX_COMPARED}; the first is the baseline)",
+                           [r.name for r in rows], default=[r.name for r in rows[:MIN_COMPARED]],
+                           max_selections=MAX_COMPARED, key="compare_names")
+    if len(names) < MIN_COMPARED:
+        st.warning(f"Choose at least {MIN_COMPARED} scenarios.")
+    else:
+        try:
+            catalog = load_snapshot()
+            saved = [repo.load(n) for n in names]
+            ests = [load_estimate(s.input_json, catalog.header.checksum) for s in saved]
+        except (StorageError, SnapshotError, MissingPriceError) as exc:
+            st.error(str(exc))
+        else:
+            changed = [s.name for s, e in zip(saved, ests) if s.totals.monthly_usd != e.monthly_usd]
+            if changed:
+                st.caption("Re-estimated with the current prices (as of "
+                           f"{catalog.header.as_of}); changed since saved: {', '.join(changed)}.")
+            st.dataframe(totals_table(saved, ests), width="stretch")
+            services, values, df = service_table(names, ests)
+            st.plotly_chart(compare_chart(names, services, values), key="compare_chart")
+            st.markdown("**Monthly USD by service, and each scenario's difference from the first**")
+            st.dataframe(df, width="stretch",
+                         column_config={c: st.column_config.NumberColumn(format="$%.2f") for c in df.columns})
