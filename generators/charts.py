@@ -14,7 +14,6 @@ from decimal import Decimal
 import plotly.graph_objects as go
 
 from pricing.catalog import Catalog, load_snapshot
-from pricing.constants import CE
 from pricing.engine import Estimate, estimate
 from sizing.profiles import TIERS
 from sizing.scenario import PurchaseOption, Scenario
@@ -42,12 +41,11 @@ OPTION_LABELS = {
     PurchaseOption.savings_plan_3y_no_upfront.value: "Savings Plan 3y, no upfront",
     PurchaseOption.savings_plan_3y_all_upfront.value: "Savings Plan 3y, all upfront",
 }
-PREPAID_ITEM = "Compute Savings Plan commitment prepaid (counted in the upfront amount)"
 
 
 @dataclass(frozen=True, slots=True)
 class BomRow:
-    """One bill-of-materials row: a cost line, or the prepaid-commitment adjustment."""
+    """One bill-of-materials row (a cost line with text fields never None)."""
 
     service: str
     item: str
@@ -89,18 +87,13 @@ def fmt_usd(x: Decimal) -> str:
 
 
 def bom_rows(est: Estimate) -> list[BomRow]:
-    """The estimate's lines, plus the all-upfront adjustment so that the rows sum to `monthly_usd`.
-
-    With an all-upfront Savings Plan the engine moves the EC2 commitment out of the monthly bill
-    into `upfront_usd`; the priced line stays, so one explicit negative row makes the sum exact.
-    """
+    """The estimate's cost lines as BOM rows; they sum to `est.monthly_usd` (checked, not assumed)."""
     rows = [BomRow(ln.service, ln.item, ln.quantity, ln.unit, ln.unit_usd, ln.monthly_usd, ln.price_key or "",
                    ln.ce_service, ln.category, ln.control or "", ln.note) for ln in est.lines]
-    diff = est.monthly_usd - sum((r.monthly_usd for r in rows), Decimal(0))
-    if diff:
-        rows.append(BomRow("EC2", PREPAID_ITEM, Decimal(1), "adjustment", diff, diff, "", CE["ec2"],
-                           "infrastructure", "",
-                           f"upfront {fmt_usd(est.upfront_usd)} covers the on-demand node hours above"))
+    total = sum((r.monthly_usd for r in rows), Decimal(0))
+    if total != est.monthly_usd:
+        raise ValueError(f"estimate: the cost lines sum to {total} but monthly_usd is {est.monthly_usd}; "
+                         "a report would not add up")
     return rows
 
 
