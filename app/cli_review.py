@@ -1,0 +1,215 @@
+"""`review`: last month's actual spend against the estimate (CUR 2.0 file, console CSV or Cost Explorer API).
+
+python -m app.cli review --scenario FILE|--saved NAME --month YYYY-MM (--cur FILE | --ce-csv FILE |
+    --cost-explorer [--profile P]) [--actual-users N ...] [--format table|json]
+Exit codes: 0 done, 2 invalid input (option, file row or column named), 1 other failures (AWS, database).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from app.cli import err, fail, invalid, open_catalog, run_estimate, with_scenario
+from sizing.scenario import Scenario, ScenarioError, parse_scenario
+
+
+class ReviewFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class Basis(str, Enum):
+    auto = "auto"
+    unblended = "unblended"
+    amortized = "amortized"
+
+
+def _load_saved(name: str, db: Optional[str]) -> tuple[dict[str, Any], Any]:
+    """The saved scenario's input (as data) and its stored totals; errors exit 1 (storage) or 2 (unknown name)."""
+    from app.storage import ScenarioNotFoundError, StorageError, open_repository
+    try:
+        saved = open_repository(db).load(name)
+    except ScenarioNotFoundError as exc:
+        raise fail(f"--saved: {exc}", 2) from None
+    except StorageError as exc:
+        raise fail(str(exc), 1) from None
+    return saved.scenario.to_yaml_dict(), saved.totals
+
+
+def with_saved(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`with_scenario`, plus `--saved NAME`: the saved scenario, scenario flags given on top of it."""
+    inner = with_scenario(func)
+
+    @functools.wraps(inner)
+    def outer(**kwargs: Any) -> Any:
+        saved = kwargs.get("saved")
+        if saved is None:
+            return inner(**kwargs)
+        if kwargs.pop("scenario_file") is not None:
+            raise fail("give either --saved NAME or --scenario FILE, not both", 2)
+        flags = {n: kwargs.pop(n) for n in Scenario.model_fields}
+        data, _ = _load_saved(saved, kwargs.get("db"))
+        data.update({k: v for k, v in flags.items() if v is not None})
+        try:
+            scenario = parse_scenario(data)
+        except ScenarioError as exc:
+            raise invalid(exc) from None
+        return func(scenario=scenario, **kwargs)
+
+    outer.__signature__ = inner.__signature__  # type: ignore[attr-defined]
+    return outer
+
+
+@with_saved
+def review_cmd(scenario: Scenario,
+               month: str = typer.Option(..., "--month", help="Month to review, YYYY-MM"),
+               saved: Optional[str] = typer.Option(None, "--saved", help="Name of a saved scenario"),
+               cur: Optional[Path] = typer.Option(None, "--cur", help="CUR 2.0 export (CSV, .csv.gz or Parquet)",
+                                                  dir_okay=False),
+               ce_csv: Optional[Path] = typer.Option(None, "--ce-csv", help="Cost Explorer console CSV export",
+                                                     dir_okay=False),
+               cost_explorer: bool = typer.Option(False, "--cost-explorer", help="Fetch from the Cost Explorer API"),
+               profile: Optional[str] = typer.Option(None, "--profile", help="AWS profile for --cost-explorer"),
+               project: str = typer.Option("ChatApp", "--project", help="Project tag value to filter on"),
+               tag_environment: Optional[str] = typer.Option(
+                   None, "--tag-environment", help="Environment tag value (default: the scenario's environment)"),
+               no_tag_filter: bool = typer.Option(False, "--no-tag-filter", help="Take the whole bill, untagged too"),
+               basis: Basis = typer.Option(Basis.auto, "--basis",
+                                           help="auto (amortized when savings plans are in play) | unblended | "
+                                                "amortized"),
+               threshold: float = typer.Option(15.0, "--threshold", help="Flag gaps beyond this %, 0..1000"),
+               min_delta: float = typer.Option(1.0, "--min-delta", help="Never flag gaps below this many USD"),
+               actual_users: Optional[int] = typer.Option(None, "--actual-users", help="Observed peak concurrent "
+                                                                                     "users"),
+               actual_messages: Optional[float] = typer.Option(None, "--actual-messages",
+                                                               help="Observed chat messages in the month"),
+               actual_input_tokens: Optional[int] = typer.Option(None, "--actual-input-tokens",
+                                                                 help="Observed input tokens per message"),
+               actual_output_tokens: Optional[int] = typer.Option(None, "--actual-output-tokens",
+                                                                  help="Observed output tokens per message"),
+               format: ReviewFormat = typer.Option(ReviewFormat.table, "--format", help="table | json"),
+               snapshot: Optional[Path] = typer.Option(None, "--snapshot", help="Price snapshot file"),
+               store: bool = typer.Option(True, "--store/--no-store", help="Store the review in the database"),
+               db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: TIERSIZER_DATABASE_URL, "
+                                                                   "else ./data/tiersizer.db)")) -> None:
+    """Compare a month's actual AWS spend with the estimate, line by line, and recommend a tier."""
+    from pricing.review.actuals import ActualsError, fetch_cost_explorer, project_tags, read_ce_csv, read_cur
+    from pricing.review.model import parse_month
+    from pricing.review.recommend import ObservedUsage
+    from pricing.review.variance import build_review, review_to_dict
+
+    sources = [n for n, v in (("--cur", cur), ("--ce-csv", ce_csv), ("--cost-explorer", cost_explorer)) if v]
+    if len(sources) != 1:
+        raise fail("give exactly one source: --cur FILE, --ce-csv FILE or --cost-explorer"
+                   + (f" (got {', '.join(sources)})" if sources else ""), 2)
+    try:
+        parse_month(month)
+    except ActualsError as exc:
+        raise fail(f"invalid input: {exc}", 2) from None
+    for opt, val, lo, hi in (("--threshold", threshold, 0.0, 1000.0), ("--min-delta", min_delta, 0.0, 1e6)):
+        if not (lo <= val <= hi) or (opt == "--threshold" and val == 0):
+            raise fail(f"invalid input: {opt}: must be {'>0' if opt == '--threshold' else lo:}..{hi:g}, got {val:g}",
+                       2)
+    tags = {} if no_tag_filter else project_tags(project, tag_environment or scenario.environment.value)
+    catalog = open_catalog(snapshot)
+    est = run_estimate(scenario, catalog)
+    try:
+        if cur is not None:
+            actuals = read_cur(cur, month, tags, basis.value)
+        elif ce_csv is not None:
+            actuals = read_ce_csv(ce_csv, month)
+        else:
+            actuals = None
+    except ActualsError as exc:
+        raise fail(f"invalid input: {exc}", 2) from None
+    if actuals is None:
+        try:
+            actuals = fetch_cost_explorer(month, tags, basis.value, profile=profile)
+        except ActualsError as exc:
+            raise fail(str(exc), 1) from None
+    observed = ObservedUsage(actual_users, actual_messages, actual_input_tokens, actual_output_tokens)
+    try:
+        review = build_review(est, actuals, threshold, min_delta, observed, catalog)
+    except ScenarioError as exc:
+        for field, msg in exc.errors:
+            err.print(f"[bold red]invalid input:[/] {field}: {msg}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+    if format is ReviewFormat.json:
+        sys.stdout.write(json.dumps(review_to_dict(review), indent=2) + "\n")
+    else:
+        print_review(review)
+    if store:
+        from app.review_store import ReviewStoreError, open_review_store
+        try:
+            open_review_store(db).save(review, scenario, saved)
+        except ReviewStoreError as exc:
+            raise fail(f"the review was not stored: {exc}", 1) from None
+
+
+def _m(x: Any) -> str:
+    return "" if x is None else f"{x:,.2f}"
+
+
+def _p(x: Any) -> str:
+    return "n/a" if x is None else f"{x:+.1f}%"
+
+
+def print_review(r: Any) -> None:
+    """Human view: headline, lines, services, unmatched, tax and credits, recommendation, warnings."""
+    out = Console()
+    a = r.actuals
+    out.print(f"[bold]{r.scenario_name}[/] — review of {r.month} ({a.source}: {a.source_name}, {a.basis} cost); "
+              f"tier {r.tier}", highlight=False)
+    out.print(f"Estimate ${r.estimate_usd:,.2f}  actual usage ${r.actual_usage_usd:,.2f}  "
+              f"difference ${r.delta_usd:,.2f} ({_p(r.delta_pct)}); tax and credits ${r.tax_and_credits_usd:,.2f}; "
+              f"total billed ${r.actual_usd:,.2f}; {len(r.flagged)} line(s) flagged beyond {r.threshold_pct}%",
+              highlight=False)
+    t = Table("Line", "Estimate", "Actual", "Δ USD", "Δ %", "Flag", "Hint", title="Lines")
+    for v in r.lines:
+        t.add_row(v.label, _m(v.estimate_usd), _m(v.actual_usd), _m(v.delta_usd), _p(v.delta_pct), v.flag or "",
+                  v.hint)
+    out.print(t)
+    if a.granularity != "service":
+        t = Table("Service", "Estimate", "Actual", "Δ USD", "Δ %", "Flag", "Note", title="By service")
+        for v in r.services:
+            t.add_row(v.service, _m(v.estimate_usd), _m(v.actual_usd), _m(v.delta_usd), _p(v.delta_pct),
+                      v.flag or "", v.hint)
+        out.print(t)
+    if r.unmatched:
+        t = Table("Service", "Usage type", "Actual", "Reason", title=f"Not in the estimate (${r.unmatched_usd:,.2f})")
+        for u in r.unmatched:
+            t.add_row(u.line.service, u.line.usage_type, _m(u.line.cost_usd), u.reason)
+        out.print(t)
+    if r.adjustments:
+        t = Table("Kind", "Service", "Detail", "Amount", title=f"Tax, credits and fees (${r.tax_and_credits_usd:,.2f})")
+        for x in r.adjustments:
+            t.add_row(x.kind, x.service, x.usage_type + (" (account level)" if x.account_level else ""),
+                      _m(x.cost_usd))
+        out.print(t)
+    rec = r.recommendation
+    if rec:
+        move = "stay" if rec.recommended_tier == rec.current_tier else "move"
+        out.print(f"[bold]Recommendation:[/] {move} at {rec.recommended_tier} (now {rec.current_tier}); new monthly "
+                  f"estimate ${rec.new_monthly_usd:,.2f} ({rec.monthly_delta_usd:+,.2f})", highlight=False)
+        for c in rec.scenario_changes:
+            out.print(f"  observed {c.what}: {c.before} -> {c.after}", highlight=False)
+        for c in rec.plan_changes:
+            out.print(f"  {c.what}: {c.before} -> {c.after}", highlight=False)
+    else:
+        out.print(f"Recommended tier: {r.recommended_tier} (pass --actual-users/--actual-messages to re-size with "
+                  f"observed usage)", highlight=False)
+    for w in r.warnings:
+        out.print(f"[yellow]warning:[/] {w}", highlight=False)
+
+
+def register(app: typer.Typer, pricing_app: typer.Typer) -> None:
+    app.command("review")(review_cmd)
