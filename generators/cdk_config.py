@@ -395,19 +395,14 @@ class CdkConfig(_Model):
         return self.resource_prefix
 
     @property
-    def table_prefix(self) -> str:
-        """Snake-case project name used by the plan's table names, e.g. ``chat_app``."""
-        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.project).lower()
-
-    @property
     def users_table_name(self) -> str:
-        """Physical name of the users table, as in the plan: ``chat_app_users_<env>``."""
-        return f"{self.table_prefix}_users_{self.environment}"
+        """Physical name of the users table, e.g. ``chatapp-prod-users``."""
+        return f"{self.resource_prefix}-users"
 
     @property
     def chats_table_name(self) -> str:
-        """Physical name of the chats table, as in the plan: ``chat_app_chats_<env>``."""
-        return f"{self.table_prefix}_chats_{self.environment}"
+        """Physical name of the chats table, e.g. ``chatapp-prod-chats``."""
+        return f"{self.resource_prefix}-chats"
 
 
 def format_validation_error(exc: ValidationError) -> str:

@@ -310,7 +310,8 @@ def test_tables_pitr_billing_encryption_retention(synth: Synth) -> None:
     db = synth.config.database
     tables = {res["Properties"]["TableName"]: res for _, res in synth.resources("AWS::DynamoDB::Table")}
     env = synth.config.environment
-    assert set(tables) == {f"chat_app_users_{env}", f"chat_app_chats_{env}"}
+    users_name, chats_name = f"chatapp-{env}-users", f"chatapp-{env}-chats"
+    assert set(tables) == {users_name, chats_name}
     for name, res in tables.items():
         props = res["Properties"]
         assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
@@ -318,7 +319,7 @@ def test_tables_pitr_billing_encryption_retention(synth: Synth) -> None:
         assert props["SSESpecification"]["SSEEnabled"] is True
         assert ("KMSMasterKeyId" in props["SSESpecification"]) == db.customer_managed_key
         assert res["DeletionPolicy"] == ("Retain" if db.removal_policy == "RETAIN" else "Delete")
-        kind = "users" if "_users_" in name else "chats"
+        kind = "users" if name == users_name else "chats"
         if db.billing_mode == "PROVISIONED":
             expected = {"ReadCapacityUnits": getattr(db, f"{kind}_read_capacity"),
                         "WriteCapacityUnits": getattr(db, f"{kind}_write_capacity")}
@@ -326,10 +327,10 @@ def test_tables_pitr_billing_encryption_retention(synth: Synth) -> None:
             assert props["GlobalSecondaryIndexes"][0]["ProvisionedThroughput"] == expected
         else:
             assert "ProvisionedThroughput" not in props
-    users = tables[f"chat_app_users_{env}"]["Properties"]
+    users = tables[users_name]["Properties"]
     assert users["GlobalSecondaryIndexes"][0]["IndexName"] == "email-index"
     assert users["GlobalSecondaryIndexes"][0]["KeySchema"] == [{"AttributeName": "email", "KeyType": "HASH"}]
-    chats = tables[f"chat_app_chats_{env}"]["Properties"]
+    chats = tables[chats_name]["Properties"]
     assert chats["GlobalSecondaryIndexes"][0]["IndexName"] == "user-id-index"
     assert chats["GlobalSecondaryIndexes"][0]["KeySchema"] == [
         {"AttributeName": "user_id", "KeyType": "HASH"}, {"AttributeName": "updated_at", "KeyType": "RANGE"}]
