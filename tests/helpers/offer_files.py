@@ -267,16 +267,15 @@ def write_synthetic_ec2_offer(path: Path, target_bytes: int, region: str = "us-e
                               canonical: Sequence[tuple[str, str]] = ()) -> int:
     """Stream a real-format EC2 regional offer file of at least ``target_bytes``; return its size.
 
-    ``canonical`` (instance type, usd) products are written first so the ingest finds them;
-    filler products (other types, OS, tenancies, capacity states) follow until the size is
-    reached. Memory stays flat: products and terms are written one at a time, the SKU list
-    is regenerated for the terms section instead of being kept.
+    Filler products (other types, OS, tenancies, capacity states) come first, the
+    ``canonical`` (instance type, usd) products last, so an ingest has to read the whole
+    products map and the whole ``terms.OnDemand`` map to find them (worst case).
+    Memory stays flat: products and terms are written one at a time and the product
+    sequence is regenerated for each terms section instead of being kept.
     """
     from pricing.catalog import EC2_INSTANCE_TYPES as catalog_types
 
-    def products() -> Iterable[Item]:
-        for itype, usd in canonical:
-            yield ec2_instance(region, itype, usd)
+    def filler() -> Iterable[Item]:
         n = 0
         while True:
             for itype in _FILLER_TYPES:
@@ -291,30 +290,36 @@ def write_synthetic_ec2_offer(path: Path, target_bytes: int, region: str = "us-e
                             n += 1
                             yield item
 
+    def sequence(n_filler: int) -> Iterable[Item]:
+        yield from _take(filler(), n_filler)
+        for itype, usd in canonical:
+            yield ec2_instance(region, itype, usd)
+
     head = {"formatVersion": "v1.0", "disclaimer": "synthetic", "offerCode": "AmazonEC2",
             "version": "20261101000000", "publicationDate": PUBLICATION, "regionCode": region}
     # Products take ~30% of these files, terms (on-demand + reserved) the rest.
     product_budget = int(target_bytes * 0.29)
-    count = 0
+    n_filler = 0
     with path.open("w", encoding="utf-8") as fh:
         fh.write(json.dumps(head)[:-1] + ', "products": {\n')
         written = 0
-        for item in products():
-            text = f'{"," if count else ""}\n    {json.dumps(item.sku)}: {json.dumps(item.product(), indent=6)}'
+        for item in filler():
+            if written >= product_budget:
+                break
+            text = f'{"," if n_filler else ""}\n    {json.dumps(item.sku)}: {json.dumps(item.product(), indent=6)}'
             fh.write(text)
             written += len(text)
-            count += 1
-            if written >= product_budget and count > len(canonical):
-                break
+            n_filler += 1
+        for item in sequence(0):
+            fh.write(f'{"," if n_filler else ""}\n    {json.dumps(item.sku)}: {json.dumps(item.product(), indent=6)}')
         fh.write('\n  },\n  "terms": {\n    "OnDemand": {')
-        for i, item in enumerate(_take(products(), count)):
+        for i, item in enumerate(sequence(n_filler)):
             fh.write(f'{"," if i else ""}\n      {json.dumps(item.sku)}: {json.dumps(item.on_demand(), indent=8)}')
         fh.write('\n    },\n    "Reserved": {')
-        for i, item in enumerate(_take(products(), count)):
+        for i, item in enumerate(sequence(n_filler)):
             fh.write(f'{"," if i else ""}\n      {json.dumps(item.sku)}: {json.dumps(item.reserved_terms(), indent=8)}')
         fh.write('\n    }\n  }\n}\n')
-    size = path.stat().st_size
-    return size
+    return path.stat().st_size
 
 
 def _take(it: Iterable[Item], n: int) -> Iterable[Item]:
