@@ -21,6 +21,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from sizing.assumptions import ELASTICACHE_LARGE_NODE, ELASTICACHE_SMALL_NODE
+from sizing.instances import INSTANCE_SHAPES
+from sizing.llm import BEDROCK_MODELS as SIZING_BEDROCK_MODELS
+from sizing.scenario import REGIONS as SIZING_REGIONS
+
 SCHEMA_VERSION = 1
 EMBEDDED_SNAPSHOT: Path = Path(__file__).resolve().parent / "data" / "snapshot.json"
 GLOBAL_REGION = "global"
@@ -31,32 +36,12 @@ CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium", "low")
 # Canonical keys (pricing-catalog.md). The embedded snapshot holds every key for
 # every region below; refresh and tests use the same lists.
 # ---------------------------------------------------------------------------
-REGIONS: tuple[str, ...] = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1")
+# Regions, instance types and models are sizing facts: defined once in sizing/, priced here.
+REGIONS: tuple[str, ...] = SIZING_REGIONS
+EC2_INSTANCE_TYPES: tuple[str, ...] = tuple(INSTANCE_SHAPES)
+BEDROCK_MODELS: tuple[str, ...] = tuple(SIZING_BEDROCK_MODELS)
 
-EC2_INSTANCE_TYPES: tuple[str, ...] = tuple(
-    f"{family}.{size}"
-    for family, sizes in (
-        ("t3", ("medium", "large", "xlarge")),
-        ("t3a", ("medium", "large", "xlarge")),
-        *((f, ("large", "xlarge", "2xlarge")) for f in (
-            "m5", "m6i", "m7i", "c5", "c6i", "c7i", "r6i", "m6g", "m7g", "c6g", "c7g")),
-    )
-    for size in sizes
-)
-
-BEDROCK_MODELS: tuple[str, ...] = (
-    "anthropic.claude-sonnet-4-5",
-    "anthropic.claude-haiku-4-5",
-    "anthropic.claude-3-5-sonnet",
-    "anthropic.claude-3-5-haiku",
-    "anthropic.claude-3-haiku",
-    "amazon.nova-pro",
-    "amazon.nova-lite",
-    "amazon.nova-micro",
-    "meta.llama3-70b-instruct",
-)
-
-ELASTICACHE_NODE_TYPES: tuple[str, ...] = ("cache.t3.medium", "cache.r6g.large")
+ELASTICACHE_NODE_TYPES: tuple[str, ...] = (ELASTICACHE_SMALL_NODE, ELASTICACHE_LARGE_NODE)
 
 #: Non-EC2, non-Bedrock, non-ElastiCache keys and their units.
 SERVICE_KEY_UNITS: dict[str, str] = {
