@@ -1,0 +1,322 @@
+"""The generated bundle: layout, atomic writes, --force rules, CLI exit codes, and the numbers agree.
+
+Replicas/HPA in values-<env>.yaml, node groups in config/<env>.yaml and the report total are
+compared with the estimate; one generated CDK app is synthesized to prove the mapping deploys.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import generators.bundle as bundle_mod
+from app.cli import app
+from generators.bundle import BundleExistsError, generate_bundle
+from generators.cdk_config import load_config
+from generators.cdk_from_estimate import cdk_config_from_estimate, split_node_groups
+from pricing.engine import Estimate, estimate
+from sizing.scenario import Scenario, parse_scenario
+
+NASTY = "=Acme \"R&D\" 'Ltd'\n<script>alert(1)</script> {{ x }} {% raw %}: # & * ! @x -y +z"
+runner = CliRunner()
+
+CASES = {
+    "prod-hipaa-pci": {"name": NASTY, "client": "+Client: #1 & *co*", "concurrent_users": 5000,
+                       "compliance": "hipaa,pci"},
+    "dev-small": {"environment": "dev", "concurrent_users": 120},
+    "staging-spot-cache": {"environment": "staging", "concurrent_users": 3000, "spot_share_pct": 50,
+                           "elasticache_enabled": True},
+    "prod-enterprise-spot": {"concurrent_users": 25000, "spot_share_pct": 40, "llm_model": "external",
+                             "external_input_usd_per_1m_tokens": 3, "external_output_usd_per_1m_tokens": 15},
+}
+
+
+def _scenario(case: str) -> Scenario:
+    return parse_scenario(dict(CASES[case]))
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Estimate, Path]]:
+    out = {}
+    for case in CASES:
+        s = _scenario(case)
+        out[case] = (estimate(s), generate_bundle(s, tmp_path_factory.mktemp(case) / "bundle"))
+    return out
+
+
+def _siblings(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir())
+
+
+# --- layout -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_layout_complete(case: str, bundles) -> None:
+    est, root = bundles[case]
+    env = est.scenario.environment.value
+    for rel in ("cdk/app.py", "cdk/cdk.json", "cdk/requirements.txt", f"cdk/config/{env}.yaml",
+                "cdk/stacks/config_model.py", "cdk/stacks/network_stack.py", "cdk/stacks/eks_stack.py",
+                "cdk/stacks/database_stack.py", "cdk/stacks/storage_stack.py", "cdk/stacks/security_stack.py",
+                "cdk/stacks/monitoring_stack.py", "cdk/stacks/cdn_stack.py",
+                "helm/chat-app/Chart.yaml", "helm/chat-app/values.schema.json", f"helm/values-{env}.yaml",
+                "report/report.html", "report/report.md", "report/report.pdf", "report/bom.csv",
+                "report/bom.xlsx", "scenario.yaml"):
+        assert (root / rel).is_file(), rel
+    assert _siblings(root) == ["bundle"]          # no temporary directory left behind
+    assert oct(root.stat().st_mode & 0o777) == "0o755"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_scenario_yaml_reproduces_the_input(case: str, bundles) -> None:
+    est, root = bundles[case]
+    again = parse_scenario(yaml.safe_load((root / "scenario.yaml").read_text(encoding="utf-8")))
+    assert again == est.scenario
+    assert estimate(again).monthly_usd == est.monthly_usd
+
+
+# --- the numbers agree ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_helm_values_carry_planned_pods(case: str, bundles) -> None:
+    est, root = bundles[case]
+    v = yaml.safe_load((root / "helm" / f"values-{est.scenario.environment.value}.yaml").read_text())
+    for name, plan in (("backend", est.plan.backend), ("frontend", est.plan.frontend)):
+        block = v[name]
+        assert block["replicaCount"] == plan.replicas
+        assert block["autoscaling"]["minReplicas"] == plan.hpa_min
+        assert block["autoscaling"]["maxReplicas"] == plan.hpa_max
+        assert block["resources"]["requests"] == {"cpu": f"{plan.cpu_request_m}m",
+                                                  "memory": f"{plan.memory_request_mi}Mi"}
+        assert block["resources"]["limits"] == {"cpu": f"{plan.cpu_limit_m}m", "memory": f"{plan.memory_limit_mi}Mi"}
+    assert v["global"]["environment"] == est.scenario.environment.value
+    assert bool(v["ingress"]["wafAclArn"]) == est.plan.security.waf_enabled
+    assert v["ingress"]["idleTimeoutSeconds"] > est.plan.workload.stream_duration_s
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_cdk_config_carries_planned_sizes(case: str, bundles) -> None:
+    est, root = bundles[case]
+    p = est.plan
+    cfg = load_config(root / "cdk" / "config" / f"{est.scenario.environment.value}.yaml")
+    groups = {g.capacity_type: g for g in cfg.node_groups}
+    assert sum(g.min_size for g in cfg.node_groups) == p.nodes.min
+    assert sum(g.desired_size for g in cfg.node_groups) == p.nodes.desired
+    assert sum(g.max_size for g in cfg.node_groups) == p.nodes.max
+    assert (groups["ON_DEMAND"].desired_size if "ON_DEMAND" in groups else 0) == p.nodes.on_demand
+    assert (groups["SPOT"].desired_size if "SPOT" in groups else 0) == p.nodes.spot
+    assert all(g.instance_types == [p.nodes.instance_type] for g in cfg.node_groups)
+    assert cfg.network.nat_gateways == p.network.nat_gateways
+    assert cfg.network.availability_zones == max(2, p.network.availability_zones)
+    assert cfg.monitoring.log_retention_days == p.observability.log_retention_days
+    assert cfg.security.waf_enabled == p.security.waf_enabled
+    assert set(cfg.security.kms_customer_managed_keys) == set(p.security.cmks + p.security.compliance_cmks)
+    assert cfg.database.billing_mode == {"provisioned": "PROVISIONED",
+                                         "on_demand": "PAY_PER_REQUEST"}[est.dynamodb_mode.recommended]
+    if cfg.database.billing_mode == "PROVISIONED":
+        assert cfg.database.chats_write_capacity == p.dynamodb.provisioned_wcu
+        assert cfg.database.chats_read_capacity == p.dynamodb.provisioned_rcu
+    assert cfg.database.point_in_time_recovery == p.dynamodb.pitr_enabled
+    assert cfg.database.removal_policy == ("RETAIN" if est.scenario.environment.value == "prod" else "DESTROY")
+    assert cfg.cache.enabled == (p.elasticache_node_type is not None)
+    assert cfg.tags == {"Project": "ChatApp", "Environment": est.scenario.environment.value}
+    assert cfg.scenario_name == est.scenario.name
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_cdk_and_helm_name_the_same_tables_and_service_account(case: str, bundles) -> None:
+    est, root = bundles[case]
+    env = est.scenario.environment.value
+    cfg = load_config(root / "cdk" / "config" / f"{env}.yaml")
+    v = yaml.safe_load((root / "helm" / f"values-{env}.yaml").read_text())
+    assert v["config"]["dynamodbUsersTable"] == cfg.users_table_name
+    assert v["config"]["dynamodbChatsTable"] == cfg.chats_table_name
+    assert v["serviceAccount"]["name"] == cfg.workload_identity.service_account
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_report_total_equals_estimate(case: str, bundles) -> None:
+    est, root = bundles[case]
+    total = f"${est.monthly_usd:,.2f}"
+    assert f'id="monthly-total">{total}<' in (root / "report" / "report.html").read_text(encoding="utf-8")
+    assert f"**Monthly total: {total}**" in (root / "report" / "report.md").read_text(encoding="utf-8")
+    rows = list(csv.DictReader((root / "report" / "bom.csv").open(encoding="utf-8")))
+    assert sum(Decimal(r["monthly_usd"]) for r in rows[:-1]) == est.monthly_usd
+
+
+def test_node_group_split_by_hand() -> None:
+    """Plan 5 nodes desired (3 on-demand + 2 spot), min 3, max 9, spot 40%: extra 4 -> spot floor(1.6)=1."""
+    import dataclasses
+    est = estimate(_scenario("dev-small"))
+    nodes = dataclasses.replace(est.plan.nodes, desired=5, min=3, max=9, on_demand=3, spot=2)
+    plan = dataclasses.replace(est.plan, nodes=nodes, spot_share_pct=40.0)
+    groups = split_node_groups(dataclasses.replace(est, plan=plan))
+    assert [(g["name"], g["min_size"], g["desired_size"], g["max_size"]) for g in groups] == [
+        ("on-demand", 3, 3, 6), ("spot", 0, 2, 3)]
+
+
+def test_dev_plan_gets_two_zone_vpc_with_one_nat(bundles) -> None:
+    est, _ = bundles["dev-small"]
+    cfg = cdk_config_from_estimate(est)
+    assert est.plan.network.availability_zones == 1
+    assert cfg.network.availability_zone_names == ["us-east-1a", "us-east-1b"]
+    assert cfg.network.nat_gateways == 1
+
+
+# --- safety -----------------------------------------------------------------------------------------
+
+_SECRET_LITERALS = re.compile(r"unsafe_plain_text|unsafePlainText|secret_string_value|SecretString\s*[:=]|"
+                              r"(password|passwd|api_?key|token)\s*[:=]\s*['\"]?[A-Za-z0-9/+_-]{6,}", re.I)
+
+
+def _text_files(root: Path):
+    for p in root.rglob("*"):
+        if p.is_file() and p.suffix not in (".pdf", ".xlsx"):
+            yield p, p.read_text(encoding="utf-8")
+
+
+def test_no_secret_value_in_any_file(bundles) -> None:
+    for _, root in bundles.values():
+        for path, text in _text_files(root):
+            if path.name == "report.html":
+                text = re.sub(r"<script type=\"text/javascript\">.*?</script>", "", text, flags=re.S)  # plotly.js
+            hit = _SECRET_LITERALS.search(text)
+            assert hit is None, f"{path}: {hit.group(0)!r}"
+
+
+def test_helm_values_reference_secrets_by_name_only(bundles) -> None:
+    est, root = bundles["prod-hipaa-pci"]
+    v = yaml.safe_load((root / "helm" / "values-prod.yaml").read_text())
+
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for k, val in node.items():
+                if re.search(r"(password|secret|token|api_?key)", k, re.I) and not isinstance(val, (dict, bool)):
+                    found.add(k)
+                walk(val)
+    walk(v)
+    # only references to secrets (a Secret's name, an external store and key), never a value
+    assert found <= {"existingSecret", "secretStoreKind", "secretStoreName", "remoteSecretName"}
+    assert v["backend"]["existingSecret"] == "chat-backend-secrets"
+    cfg = load_config(root / "cdk" / "config" / "prod.yaml")
+    assert cfg.security.secret_names == [f"chatapp-prod/{n}" for n in est.plan.security.secrets]
+
+
+def test_hostile_names_stay_data(bundles) -> None:
+    est, root = bundles["prod-hipaa-pci"]
+    html = (root / "report" / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    cfg = load_config(root / "cdk" / "config" / "prod.yaml")
+    assert cfg.scenario_name == NASTY and cfg.client == CASES["prod-hipaa-pci"]["client"]
+    for py in (root / "cdk").rglob("*.py"):
+        assert "alert(1)" not in py.read_text(encoding="utf-8")
+    rows = list(csv.DictReader((root / "report" / "bom.csv").open(encoding="utf-8")))
+    assert rows[0]["scenario"] == "'" + NASTY and rows[0]["client"].startswith("'+")
+
+
+# --- atomicity and --force --------------------------------------------------------------------------
+
+def test_existing_dir_is_refused_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(BundleExistsError, match="pass --force"):
+        generate_bundle(_scenario("dev-small"), out)
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    with pytest.raises(BundleExistsError, match="not a previous bundle"):
+        generate_bundle(_scenario("dev-small"), out, force=True)
+    assert (out / "keep.txt").read_text() == "mine"
+
+
+def test_force_replaces_a_previous_bundle(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    generate_bundle(_scenario("dev-small"), out)
+    (out / "stale.txt").write_text("old")
+    generate_bundle(_scenario("staging-spot-cache"), out, force=True)
+    assert not (out / "stale.txt").exists()
+    assert (out / "helm" / "values-staging.yaml").is_file() and not (out / "helm" / "values-dev.yaml").exists()
+    assert _siblings(out) == ["b"]
+
+
+def test_failure_midway_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+    monkeypatch.setattr(bundle_mod, "write_report", boom)
+    out = tmp_path / "b"
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        generate_bundle(_scenario("dev-small"), out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_with_force_keeps_the_old_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "b"
+    generate_bundle(_scenario("dev-small"), out)
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    monkeypatch.setattr(bundle_mod, "write_report", lambda *a, **k: (_ for _ in ()).throw(OSError("full")))
+    with pytest.raises(OSError, match="full"):
+        generate_bundle(_scenario("staging-spot-cache"), out, force=True)
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+    assert _siblings(out) == ["b"]
+
+
+# --- CLI --------------------------------------------------------------------------------------------
+
+def test_cli_generate_writes_bundle(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    res = runner.invoke(app, ["generate", "--out", str(out), "--users", "800", "--env", "staging"])
+    assert res.exit_code == 0, res.output
+    assert (out / "helm" / "values-staging.yaml").is_file() and (out / "report" / "report.pdf").is_file()
+
+
+def test_cli_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "b"
+    res = runner.invoke(app, ["generate", "--out", str(out), "--users", "0"])
+    assert res.exit_code == 2 and "concurrent_users" in res.output and "1..1000000" in res.output
+    assert not out.exists()
+    res = runner.invoke(app, ["generate", "--out", str(out), "--snapshot", str(tmp_path / "none.json")])
+    assert res.exit_code == 2 and not out.exists()
+    res = runner.invoke(app, ["generate", "--out", str(out), "--pdf-charts", "png"])
+    assert res.exit_code == 2 and not out.exists()
+    out.mkdir()
+    res = runner.invoke(app, ["generate", "--out", str(out)])
+    assert res.exit_code == 2 and "--force" in res.output and list(out.iterdir()) == []
+    os.rmdir(out)
+    monkeypatch.setattr(bundle_mod, "write_report", lambda *a, **k: (_ for _ in ()).throw(OSError("no space")))
+    res = runner.invoke(app, ["generate", "--out", str(out)])
+    assert res.exit_code == 1 and "bundle not written" in res.output and "no space" in res.output
+    assert list(tmp_path.iterdir()) == []
+    assert "Traceback" not in res.output
+
+
+# --- the generated CDK app synthesizes ------------------------------------------------------------------
+
+def test_generated_cdk_app_synthesizes(bundles) -> None:
+    """One bundle through aws-cdk-lib in-process: node groups, NAT, WAF and KMS keys as estimated."""
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    from aws_cdk.assertions import Template
+
+    from tests.test_cdk_synth import load_bundle_app
+
+    est, root = bundles["prod-hipaa-pci"]
+    module = load_bundle_app(root / "cdk", "tiersizer_bundle_app_prod_hipaa_pci")
+    cdk_app = module.build_app(root / "cdk" / "config" / "prod.yaml", outdir=str(root.parent / "cdk.out"))
+    cdk_app.synth()
+    tpl = {c.node.id: Template.from_stack(c).to_json() for c in cdk_app.node.children if hasattr(c, "stack_name")}
+
+    def resources(rtype: str) -> list[dict]:
+        return [r for t in tpl.values() for r in t["Resources"].values() if r["Type"] == rtype]
+
+    groups = resources("AWS::EKS::Nodegroup")
+    assert sum(g["Properties"]["ScalingConfig"]["DesiredSize"] for g in groups) == est.plan.nodes.desired
+    assert sum(g["Properties"]["ScalingConfig"]["MaxSize"] for g in groups) == est.plan.nodes.max
+    assert {t for g in groups for t in g["Properties"]["InstanceTypes"]} == {est.plan.nodes.instance_type}
+    assert len(resources("AWS::EC2::NatGateway")) == est.plan.network.nat_gateways
+    assert len(resources("AWS::WAFv2::WebACL")) == 1
+    assert len(resources("AWS::KMS::Key")) == len(set(est.plan.security.cmks + est.plan.security.compliance_cmks))
