@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from app import ui_inputs
-from app.storage import InvalidFieldError, ScenarioRepository, StorageError, open_repository
+from app.storage import (DatabaseConfigError, InvalidFieldError, ScenarioRepository, StorageError, database_url,
+                         open_repository)
 
 if TYPE_CHECKING:
     from pricing.engine import Estimate
@@ -15,15 +16,16 @@ FLASH_KEY = "saved_flash"
 
 
 @st.cache_resource(show_spinner=False)
-def repository() -> ScenarioRepository:
-    """One migrated repository per server process (a failure is not cached, so it is retried next run)."""
-    return open_repository()
+def repository(url: str) -> ScenarioRepository:
+    """One migrated repository per database URL and process (a failure is not cached: retried next run)."""
+    return open_repository(url)
 
 
 def get_repository() -> ScenarioRepository | None:
+    """The repository of the configured database, or None after showing why it is unavailable."""
     try:
-        return repository()
-    except StorageError as exc:
+        return repository(database_url())
+    except (StorageError, DatabaseConfigError) as exc:
         st.error(f"Saved scenarios are unavailable: {exc}")
         return None
 

@@ -24,7 +24,7 @@ from sizing.scenario import Scenario, parse_scenario
 # --- constants ---------------------------------------------------------------------------------
 LINK_PROBLEMS_KEY = "share_link_problems"
 HISTORY_KEY = "estimate_history"          # (json of the scenario shown last, json of the one before)
-DOWNLOADS_KEY = "downloads_for"           # scenario JSON + checksum the downloads were built for
+DOWNLOADS_KEY = "downloads"               # (scenario JSON|checksum, Downloads) built in this session
 
 
 # --- cached loaders (arguments are plain values taken from the widgets) ------------------------
@@ -39,17 +39,6 @@ def load_chart_series(scenario_json: str, prices_checksum: str) -> tuple[list[Cu
     """Cost curve across user counts and the 12-month projection."""
     s, cat = parse_scenario(json.loads(scenario_json)), load_snapshot()
     return cost_curve(s, cat), projection(s, cat)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def load_downloads(scenario_json: str, prices_checksum: str):  # type: ignore[no-untyped-def]
-    """Every downloadable file for a scenario (generators are imported only here)."""
-    from app.ui_downloads import build_downloads
-    s = parse_scenario(json.loads(scenario_json))
-    bar = st.progress(0.0, text="Preparing the files")
-    result = build_downloads(s, estimate(s, load_snapshot()), lambda f, m: bar.progress(f, text=m))
-    bar.empty()
-    return result
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -93,15 +82,22 @@ def render_share(s: Scenario) -> None:
     st.code(share_link.share_url(base, s), language=None, wrap_lines=True)
 
 
-def render_downloads(s: Scenario, checksum: str) -> None:
-    key = f"{ui_inputs_json(s)}|{checksum}"
-    if st.session_state.get(DOWNLOADS_KEY) != key:
+def render_downloads(est: Estimate, checksum: str) -> None:
+    """'Prepare downloads' builds every file once (with progress); the session keeps them for this scenario."""
+    from app.ui_downloads import build_downloads     # generators load only when files are asked for
+    key = f"{ui_inputs_json(est.scenario)}|{checksum}"
+    built = st.session_state.get(DOWNLOADS_KEY)
+    if built is None or built[0] != key:
+        st.session_state.pop(DOWNLOADS_KEY, None)    # files of an older scenario are never offered
         st.caption("CDK app and config, Helm values, report (HTML, PDF), bill of materials (CSV, XLSX).")
         if not st.button("Prepare downloads", key="prepare_downloads", type="primary"):
             return
-        st.session_state[DOWNLOADS_KEY] = key
-    with st.spinner("Building the bundle…"):
-        dl = load_downloads(ui_inputs_json(s), checksum)
+        bar = st.progress(0.0, text="Preparing the files")
+        with st.spinner("Building the bundle…"):
+            built = (key, build_downloads(est.scenario, est, lambda f, m: bar.progress(f, text=m)))
+        bar.empty()
+        st.session_state[DOWNLOADS_KEY] = built
+    dl = built[1]
     for problem in dl.problems:
         st.warning(f"Not included: {problem}")
     cols = st.columns(4)
@@ -167,7 +163,7 @@ if est is not None and catalog is not None:
         render_share(scenario)
         render_saved(est)
     with downloads:
-        render_downloads(scenario, checksum)
+        render_downloads(est, checksum)
 elif scenario is None:
     with st.expander("Saved scenarios"):
         render_saved(None)

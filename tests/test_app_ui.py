@@ -1,0 +1,218 @@
+"""Streamlit AppTest: the Estimate page reacts to inputs, errors sit by their field, share links restore.
+
+Expected numbers come from the cost engine directly, formatted as the page formats them.
+"""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.share_link import scenario_to_params
+from pricing.engine import estimate
+from sizing.scenario import Scenario, parse_scenario
+
+APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+TIMEOUT = 60
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("TIERSIZER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("TIERSIZER_DATABASE_URL", raising=False)
+
+
+def start(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if params:
+        at.query_params.update(params)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def usd(x) -> str:
+    return f"${x:,.2f}"
+
+
+def chart(at: AppTest, key_fragment: str) -> dict:
+    """The plotly spec of the chart whose element id contains `key_fragment`."""
+    for el in at.get("plotly_chart"):
+        if key_fragment in el.proto.id:
+            return json.loads(el.proto.spec)
+    raise AssertionError(f"no chart {key_fragment}")
+
+
+def test_default_page_shows_tier_totals_four_charts_and_no_error():
+    at = start()
+    expected = estimate(Scenario())
+    m = metrics(at)
+    assert m["Tier"] == "Small"
+    assert m["Monthly"] == usd(expected.monthly_usd)
+    assert m["First year"] == usd(expected.first_year_usd)
+    assert m["Cost per user / month"] == usd(expected.cost_per_user_usd)
+    assert len(at.get("plotly_chart")) == 4
+    assert not at.error
+    assert any("Tier: Small" in md.value for md in at.markdown)     # the badge
+
+
+def test_changing_users_updates_tier_totals_and_charts():
+    at = start()
+    before = chart(at, "chart_curve")
+    at.number_input(key="in_concurrent_users").set_value(5000).run()
+    assert not at.exception
+    expected = estimate(parse_scenario({"concurrent_users": 5000}))
+    m = metrics(at)
+    assert m["Tier"] == "Large" and expected.plan.tier == "Large"
+    assert m["Monthly"] == usd(expected.monthly_usd)
+    tier_metric = next(x for x in at.metric if x.label == "Tier")
+    assert tier_metric.delta == "was Small"
+    after = chart(at, "chart_curve")
+    marker_before = next(t for t in before["data"] if t["name"] == "this scenario")
+    marker_after = next(t for t in after["data"] if t["name"] == "this scenario")
+    assert marker_before["x"] == [250] and marker_after["x"] == [5000]
+    assert marker_after["y"] == [float(expected.monthly_usd)]
+    services = chart(at, "chart_services")["data"][0]
+    assert sum(services["x"]) == pytest.approx(float(expected.monthly_usd), abs=0.01)
+    assert at.query_params["concurrent_users"] == "5000"
+
+
+def test_changing_compliance_adds_the_controls_cost():
+    at = start()
+    base = estimate(Scenario())
+    at.multiselect(key="in_compliance").set_value(["hipaa", "pci"]).run()
+    assert not at.exception
+    expected = estimate(parse_scenario({"compliance": ["hipaa", "pci"]}))
+    assert expected.compliance_usd > 0 and expected.monthly_usd > base.monthly_usd
+    assert metrics(at)["Monthly"] == usd(expected.monthly_usd)
+    split = chart(at, "chart_split")["data"][0]
+    assert dict(zip(split["labels"], split["values"]))["Compliance controls"] == float(expected.compliance_usd)
+
+
+def test_bad_value_shows_the_error_under_its_field_and_no_results():
+    at = start()
+    at.number_input(key="in_concurrent_users").set_value(0).run()
+    assert not at.exception
+    side = [e.value for e in at.sidebar.error]
+    assert any("Peak concurrent users" in e and "allowed: 1..1000000" in e for e in side), side
+    assert not at.metric and not at.get("plotly_chart")
+    assert any("out of range" in e.value for e in at.main.error)
+    at.number_input(key="in_concurrent_users").set_value(300).run()
+    assert not at.error and metrics(at)["Tier"] == "Small"
+
+
+def test_external_model_without_prices_is_flagged_on_the_model_field():
+    at = start()
+    at.selectbox(key="in_llm_model").set_value("external").run()
+    assert any(e.value.startswith("**LLM model**") and "external_input_usd_per_1m_tokens" in e.value
+               for e in at.sidebar.error)
+    at.number_input(key="in_external_input_usd_per_1m_tokens").set_value(3.0)
+    at.number_input(key="in_external_output_usd_per_1m_tokens").set_value(15.0).run()
+    expected = estimate(parse_scenario({"llm_model": "external", "external_input_usd_per_1m_tokens": 3.0,
+                                        "external_output_usd_per_1m_tokens": 15.0}))
+    assert not at.error and metrics(at)["Monthly"] == usd(expected.monthly_usd)
+
+
+def test_share_link_restores_the_scenario_exactly():
+    s = parse_scenario({"concurrent_users": 4321, "compliance": "gdpr,soc2", "region": "eu-central-1",
+                        "environment": "staging", "api_requests_per_user_per_minute": 2.35,
+                        "availability_zones": 2, "waf_enabled": True, "purchase_option": "savings_plan_3y_all_upfront",
+                        "name": "Link test", "client": "Zed & Co", "spot_share_pct": 12.5})
+    at = start(scenario_to_params(s))
+    expected = estimate(s)
+    m = metrics(at)
+    assert m["Monthly"] == usd(expected.monthly_usd) and m["Upfront"] == usd(expected.upfront_usd)
+    assert at.number_input(key="in_concurrent_users").value == 4321
+    assert at.number_input(key="in_api_requests_per_user_per_minute").value == 2.35
+    assert at.multiselect(key="in_compliance").value == ["gdpr", "soc2"]
+    assert at.selectbox(key="in_availability_zones").value == 2
+    assert at.text_input(key="in_client").value == "Zed & Co"
+    assert not at.error
+    # the URL the page keeps is the same link
+    assert dict(at.query_params) == scenario_to_params(s)
+
+
+def test_invalid_share_link_explains_and_falls_back_to_defaults():
+    at = start({"concurrent_users": "lots", "region": "mars-1", "environment": "dev", "colour": "blue"})
+    text = " ".join(e.value for e in at.error)
+    assert "share link has invalid parameters" in text
+    assert "`concurrent_users`" in text and "`region`" in text and "`colour`: unknown parameter" in text
+    assert "eu-central-1" in text                           # the allowed values are named
+    assert at.number_input(key="in_concurrent_users").value == 250
+    assert at.selectbox(key="in_region").value == "us-east-1"
+    assert at.selectbox(key="in_environment").value == "dev"   # the good parameter is kept
+    assert metrics(at)["Monthly"] == usd(estimate(parse_scenario({"environment": "dev"})).monthly_usd)
+
+
+def test_stale_prices_show_a_warning(monkeypatch):
+    from pricing.catalog import Catalog
+    monkeypatch.setattr(Catalog, "age_days", lambda self, today: 120)
+    at = start()
+    assert any("Prices are 120 days old" in w.value and "stale after 90 days" in w.value for w in at.warning)
+
+
+def test_gdpr_outside_the_eu_is_warned():
+    at = start()
+    at.multiselect(key="in_compliance").set_value(["gdpr"]).run()
+    assert any("personal data leaves the EU" in w.value for w in at.warning)
+
+
+def test_save_then_load_a_scenario_in_the_page():
+    at = start()
+    at.number_input(key="in_concurrent_users").set_value(1234).run()
+    at.text_input(key="save_name").set_value("Twelve")
+    at.text_input(key="save_client").set_value("Acme")
+    next(b for b in at.button if b.label == "Save scenario").click().run()
+    assert any("Saved 'Twelve'" in s.value for s in at.success), [e.value for e in at.error]
+    at.number_input(key="in_concurrent_users").set_value(9).run()
+    at.selectbox(key="saved_choice").set_value("Twelve")
+    at.button(key="saved_load").click().run()
+    assert at.number_input(key="in_concurrent_users").value == 1234
+    assert metrics(at)["Monthly"] == usd(estimate(parse_scenario({"concurrent_users": 1234})).monthly_usd)
+    at.text_input(key="save_name").set_value("   ")
+    next(b for b in at.button if b.label == "Save scenario").click().run()
+    assert any("**Name**: must not be empty" in e.value for e in at.error)
+
+
+def test_downloads_offer_the_bundle_zip_and_its_files():
+    at = start()
+    at.button(key="prepare_downloads").click().run()
+    assert not at.exception
+    buttons = {b.proto.label: b for b in at.get("download_button")}
+    assert "Whole bundle (zip)" in buttons
+    assert {"Bill of materials (CSV)", "Scenario (YAML)"} <= set(buttons)
+    # the session keeps the built files; a new scenario asks to prepare again
+    at.number_input(key="in_concurrent_users").set_value(600).run()
+    assert not at.get("download_button") and at.button(key="prepare_downloads")
+
+
+def test_compare_and_prices_pages_render(tmp_path):
+    from app.storage import open_repository
+    repo = open_repository()
+    repo.save("Small one", parse_scenario({"concurrent_users": 300}))
+    repo.save("Big one", parse_scenario({"concurrent_users": 5000, "compliance": "pci"}))
+    at = start()
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    names = list(table.columns)
+    assert set(names) == {"Small one", "Big one"}
+    big = estimate(parse_scenario({"concurrent_users": 5000, "compliance": "pci"}))
+    assert table.loc["Monthly", "Big one"] == usd(big.monthly_usd)
+    assert table.loc["Tier", "Big one"] == "Large"
+    assert len(at.get("plotly_chart")) == 1
+    at.switch_page("pages/prices.py").run()
+    assert not at.exception
+    assert {m.label for m in at.metric} >= {"Prices as of", "Age"}
+    at.selectbox(key="prices_region").set_value("eu-west-1")
+    at.selectbox(key="prices_service").set_value("ec2").run()
+    df = at.dataframe[0].value
+    assert len(df) > 0 and set(df["Service"]) == {"ec2"} and set(df["Region"]) == {"eu-west-1"}
