@@ -235,10 +235,10 @@ def fig_cost_vs_users(est: Estimate, series: ReportSeries) -> go.Figure:
     fig.add_trace(go.Scatter(x=[est.scenario.concurrent_users], y=[_f(est.monthly_usd)], mode="markers",
                              name="This scenario", marker={"color": COLORS["marker"], "size": 14, "symbol": "star"},
                              hovertemplate="this scenario: %{x:,} users, $%{y:,.2f}/month<extra></extra>"))
-    fig.update_xaxes(type="log", title_text="Peak concurrent users (log scale)", range=[math.log10(x_lo),
-                                                                                        math.log10(x_hi)])
-    fig.update_yaxes(type="log", title_text="USD per month (log scale)", tickprefix="$",
-                     range=[math.log10(y_lo), math.log10(y_hi)])
+    fig.update_xaxes(type="log", title_text="Peak concurrent users (log scale)", dtick=1, separatethousands=True,
+                     range=[math.log10(x_lo), math.log10(x_hi)])
+    fig.update_yaxes(type="log", title_text="USD per month (log scale)", tickprefix="$", dtick=1,
+                     separatethousands=True, range=[math.log10(y_lo), math.log10(y_hi)])
     return _layout(fig, "Monthly cost against users, with the plan's tier bands", height=430)
 
 
