@@ -1,6 +1,6 @@
 """report.pdf with fpdf2: the same sections as the HTML report, tables, and the charts.
 
-Charts are vector drawings of the plotly figures (generators/pdf_charts.py, ~10 ms) by default;
+Charts are vector drawings of the plotly figures (generators/pdf_charts.py) by default;
 `chart_mode="kaleido"` embeds PNGs from plotly's static export through Chromium instead (needs
 `/usr/bin/chromium` or BROWSER_PATH; ~3 s for the browser start on this machine).
 """
@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import plotly.graph_objects as go
-from fpdf import FPDF, FontFace
+from fpdf import FPDF
 
 from generators.pdf_charts import draw_figure
 from generators.report_content import Block, ReportDoc, Table
@@ -70,25 +70,60 @@ def _heading(pdf: _ReportPDF, text: str, size: float) -> None:
     pdf.set_font(pdf.family, "", 9)
 
 
+TABLE_FONT_PT = 7.5
+LINE_MM = 3.6
+PAD_MM = 0.9
+HEADER_FILL = (241, 243, 246)
+RULE = (200, 204, 212)
+
+
+def _cell_lines(pdf: _ReportPDF, text: str, width: float) -> list[str]:
+    """Lines of a cell: one when it fits (the common case, cheap), else fpdf2's word wrap."""
+    if "\n" not in text and pdf.get_string_width(text) <= width:
+        return [text]
+    return pdf.multi_cell(width, LINE_MM, text, dry_run=True, output="LINES")
+
+
+def _table_row(pdf: _ReportPDF, cells: tuple[str, ...], widths: list[float], align: tuple[str, ...],
+               bold: bool = False, fill: bool = False) -> float:
+    """Draw one row at the current y; return its height."""
+    pdf.set_font(pdf.family, "B" if bold else "", TABLE_FONT_PT)
+    lines = [_cell_lines(pdf, pdf.t(c), w - 2 * PAD_MM) for c, w in zip(cells, widths)]
+    height = max(len(ls) for ls in lines) * LINE_MM + 2 * PAD_MM
+    x, y = pdf.l_margin, pdf.get_y()
+    if fill:
+        pdf.set_fill_color(*HEADER_FILL)
+        pdf.rect(x, y, sum(widths), height, style="F")
+    for ls, w, al in zip(lines, widths, align):
+        for i, line in enumerate(ls):
+            pdf.set_xy(x + PAD_MM, y + PAD_MM + i * LINE_MM)
+            pdf.cell(w - 2 * PAD_MM, LINE_MM, line, align=al)
+        x += w
+    pdf.set_draw_color(*RULE)
+    pdf.line(pdf.l_margin, y + height, pdf.l_margin + sum(widths), y + height)
+    pdf.set_xy(pdf.l_margin, y + height)
+    return height
+
+
 def _table(pdf: _ReportPDF, t: Table) -> None:
-    pdf.set_font(pdf.family, "", 7.5)
+    """A table across the page width; the heading row repeats after a page break; footer in bold."""
     n = len(t.headers)
-    widths = t.widths if len(t.widths) == n else tuple(1 for _ in range(n))
-    align = tuple("RIGHT" if (t.numeric and t.numeric[i]) else "LEFT" for i in range(n))
-    with pdf.table(col_widths=widths, text_align=align, line_height=3.8, padding=0.8,
-                   headings_style=FontFace(emphasis="BOLD", fill_color=(241, 243, 246)),
-                   borders_layout="HORIZONTAL_LINES", first_row_as_headings=True) as table:
-        row = table.row()
-        for h in t.headers:
-            row.cell(pdf.t(h))
-        for r in t.rows:
-            row = table.row()
-            for cell in r:
-                row.cell(pdf.t(cell))
-        if t.footer:
-            row = table.row(style=FontFace(emphasis="BOLD"))
-            for cell in t.footer:
-                row.cell(pdf.t(cell))
+    rel = t.widths if len(t.widths) == n else tuple(1.0 for _ in range(n))
+    widths = [pdf.epw * r / sum(rel) for r in rel]
+    align = tuple("R" if (t.numeric and t.numeric[i]) else "L" for i in range(n))
+    limit = pdf.h - pdf.b_margin
+    rows = [(r, False) for r in t.rows] + ([(t.footer, True)] if t.footer else [])
+    if pdf.get_y() + 3 * (LINE_MM + 2 * PAD_MM) > limit:
+        pdf.add_page()
+    _table_row(pdf, t.headers, widths, align, bold=True, fill=True)
+    for cells, bold in rows:
+        pdf.set_font(pdf.family, "B" if bold else "", TABLE_FONT_PT)
+        need = max(len(_cell_lines(pdf, pdf.t(c), w - 2 * PAD_MM)) for c, w in zip(cells, widths))
+        if pdf.get_y() + need * LINE_MM + 2 * PAD_MM > limit:
+            pdf.add_page()
+            _table_row(pdf, t.headers, widths, align, bold=True, fill=True)
+        _table_row(pdf, cells, widths, align, bold=bold)
+    pdf.set_draw_color(0, 0, 0)
     pdf.ln(2)
     pdf.set_font(pdf.family, "", 9)
 
