@@ -99,12 +99,13 @@ def dynamodb(p: CapacityPlan, provisioned: bool) -> list[Component]:
     d = p.dynamodb
     out: list[Component] = []
     if provisioned:
-        out += [Component("DynamoDB", "Provisioned write capacity", d.provisioned_wcu * A.HOURS_PER_MONTH,
+        out += [Component("DynamoDB", "Provisioned write capacity", d.provisioned_wcu_total * A.HOURS_PER_MONTH,
                           "WCU-hours", "dynamodb:wcu-hour", "dynamodb",
-                          f"{d.provisioned_wcu} WCU at {A.PROVISIONED_TARGET_UTILISATION:.0%} target"),
-                Component("DynamoDB", "Provisioned read capacity", d.provisioned_rcu * A.HOURS_PER_MONTH,
+                          f"chats table and GSI {d.provisioned_wcu} WCU each at "
+                          f"{A.PROVISIONED_TARGET_UTILISATION:.0%} target; users table and GSI at the minimum"),
+                Component("DynamoDB", "Provisioned read capacity", d.provisioned_rcu_total * A.HOURS_PER_MONTH,
                           "RCU-hours", "dynamodb:rcu-hour", "dynamodb",
-                          f"{d.provisioned_rcu} RCU at {A.PROVISIONED_TARGET_UTILISATION:.0%} target")]
+                          f"chats table and GSI {d.provisioned_rcu} RCU each; users table and GSI at the minimum")]
     else:
         out += [Component("DynamoDB", "On-demand write request units", d.write_request_units_month / 1e6,
                           "million WRU", "dynamodb:write-request-million", "dynamodb",

@@ -119,11 +119,12 @@ def _dynamodb_mode(plan: CapacityPlan, catalog: Catalog, region: str) -> DynamoM
     hours = Decimal(A.HOURS_PER_MONTH)
     od = _qty(d.write_request_units_month / 1e6) * p("dynamodb:write-request-million") \
         + _qty(d.read_request_units_month / 1e6) * p("dynamodb:read-request-million")
-    prov = d.provisioned_wcu * hours * p("dynamodb:wcu-hour") + d.provisioned_rcu * hours * p("dynamodb:rcu-hour")
+    prov = d.provisioned_wcu_total * hours * p("dynamodb:wcu-hour") \
+        + d.provisioned_rcu_total * hours * p("dynamodb:rcu-hour")
     # one WCU held an hour = 3,600 writes: break-even utilisation = WCU-hour price / (3,600 x WRU price)
     per_wru = p("dynamodb:write-request-million") / Decimal(1_000_000)
     break_even = p("dynamodb:wcu-hour") / (Decimal(3600) * per_wru) * 100
-    used = Decimal(repr(d.write_request_units_month / (A.HOURS_PER_MONTH * 3600) / d.provisioned_wcu * 100))
+    used = Decimal(repr(d.write_request_units_month / (A.HOURS_PER_MONTH * 3600) / d.provisioned_wcu_total * 100))
     mode = "provisioned" if prov < od else "on_demand"
     return DynamoModeChoice(mode, money(od), money(prov), break_even.quantize(Decimal("0.1")),
                             used.quantize(Decimal("0.1")))

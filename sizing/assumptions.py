@@ -44,6 +44,8 @@ CHATS_GSI_PROJECTION_ALL = True  # plan: user-id-index projection ALL -> index w
 MESSAGES_PER_CHAT = 4            # facts 7 [S54]: 2-5 turns per conversation
 API_READ_KB = 4                  # UNSOURCED: one eventually consistent 4 KB read per API call
 PROVISIONED_TARGET_UTILISATION = 0.7   # DynamoDB auto scaling default target 70%
+PROVISIONED_MIN_CAPACITY = 1     # DynamoDB minimum provisioned units per table or index (users table)
+PROVISIONED_INDEX_MIRRORS_TABLE = True  # the generated CDK app gives each GSI its table's capacity
 BACKUP_RETENTION_DAYS = 30       # plan: daily AWS Backup, retention 30 days
 PITR_WINDOW_DAYS = 35            # DynamoDB PITR window (facts 4.2 [S31]); price does not depend on it
 
@@ -80,7 +82,7 @@ APP_CUSTOM_METRICS = 30          # UNSOURCED: RED metrics, tokens, active users,
 CONTAINER_INSIGHTS_METRICS_PER_NODE = 8    # UNSOURCED
 CONTAINER_INSIGHTS_METRICS_PER_POD = 3     # UNSOURCED
 ALARMS = 8                       # plan: service down, error rate, DB unavailable, latency, CPU, memory, disk, traffic
-DASHBOARDS = 4                   # plan: executive, operations, developer, cost
+DASHBOARDS = 3                   # plan lists executive, operations, developer, cost; cost is Cost Explorer
 XRAY_SAMPLING_RATE = 0.05        # X-Ray default rule: 1 req/s reservoir + 5%
 XRAY_RESERVOIR_PER_S = 1
 SECRETS = 3                      # UNSOURCED: JWT signing key, app config, admin bootstrap (+1 external LLM key)

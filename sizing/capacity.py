@@ -64,8 +64,10 @@ class DynamoPlan:
     pitr_gb: float
     backups_enabled: bool
     backup_gb: float
-    provisioned_wcu: int
+    provisioned_wcu: int          # chats table (its GSI mirrors it)
     provisioned_rcu: int
+    provisioned_wcu_total: int    # every table and index: what provisioned mode bills
+    provisioned_rcu_total: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,15 +254,20 @@ def size_dynamodb(s: Scenario, w: Workload, pitr: bool, backups: bool, zones: in
     chats_kept = w.messages_per_month / A.MESSAGES_PER_CHAT * retention_months
     table_gb = chats_kept * A.CHAT_ITEM_KB * A.KB / A.BYTES_PER_GB
     gsi_gb = table_gb if A.CHATS_GSI_PROJECTION_ALL else 0.0
-    peak_wps = w.messages_per_s_peak * wru_msg
+    # Provisioned: the chats table and its GSI each get the larger of their peak write rates (the GSI takes
+    # 2 x the item per update), at the 70% target; the users table and its email GSI get the minimum.
+    peak_wps = w.messages_per_s_peak * max(item_wru, gsi_wru)
     peak_rps = w.messages_per_s_peak * rru_msg + w.api_requests_per_s_peak * rru_api
+    wcu = max(A.PROVISIONED_MIN_CAPACITY, _ceil(peak_wps / A.PROVISIONED_TARGET_UTILISATION))
+    rcu = max(A.PROVISIONED_MIN_CAPACITY, _ceil(peak_rps / A.PROVISIONED_TARGET_UTILISATION))
+    copies = 2 if A.PROVISIONED_INDEX_MIRRORS_TABLE else 1      # table + its one GSI
+    users = 2 * A.PROVISIONED_MIN_CAPACITY                       # users table + email-index
     return DynamoPlan(
         wru_msg, rru_msg, w.messages_per_month * wru_msg,
         w.messages_per_month * rru_msg + w.api_requests_per_month * rru_api,
         table_gb, gsi_gb, pitr, table_gb if pitr else 0.0,   # PITR bills table + LSI size; facts 4.2 [S31]
         backups, table_gb * A.BACKUP_RETENTION_DAYS if backups else 0.0,
-        max(1, _ceil(peak_wps / A.PROVISIONED_TARGET_UTILISATION)),
-        max(1, _ceil(peak_rps / A.PROVISIONED_TARGET_UTILISATION)))
+        wcu, rcu, wcu * copies + users, rcu * copies + users)
 
 
 def size_network(s: Scenario, w: Workload, zones: int, nats: int, nodes: int, log_gb: float,

@@ -21,10 +21,11 @@ class EnvironmentProfile:
     removal_retain: bool        # RETAIN tables/buckets (plan: RETAIN in prod)
 
 
-# UNSOURCED policy choices, documented in docs/sizing-model.md: dev is one AZ and cheap, staging
+# UNSOURCED policy choices, documented in docs/sizing-model.md: dev is cheap (2 AZs: EKS and the ALB need
+# subnets in two zones; one NAT, one node), staging
 # mirrors prod's shape at low scale, prod follows the plan (3 AZs, NAT per AZ, 3 replicas).
 ENVIRONMENT_PROFILES: dict[Environment, EnvironmentProfile] = {
-    Environment.dev: EnvironmentProfile(1, False, 1, 1, 7, 100.0, False, False, False),
+    Environment.dev: EnvironmentProfile(2, False, 1, 1, 7, 100.0, False, False, False),
     Environment.staging: EnvironmentProfile(2, False, 2, 1, 30, 50.0, False, True, False),
     Environment.prod: EnvironmentProfile(3, True, 3, 2, 90, 30.0, True, True, True),
 }

@@ -74,7 +74,7 @@ class Scenario(BaseModel):
     external_output_usd_per_1m_tokens: float | None = Field(
         None, ge=0, le=10_000, description="External model output price per 1M tokens")
     compliance: frozenset[Compliance] = Field(frozenset(), description="Subset of hipaa, soc2, gdpr, pci")
-    availability_zones: int | None = Field(None, ge=1, le=3, description="AZs (default: env profile)")
+    availability_zones: int | None = Field(None, ge=2, le=3, description="AZs (default: env profile; EKS needs 2+)")
     spot_share_pct: float | None = Field(None, ge=0, le=100, description="Share of nodes on spot (default: env profile)")
     purchase_option: PurchaseOption = Field(PurchaseOption.on_demand, description="Compute purchase option")
     growth_pct_per_month: float = Field(5.0, ge=-50, le=100, description="User growth per month, %")

@@ -116,14 +116,27 @@ def test_enterprise_tier_with_hipaa_pci_controls():
     assert any("HPA max of 10 contradicts" in c.note for c in p.plan_checks)
 
 
-def test_dev_environment_single_nat_and_cross_az_free():
+def test_dev_environment_single_nat_two_zones():
     est = estimate(parse_scenario({"concurrent_users": 100, "environment": "dev"}))
     p = est.plan
-    assert p.network.availability_zones == 1 and p.network.nat_gateways == 1
+    # EKS and the ALB need subnets in two zones; dev keeps one NAT and one node
+    assert p.network.availability_zones == 2 and p.network.nat_gateways == 1 and p.nodes.desired == 1
     assert line(est, "vpc:nat-gateway-hour").monthly_usd == cents(730 * NAT_H) == Decimal("32.85")
-    assert p.network.inter_az_gb_month == 0
+    assert line(est, "vpc:public-ipv4-hour").monthly_usd == cents(3 * 730 * IPV4_H)   # 1 NAT EIP + 2 ALB
     assert not p.dynamodb.pitr_enabled
     assert all(ln.price_key != "waf:web-acl-month" for ln in est.lines)
+
+
+def test_provisioned_dynamodb_prices_every_table_and_index():
+    # a flat load (90% of peak on average) keeps provisioned capacity busy enough to beat on-demand
+    est = estimate(parse_scenario({"concurrent_users": 3000, "average_load_pct_of_peak": 90}))
+    d = est.plan.dynamodb
+    assert est.dynamodb_mode.recommended == "provisioned"
+    assert est.dynamodb_mode.provisioned_utilisation_pct > est.dynamodb_mode.break_even_utilisation_pct
+    # chats: peak 3000 x 10 / 3600 msg/s x max(4 table, 8 GSI) WRU / 70% target
+    wcu = math.ceil(3000 * 10 / 3600 * 8 / 0.7)
+    assert d.provisioned_wcu == wcu and d.provisioned_wcu_total == 2 * wcu + 2
+    assert line(est, "dynamodb:wcu-hour").monthly_usd == cents((2 * wcu + 2) * 730 * 0.00065)
 
 
 def test_staging_shared_nat_pays_cross_az():
