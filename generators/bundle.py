@@ -26,7 +26,6 @@ from pricing.engine import Estimate, estimate
 from sizing.scenario import Scenario
 
 BUNDLE_MARKER = "scenario.yaml"
-BUNDLE_ENTRIES = ("cdk", "helm", "report", BUNDLE_MARKER)
 
 
 def scenario_yaml(s: Scenario) -> str:

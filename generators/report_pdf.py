@@ -168,7 +168,6 @@ def export_pngs(figures: dict[str, go.Figure], width: int = 1000, height: int = 
     browser = os.environ.get("BROWSER_PATH") or DEFAULT_BROWSER
     if not Path(browser).is_file():
         raise ChartExportError(f"no Chromium at {browser}; install the Debian 'chromium' package or set BROWSER_PATH")
-    os.environ["BROWSER_PATH"] = browser
 
     async def run() -> dict[str, bytes]:
         out: dict[str, bytes] = {}
@@ -177,10 +176,17 @@ def export_pngs(figures: dict[str, go.Figure], width: int = 1000, height: int = 
                 out[key] = await k.calc_fig(fig, opts={"format": "png", "width": width, "height": height})
         return out
 
+    saved = os.environ.get("BROWSER_PATH")
+    os.environ["BROWSER_PATH"] = browser      # how kaleido 1.x finds Chrome; restored afterwards
     try:
         return asyncio.run(run())
     except Exception as exc:  # kaleido raises several browser/runtime error types
         raise ChartExportError(f"chart export through {browser} failed: {exc}") from exc
+    finally:
+        if saved is None:
+            os.environ.pop("BROWSER_PATH", None)
+        else:
+            os.environ["BROWSER_PATH"] = saved
 
 
 def render_pdf(doc: ReportDoc, figures: dict[str, go.Figure], chart_mode: str = "vector") -> bytes:

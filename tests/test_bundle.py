@@ -320,3 +320,11 @@ def test_generated_cdk_app_synthesizes(bundles) -> None:
     assert len(resources("AWS::EC2::NatGateway")) == est.plan.network.nat_gateways
     assert len(resources("AWS::WAFv2::WebACL")) == 1
     assert len(resources("AWS::KMS::Key")) == len(set(est.plan.security.cmks + est.plan.security.compliance_cmks))
+
+
+def test_cli_kaleido_without_browser_fails_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
+    out = tmp_path / "b"
+    res = runner.invoke(app, ["generate", "--out", str(out), "--env", "dev", "--pdf-charts", "kaleido"])
+    assert res.exit_code == 1 and "no Chromium at" in res.output
+    assert list(tmp_path.iterdir()) == []
