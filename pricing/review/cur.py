@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pricing.review.model import (USAGE, ZERO, ActualLine, Actuals, ActualsError, kind_of, parse_month,
@@ -36,7 +37,7 @@ RI_UNUSED_RECURRING = "reservation_unused_recurring_fee"
 AMORTIZED_COLUMNS: tuple[str, ...] = (SP_EFFECTIVE, SP_COMMITMENT, SP_USED, RI_EFFECTIVE, RI_UNUSED_UPFRONT,
                                       RI_UNUSED_RECURRING)
 NUMERIC = (AMOUNT, UNBLENDED) + AMORTIZED_COLUMNS
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 100_000
 
 MATCH, OTHER, UNTAGGED = 0, 1, 2
 
@@ -106,7 +107,7 @@ def _check_columns(columns: list[str], name: str, basis: str) -> list[str]:
 
 def _csv_chunks(path: Path, use: list[str], chunk_rows: int) -> Iterator[pd.DataFrame]:
     comp = "gzip" if _is_gzip(path) else None
-    reader = pd.read_csv(path, dtype=str, usecols=use, keep_default_na=False, chunksize=chunk_rows,
+    reader = pd.read_csv(path, dtype=object, usecols=use, keep_default_na=False, chunksize=chunk_rows,
                          compression=comp, encoding="utf-8")
     with reader:
         yield from reader
@@ -207,151 +208,147 @@ def read_cur(path: Path | str, month: str, tags: dict[str, str] | None = None, b
     has_amortized = all(c in use for c in AMORTIZED_COLUMNS)
     chunks = _parquet_chunks(path, use, chunk_rows, matcher) if parquet else _csv_chunks(path, use, chunk_rows)
 
-    # key -> [unblended, amortized, usage amount, rows]
-    acc: dict[tuple[str, str, str, str, bool], list[Any]] = {}
-    rows_read = rows_used = 0
-    months_seen: set[str] = set()
-    excluded_untagged = excluded_other = ZERO
-    svc_cache: dict[tuple[str, str], str] = {}
+    acc: dict[tuple[str, str, str, str, bool], list[Any]] = {}   # key -> [unblended, amortized, amount, special]
+    st = _State()
     try:
         for chunk in chunks:
-            start = rows_read
-            n = len(chunk)
-            rows_read += n
-            dates = chunk[DATE].astype(str)
-            months_seen.update(dates.str.slice(0, 7).unique().tolist())
-            in_month = dates.str.startswith(month).to_numpy()
+            start = st.rows_read
+            st.rows_read += len(chunk)
+            dates = chunk[DATE]
+            st.months.update(str(m)[:7] for m in pd.unique(dates))
+            in_month = dates.str.startswith(month).to_numpy(dtype=bool, na_value=False)
             if not in_month.any():
                 continue
+            rows = np.flatnonzero(in_month) + start
             sub = chunk[in_month]
-            idx = [start + int(i) for i in range(n) if in_month[i]] if not in_month.all() else None
-            _check_currency(sub, idx, start, name)
-            if parquet:
-                tag_code = sub[TAGS].tolist()
-            else:
-                tag_code = _tag_codes(sub[TAGS], matcher, idx, start, name)
-            _aggregate(sub, idx, start, name, tag_code, has_amortized, acc, svc_cache)
-            rows_used += sum(1 for c in tag_code if c == MATCH)
-            ex = _excluded(sub, idx, start, name, tag_code)
-            excluded_untagged += ex[0]
-            excluded_other += ex[1]
+            _check_currency(sub, rows, name)
+            codes = sub[TAGS].to_numpy() if parquet else _tag_codes(sub[TAGS], rows, matcher, name)
+            _aggregate(sub, rows, np.asarray(codes, dtype=np.int8), name, has_amortized, acc, st)
     except (UnicodeDecodeError, pd.errors.ParserError, EOFError, OSError) as exc:
-        raise ActualsError(f"{name}: cannot read the file past data row {rows_read}: {exc}") from None
+        raise ActualsError(f"{name}: cannot read the file past data row {st.rows_read}: {exc}") from None
 
     if not acc:
-        seen = ", ".join(sorted(m for m in months_seen if m)) or "none"
+        seen = ", ".join(sorted(m for m in st.months if m and m != "nan")) or "none"
         raise ActualsError(f"{name}: no line items for {month} matching the filter (months in the file: {seen})")
-    special = any(v[4] for v in acc.values())
+    special = any(v[3] for v in acc.values())
     chosen = basis if basis != "auto" else ("amortized" if special and has_amortized else "unblended")
     lines = tuple(ActualLine(svc, ut, kind, v[1] if chosen == "amortized" else v[0], v[2], region, acct)
                   for (svc, ut, kind, region, acct), v in sorted(acc.items()))
     warnings = []
-    if special and chosen == "unblended":
+    if special and chosen == "unblended" and not has_amortized:
         warnings.append("savings plan / reservation lines present but the amortized cost columns are missing: "
                         "covered usage is shown at the on-demand rate and the commitment as an adjustment")
-    return Actuals(month, "cur", name, chosen, "usage_type", lines, rows_read, rows_used, None, excluded_untagged,
-                   excluded_other, tuple(warnings))
+    return Actuals(month, "cur", name, chosen, "usage_type", lines, st.rows_read, st.rows_used, None,
+                   st.excluded_untagged, st.excluded_other, tuple(warnings))
 
 
-def _row_no(idx: list[int] | None, start: int, i: int) -> int:
-    return (idx[i] if idx is not None else start + i) + 1
+class _State:
+    """Counters across chunks."""
+
+    def __init__(self) -> None:
+        self.rows_read = 0
+        self.rows_used = 0
+        self.months: set[str] = set()
+        self.excluded_untagged = ZERO
+        self.excluded_other = ZERO
+        self.types: dict[str, tuple[str, bool]] = {}
+        self.services: dict[tuple[str, str], str] = {}
+
+    def type_info(self, t: str) -> tuple[str, bool]:
+        info = self.types.get(t)
+        if info is None:
+            info = self.types[t] = (kind_of(t), "".join(ch for ch in str(t).lower() if ch.isalpha()) in _SPECIAL)
+        return info
 
 
-def _check_currency(sub: pd.DataFrame, idx: list[int] | None, start: int, name: str) -> None:
-    cur = sub[CURRENCY].tolist()
-    if all(c == "USD" for c in cur):
-        return
-    for i, c in enumerate(cur):
-        if c != "USD":
-            raise ActualsError(f"{name}: data row {_row_no(idx, start, i)}, column {CURRENCY}: currency {c!r}; "
-                               f"only USD bills can be compared with the USD estimate")
+def _check_currency(sub: pd.DataFrame, rows: np.ndarray, name: str) -> None:
+    bad = (sub[CURRENCY] != "USD").to_numpy(dtype=bool, na_value=True)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ActualsError(f"{name}: data row {rows[i] + 1}, column {CURRENCY}: currency "
+                           f"{sub[CURRENCY].iloc[i]!r}; only USD bills can be compared with the USD estimate")
 
 
-def _tag_codes(col: pd.Series, matcher: TagMatcher, idx: list[int] | None, start: int, name: str) -> list[int]:
+def _tag_codes(col: pd.Series, rows: np.ndarray, matcher: TagMatcher, name: str) -> np.ndarray:
     """Classify each distinct tag JSON once (most rows share a handful of tag sets)."""
-    values = col.tolist()
-    codes: dict[str, int] = {}
-    out = []
-    for i, v in enumerate(values):
-        c = codes.get(v)
-        if c is None:
-            try:
-                c = codes[v] = matcher.classify_json(v)
-            except ValueError as exc:
-                raise ActualsError(f"{name}: data row {_row_no(idx, start, i)}, column {TAGS}: {exc}") from None
-        out.append(c)
-    return out
+    codes: dict[Any, int] = {}
+    for v in pd.unique(col):
+        try:
+            codes[v] = matcher.classify_json("" if v is None or v != v else str(v))
+        except ValueError as exc:
+            i = int(np.flatnonzero((col == v).to_numpy(dtype=bool, na_value=False))[0])
+            raise ActualsError(f"{name}: data row {rows[i] + 1}, column {TAGS}: {exc}") from None
+    return col.map(codes).to_numpy(dtype=np.int8)
 
 
-def _aggregate(sub: pd.DataFrame, idx: list[int] | None, start: int, name: str, tag_code: list[int],
-               has_amortized: bool, acc: dict, svc_cache: dict) -> None:
-    keep = [i for i, c in enumerate(tag_code) if c == MATCH or c == UNTAGGED]
-    if not keep:
+def _sum(values: np.ndarray, rows: np.ndarray, column: str, name: str, allow_empty: bool) -> Decimal | None:
+    """Exact Decimal sum of a column slice; a bad cell raises naming its data row and the column."""
+    if allow_empty:
+        mask = np.array([v not in ("", None) and v == v for v in values], dtype=bool)
+        if not mask.any():
+            return None
+        values, rows = values[mask], rows[mask]
+    try:
+        total = sum(map(Decimal, values), ZERO)
+        if total.is_finite():
+            return total
+    except (InvalidOperation, TypeError, ValueError):
+        pass
+    _dec(list(values), list(rows), column, name, allow_empty)    # finds the bad cell and raises
+    raise ActualsError(f"{name}: column {column}: numbers overflow")
+
+
+def _aggregate(sub: pd.DataFrame, rows: np.ndarray, codes: np.ndarray, name: str, has_amortized: bool,
+               acc: dict, st: _State) -> None:
+    """Group the chunk's rows by (product, usage type, line type, region, untagged) and add exact sums to `acc`."""
+    types = sub[LINE_TYPE]
+    kinds = types.map(lambda t: st.type_info(t)[0]).to_numpy()
+    usage = kinds == USAGE
+    keep = (codes == MATCH) | ((codes == UNTAGGED) & ~usage)     # untagged usage is left out, reported apart
+    st.rows_used += int((codes == MATCH).sum())
+    _excluded(sub, rows, codes, usage, name, st)
+    if not keep.any():
         return
-    types = sub[LINE_TYPE].tolist()
-    kinds_cache: dict[str, str] = {}
-    kinds = [kinds_cache.setdefault(t, kind_of(t)) for t in types]
-    keep = [i for i in keep if tag_code[i] == MATCH or kinds[i] != USAGE]   # untagged usage is excluded
-    if not keep:
-        return
-    cols = {c: sub[c].tolist() for c in sub.columns if c in NUMERIC}
-    prods, uts = sub[PRODUCT].tolist(), sub[USAGE_TYPE].tolist()
-    regions = sub[REGION].tolist() if REGION in sub.columns else [""] * len(sub)
-    pick = lambda c: [cols[c][i] for i in keep]  # noqa: E731
-    rows = [idx[i] if idx is not None else start + i for i in keep]
-
-    def conv(column: str, allow_empty: bool) -> list[Decimal | None]:
-        return _dec(pick(column), rows, column, name, allow_empty)
-
-    cost = conv(UNBLENDED, False)
-    amount = conv(AMOUNT, True)
-    special_cols: dict[str, list[Decimal | None]] = {}
-    for j, i in enumerate(keep):
-        t = types[i]
-        p, u = prods[i], uts[i]
-        svc = svc_cache.get((p, u))
+    sub, rows = sub[keep], rows[keep]
+    untagged = codes[keep] == UNTAGGED
+    region = sub[REGION] if REGION in sub.columns else pd.Series([""] * len(sub), index=sub.index)
+    frame = pd.DataFrame({"p": sub[PRODUCT].to_numpy(), "u": sub[USAGE_TYPE].to_numpy(),
+                          "t": sub[LINE_TYPE].to_numpy(), "r": region.fillna("").to_numpy(), "x": untagged})
+    cost = sub[UNBLENDED].to_numpy(dtype=object)
+    amount = sub[AMOUNT].to_numpy(dtype=object)
+    extra = {c: sub[c].to_numpy(dtype=object) for c in AMORTIZED_COLUMNS} if has_amortized else {}
+    for (p, u, t, r, x), idx in frame.groupby(["p", "u", "t", "r", "x"], sort=False, dropna=False).indices.items():
+        kind, special = st.type_info(t)
+        svc = st.services.get((p, u))
         if svc is None:
-            svc = svc_cache[(p, u)] = service_for(p, u)
-        kind = kinds[i]
-        special = "".join(ch for ch in t.lower() if ch.isalpha()) in _SPECIAL
-        unb = cost[j]
+            svc = st.services[(p, u)] = service_for(p, u)
+        unb = _sum(cost[idx], rows[idx], UNBLENDED, name, False)
         amo = unb
         if special and has_amortized:
-            if not special_cols:
-                special_cols = {c: conv(c, True) for c in AMORTIZED_COLUMNS}
-            amo = _amortized(t, {c: special_cols[c][j] for c in AMORTIZED_COLUMNS}, unb)
-        key = (svc, u, kind, regions[i], tag_code[i] == UNTAGGED)
+            amo = ZERO
+            for i in idx:
+                vals = {c: _dec([extra[c][i]], [rows[i]], c, name, True)[0] for c in AMORTIZED_COLUMNS}
+                amo += _amortized(t, vals, _dec([cost[i]], [rows[i]], UNBLENDED, name, False)[0])
+        qty = _sum(amount[idx], rows[idx], AMOUNT, name, True)
+        key = (svc, u, kind, r, bool(x))
         slot = acc.get(key)
         if slot is None:
-            slot = acc[key] = [ZERO, ZERO, None, 0, False]
-        slot[0] += unb
-        slot[1] += amo
-        a = amount[j]
-        if a is not None:
-            slot[2] = a if slot[2] is None else slot[2] + a
-        slot[3] += 1
-        if special:
-            slot[4] = True
-
-
-def _excluded(sub: pd.DataFrame, idx: list[int] | None, start: int, name: str,
-              tag_code: list[int]) -> tuple[Decimal, Decimal]:
-    """Unblended spend left out: untagged usage, and lines of other projects/environments."""
-    drop = [i for i, c in enumerate(tag_code) if c != MATCH]
-    if not drop:
-        return ZERO, ZERO
-    types = sub[LINE_TYPE].tolist()
-    costs = sub[UNBLENDED].tolist()
-    untagged = other = ZERO
-    for i in drop:
-        if tag_code[i] == UNTAGGED and kind_of(types[i]) != USAGE:
-            continue            # kept as an account-level adjustment
-        d = _dec([costs[i]], [_row_no(idx, start, i) - 1], UNBLENDED, name, False)[0]
-        if tag_code[i] == UNTAGGED:
-            untagged += d
+            acc[key] = [unb, amo, qty, special]
         else:
-            other += d
-    return untagged, other
+            slot[0] += unb
+            slot[1] += amo
+            if qty is not None:
+                slot[2] = qty if slot[2] is None else slot[2] + qty
+            slot[3] = slot[3] or special
+
+
+def _excluded(sub: pd.DataFrame, rows: np.ndarray, codes: np.ndarray, usage: np.ndarray, name: str,
+              st: _State) -> None:
+    """Unblended spend left out: untagged usage, and lines of other projects/environments."""
+    cost = sub[UNBLENDED].to_numpy(dtype=object)
+    for mask, attr in (((codes == UNTAGGED) & usage, "excluded_untagged"), (codes == OTHER, "excluded_other")):
+        if mask.any():
+            setattr(st, attr, getattr(st, attr) + _sum(cost[mask], rows[mask], UNBLENDED, name, False))
 
 
 __all__ = ["read_cur", "REQUIRED", "AMORTIZED_COLUMNS", "TagMatcher", "split_usage_type"]
