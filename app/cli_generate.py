@@ -1,7 +1,7 @@
 """`generate --out DIR`: write the bundle (CDK app, Helm chart + values, report, scenario.yaml).
 
 Exit 0 on success; 2 on invalid input (bad scenario field, missing --snapshot file, existing --out
-without --force) with nothing written; 1 on any other failure, with nothing half-written.
+without --force, a plan beyond what one bundle deploys) with nothing written; 1 on any other failure, with nothing half-written.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def register(app: typer.Typer, pricing_app: typer.Typer) -> None:
                          help="PDF chart images: vector (fast, drawn with fpdf2) or kaleido (plotly export via "
                               "Chromium)")) -> None:
         """Write the CDK app, Helm values, cost report and scenario.yaml for one scenario."""
-        from generators.bundle import BundleExistsError, generate_bundle
+        from generators.bundle import BundleExistsError, BundleInputError, generate_bundle
         from generators.cdk_config import ConfigError
         from generators.report_pdf import ChartExportError
         from pricing.catalog import MissingPriceError
@@ -43,7 +43,7 @@ def register(app: typer.Typer, pricing_app: typer.Typer) -> None:
         catalog = open_catalog(snapshot)
         try:
             path = generate_bundle(scenario, out, force=force, catalog=catalog, pdf_charts=pdf_charts.value)
-        except BundleExistsError as exc:
+        except (BundleExistsError, BundleInputError) as exc:
             raise fail(str(exc), 2) from None
         except (MissingPriceError, ConfigError, ChartExportError) as exc:
             raise fail(f"bundle not written: {exc}", 1) from None

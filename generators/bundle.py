@@ -13,10 +13,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from generators.cdk import render_cdk_app
+from generators.cdk_config import CdkConfig
 from generators.cdk_from_estimate import cdk_config_from_estimate
 from generators.helm import copy_chart, write_values
 from generators.helm_from_estimate import helm_values_from_estimate
@@ -38,6 +40,10 @@ class BundleExistsError(FileExistsError):
     """`out` exists and may not be replaced (no force, or it is not a bundle)."""
 
 
+class BundleInputError(ValueError):
+    """The estimate exceeds what one generated CDK app / Helm release can deploy (e.g. > 1,000 pods)."""
+
+
 def _check_target(out: Path, force: bool) -> None:
     if not (out.exists() or out.is_symlink()):
         return
@@ -50,14 +56,26 @@ def _check_target(out: Path, force: bool) -> None:
                                 f"bundle; refusing to replace it even with --force")
 
 
+def deployable(est: Estimate) -> tuple[CdkConfig, dict[str, Any]]:
+    """The CDK config and Helm values for `est`; BundleInputError when the plan exceeds their limits."""
+    try:
+        return cdk_config_from_estimate(est), helm_values_from_estimate(est)
+    except ValueError as exc:          # ConfigError and the Helm generator's range errors
+        raise BundleInputError(
+            f"concurrent_users: {est.scenario.concurrent_users:,} users cannot be deployed as one bundle: {exc}. "
+            "Lower --users (split the load across clusters), raise --streams-per-backend-pod or choose a larger "
+            "--node-instance-type") from None
+
+
 def build_into(est: Estimate, root: Path, catalog: Catalog, pdf_charts: str = "vector") -> list[Path]:
     """Write the whole bundle for `est` into the (new, empty) directory `root`; return the files."""
     env = est.scenario.environment.value
-    files = list(render_cdk_app(cdk_config_from_estimate(est), root / "cdk"))
+    config, values = deployable(est)
+    files = list(render_cdk_app(config, root / "cdk"))
     helm_dir = root / "helm"
     chart = copy_chart(helm_dir)
     values_path = helm_dir / f"values-{env}.yaml"
-    write_values(helm_values_from_estimate(est), values_path)
+    write_values(values, values_path)
     files += sorted(p for p in chart.rglob("*") if p.is_file()) + [values_path]
     files += write_report(est, root / "report", catalog=catalog, pdf_charts=pdf_charts)
     files.append(write_atomic(root / BUNDLE_MARKER, scenario_yaml(est.scenario)))
@@ -104,13 +122,15 @@ def generate_bundle(scenario: Scenario, out: Path, *, force: bool = False, catal
                     pdf_charts: str = "vector") -> Path:
     """Estimate `scenario` and write its bundle at `out`; return `out`.
 
-    Raises BundleExistsError when `out` exists (without `force`, or when it is not a bundle); any
-    failure leaves neither `out` changed nor a temporary directory behind.
+    Raises BundleExistsError when `out` exists (without `force`, or when it is not a bundle) and
+    BundleInputError when the plan exceeds what the CDK app or chart can deploy; any failure leaves
+    neither `out` changed nor a temporary directory behind.
     """
     out = Path(out).absolute()
     _check_target(out, force)
     catalog = catalog or load_snapshot()
     est = estimate(scenario, catalog)
+    deployable(est)                           # refuse before anything is written
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:

@@ -1,11 +1,12 @@
 """Map an Estimate onto the CDK app's config model: every sized value, nothing re-computed.
 
 Deliberate adjustments, all visible here (and in docs/report.md):
-- EKS and the ALB need subnets in at least two zones, so a one-zone plan (dev) gets a two-zone VPC;
-  the node groups, NAT count and everything priced keep the planned numbers.
+- EKS and the ALB need subnets in at least two zones; the sizing gives every environment >= 2 zones,
+  and a one-zone plan would still get a two-zone VPC here (a guard, not a resize).
 - The node plan splits into an on-demand and a spot group: desired sizes are the plan's on-demand and
   spot counts, min/max are split so each group's sum equals the plan's min/desired/max.
-- The chats table takes the provisioned capacity the plan sized; the users table gets the minimum.
+- Provisioned DynamoDB: the chats table takes the capacity the plan sized (its GSI mirrors it in the
+  CDK app); the users table gets the minimum the plan prices (PROVISIONED_MIN_CAPACITY).
 """
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ GLACIER_TRANSITION_DAYS = 90        # log archive: Glacier after 90 days when ke
 MAX_DASHBOARDS = 3                  # the CDK app builds at most three dashboards (operations, app, edge)
 SERVICE_ACCOUNT = "chat-backend-sa"  # the Helm chart's backend ServiceAccount (generators/helm.py)
 NAMESPACE = "chat-app"
-MIN_TABLE_CAPACITY = 1
 
 
 def resource_prefix(est: Estimate) -> str:
@@ -72,8 +72,8 @@ def _database(est: Estimate) -> dict:
                 "backup_retention_days": A.BACKUP_RETENTION_DAYS, "stream_enabled": True}
     if est.dynamodb_mode.recommended == "provisioned":
         db.update(billing_mode="PROVISIONED", chats_read_capacity=p.dynamodb.provisioned_rcu,
-                  chats_write_capacity=p.dynamodb.provisioned_wcu, users_read_capacity=MIN_TABLE_CAPACITY,
-                  users_write_capacity=MIN_TABLE_CAPACITY)
+                  chats_write_capacity=p.dynamodb.provisioned_wcu, users_read_capacity=A.PROVISIONED_MIN_CAPACITY,
+                  users_write_capacity=A.PROVISIONED_MIN_CAPACITY)
     return db
 
 

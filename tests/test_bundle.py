@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import generators.bundle as bundle_mod
@@ -160,12 +162,25 @@ def test_node_group_split_by_hand() -> None:
         ("on-demand", 3, 3, 6), ("spot", 0, 2, 3)]
 
 
-def test_dev_plan_gets_two_zone_vpc_with_one_nat(bundles) -> None:
+def test_dev_plan_two_zones_one_nat_and_provisioned_users_table_minimum(bundles) -> None:
     est, _ = bundles["dev-small"]
     cfg = cdk_config_from_estimate(est)
-    assert est.plan.network.availability_zones == 1
+    assert est.plan.network.availability_zones == 2 and est.plan.network.nat_gateways == 1
     assert cfg.network.availability_zone_names == ["us-east-1a", "us-east-1b"]
     assert cfg.network.nat_gateways == 1
+
+
+def test_provisioned_capacity_matches_what_is_priced(bundles) -> None:
+    from sizing.assumptions import PROVISIONED_MIN_CAPACITY
+
+    est, _ = bundles["prod-hipaa-pci"]
+    cfg = cdk_config_from_estimate(est)
+    assert est.dynamodb_mode.recommended == "provisioned" and cfg.database.billing_mode == "PROVISIONED"
+    assert cfg.database.users_read_capacity == cfg.database.users_write_capacity == PROVISIONED_MIN_CAPACITY
+    d = est.plan.dynamodb
+    # the CDK app provisions chats + its mirrored GSI + users + its email GSI: exactly what is priced
+    assert 2 * cfg.database.chats_write_capacity + 2 * PROVISIONED_MIN_CAPACITY == d.provisioned_wcu_total
+    assert 2 * cfg.database.chats_read_capacity + 2 * PROVISIONED_MIN_CAPACITY == d.provisioned_rcu_total
 
 
 # --- safety -----------------------------------------------------------------------------------------
@@ -328,3 +343,39 @@ def test_cli_kaleido_without_browser_fails_cleanly(tmp_path: Path, monkeypatch: 
     res = runner.invoke(app, ["generate", "--out", str(out), "--env", "dev", "--pdf-charts", "kaleido"])
     assert res.exit_code == 1 and "no Chromium at" in res.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_plan_beyond_one_bundle_is_invalid_input(tmp_path: Path) -> None:
+    out = tmp_path / "b"
+    with pytest.raises(bundle_mod.BundleInputError, match="concurrent_users: 1,000,000 users"):
+        generate_bundle(parse_scenario({"concurrent_users": 1_000_000, "environment": "dev"}), out)
+    res = runner.invoke(app, ["generate", "--out", str(out), "--users", "1000000", "--env", "dev"])
+    assert res.exit_code == 2 and "cannot be deployed as one bundle" in res.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(users=st.integers(1, 300_000), env=st.sampled_from(["dev", "staging", "prod"]),
+       comp=st.sets(st.sampled_from(["hipaa", "soc2", "gdpr", "pci"])),
+       spot=st.one_of(st.none(), st.floats(0, 100)), zones=st.one_of(st.none(), st.integers(2, 3)),
+       cache=st.booleans(), waf=st.one_of(st.none(), st.booleans()),
+       option=st.sampled_from(["on_demand", "savings_plan_1y_no_upfront", "savings_plan_3y_all_upfront"]))
+def test_mappings_realise_any_plan(users, env, comp, spot, zones, cache, waf, option) -> None:
+    """For any scenario: the CDK config and Helm values carry the plan's numbers, or the bundle is refused."""
+    s = parse_scenario({"concurrent_users": users, "environment": env, "compliance": ",".join(sorted(comp)),
+                        "spot_share_pct": spot, "availability_zones": zones, "elasticache_enabled": cache,
+                        "waf_enabled": waf, "purchase_option": option})
+    est = estimate(s)
+    try:
+        cfg, values = bundle_mod.deployable(est)
+    except bundle_mod.BundleInputError:
+        assert est.plan.backend.hpa_max > 1000 or est.plan.nodes.max > 450
+        return
+    n = est.plan.nodes
+    assert [sum(getattr(g, f) for g in cfg.node_groups) for f in ("min_size", "desired_size", "max_size")] == \
+        [n.min, n.desired, n.max]
+    assert sum(g.desired_size for g in cfg.node_groups if g.capacity_type == "SPOT") == n.spot
+    assert cfg.network.nat_gateways == est.plan.network.nat_gateways
+    assert cfg.security.waf_enabled == est.plan.security.waf_enabled
+    assert values["backend"]["replicaCount"] == est.plan.backend.replicas
+    assert values["backend"]["autoscaling"]["maxReplicas"] == est.plan.backend.hpa_max
