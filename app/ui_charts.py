@@ -29,7 +29,8 @@ def cost_by_service(services: Sequence[tuple[str, float]]) -> go.Figure:
 
 
 def infra_vs_llm(parts: Sequence[tuple[str, float]]) -> go.Figure:
-    """Donut: infrastructure, compliance controls and LLM tokens."""
+    """Donut: infrastructure, compliance controls and LLM tokens (parts of $0 are left out)."""
+    parts = [(p, v) for p, v in parts if v > 0]
     fig = go.Figure(go.Pie(labels=[p for p, _ in parts], values=[v for _, v in parts], hole=0.55, sort=False,
                            marker=dict(colors=[PART_COLOURS.get(p, "#999") for p, _ in parts]),
                            texttemplate="%{label}<br>$%{value:,.0f}", hovertemplate="%{label}: $%{value:,.2f}"

@@ -19,10 +19,16 @@ if TYPE_CHECKING:
     from pricing.engine import Estimate
 
 TIER_BADGE: dict[str, str] = {"Small": "green", "Medium": "blue", "Large": "orange", "Enterprise": "violet"}
+HEADLINE_CENTS_BELOW = 10_000
 
 
 def usd(x: Decimal | float) -> str:
     return f"${x:,.2f}"
+
+
+def usd_headline(x: Decimal | float) -> str:
+    """Headline figures: cents below $10,000, whole dollars above (exact values are in the BOM)."""
+    return f"${x:,.2f}" if abs(x) < HEADLINE_CENTS_BELOW else f"${x:,.0f}"
 
 
 def stale_warning(catalog: "Catalog", today: date) -> str | None:
@@ -34,13 +40,19 @@ def stale_warning(catalog: "Catalog", today: date) -> str | None:
             "days). Refresh them with `python -m app.cli pricing refresh`.")
 
 
-def render_header(est: "Estimate") -> None:
-    """Scenario title, tier badge and the reasons for the tier."""
+def render_header(est: "Estimate", previous: "Estimate | None") -> None:
+    """Scenario title, tier badge, the reasons for the tier, and the tier as a metric (with its change)."""
     s, p = est.scenario, est.plan
     who = f" for {s.client}" if s.client else ""
-    st.subheader(f"{s.name}{who}", anchor=False)
-    st.badge(f"Tier: {p.tier}", color=TIER_BADGE.get(p.tier, "gray"), icon=":material/stacks:")  # type: ignore[arg-type]
-    st.caption(" · ".join(p.tier_reasons) + f" · {s.environment.value}, {s.region}")
+    left, right = st.columns([4, 1])
+    with left:
+        st.subheader(f"{s.name}{who}", anchor=False)
+        st.badge(f"Tier: {p.tier}", color=TIER_BADGE.get(p.tier, "gray"),  # type: ignore[arg-type]
+                 icon=":material/stacks:")
+        st.caption(" · ".join(p.tier_reasons) + f" · {s.environment.value}, {s.region}")
+    changed = previous is not None and previous.plan.tier != p.tier
+    right.metric("Tier", p.tier, delta=f"was {previous.plan.tier}" if changed and previous else None,
+                 delta_color="off")
 
 
 def render_totals(est: "Estimate", previous: "Estimate | None") -> None:
@@ -48,22 +60,21 @@ def render_totals(est: "Estimate", previous: "Estimate | None") -> None:
     def delta(now: Decimal, before: Decimal | None) -> str | None:
         if before is None or now == before:
             return None
-        return f"{'+' if now > before else '-'}${abs(now - before):,.2f}"
+        return f"{'+' if now > before else '-'}{usd_headline(abs(now - before))}"
 
     prev = previous
-    cols = st.columns(5)
-    cols[0].metric("Tier", est.plan.tier, delta=None if prev is None or prev.plan.tier == est.plan.tier
-                   else f"was {prev.plan.tier}", delta_color="off")
-    cols[1].metric("Monthly", usd(est.monthly_usd), delta(est.monthly_usd, prev and prev.monthly_usd),
+    cols = st.columns(4)
+    cols[0].metric("Monthly", usd_headline(est.monthly_usd), delta(est.monthly_usd, prev and prev.monthly_usd),
                    delta_color="inverse")
-    cols[2].metric("Upfront", usd(est.upfront_usd), delta(est.upfront_usd, prev and prev.upfront_usd),
+    cols[1].metric("Upfront", usd_headline(est.upfront_usd), delta(est.upfront_usd, prev and prev.upfront_usd),
                    delta_color="inverse")
-    cols[3].metric("First year", usd(est.first_year_usd), delta(est.first_year_usd, prev and prev.first_year_usd),
-                   delta_color="inverse")
-    cols[4].metric("Cost per user / month", usd(est.cost_per_user_usd),
+    cols[2].metric("First year", usd_headline(est.first_year_usd),
+                   delta(est.first_year_usd, prev and prev.first_year_usd), delta_color="inverse")
+    cols[3].metric("Cost per user / month", usd(est.cost_per_user_usd),
                    delta(est.cost_per_user_usd, prev and prev.cost_per_user_usd), delta_color="inverse")
-    st.caption(f"Infrastructure {usd(est.infrastructure_usd)} (of which compliance controls "
-               f"{usd(est.compliance_usd)}) · LLM {usd(est.llm_usd)} · prices as of {est.prices_as_of}")
+    st.caption(f"Monthly {usd(est.monthly_usd)}, first year {usd(est.first_year_usd)} · infrastructure "
+               f"{usd(est.infrastructure_usd)} (of which compliance controls {usd(est.compliance_usd)}) · LLM "
+               f"{usd(est.llm_usd)} · prices as of {est.prices_as_of}")
 
 
 def render_warnings(est: "Estimate", stale: str | None) -> None:

@@ -43,6 +43,11 @@ def usd(x) -> str:
     return f"${x:,.2f}"
 
 
+def headline(x) -> str:
+    """Headline metrics: cents below $10,000, whole dollars from there on."""
+    return f"${x:,.2f}" if x < 10_000 else f"${x:,.0f}"
+
+
 def chart(at: AppTest, key_fragment: str) -> dict:
     """The plotly spec of the chart whose element id contains `key_fragment`."""
     for el in at.get("plotly_chart"):
@@ -56,8 +61,8 @@ def test_default_page_shows_tier_totals_four_charts_and_no_error():
     expected = estimate(Scenario())
     m = metrics(at)
     assert m["Tier"] == "Small"
-    assert m["Monthly"] == usd(expected.monthly_usd)
-    assert m["First year"] == usd(expected.first_year_usd)
+    assert m["Monthly"] == headline(expected.monthly_usd)
+    assert m["First year"] == headline(expected.first_year_usd)
     assert m["Cost per user / month"] == usd(expected.cost_per_user_usd)
     assert len(at.get("plotly_chart")) == 4
     assert not at.error
@@ -72,7 +77,9 @@ def test_changing_users_updates_tier_totals_and_charts():
     expected = estimate(parse_scenario({"concurrent_users": 5000}))
     m = metrics(at)
     assert m["Tier"] == "Large" and expected.plan.tier == "Large"
-    assert m["Monthly"] == usd(expected.monthly_usd)
+    assert m["Monthly"] == headline(expected.monthly_usd)
+    assert any(f"Monthly {usd(expected.monthly_usd)}, first year {usd(expected.first_year_usd)}" in c.value
+               for c in at.caption)                       # the exact figures, to the cent
     tier_metric = next(x for x in at.metric if x.label == "Tier")
     assert tier_metric.delta == "was Small"
     after = chart(at, "chart_curve")
@@ -92,7 +99,7 @@ def test_changing_compliance_adds_the_controls_cost():
     assert not at.exception
     expected = estimate(parse_scenario({"compliance": ["hipaa", "pci"]}))
     assert expected.compliance_usd > 0 and expected.monthly_usd > base.monthly_usd
-    assert metrics(at)["Monthly"] == usd(expected.monthly_usd)
+    assert metrics(at)["Monthly"] == headline(expected.monthly_usd)
     split = chart(at, "chart_split")["data"][0]
     assert dict(zip(split["labels"], split["values"]))["Compliance controls"] == float(expected.compliance_usd)
 
@@ -118,7 +125,7 @@ def test_external_model_without_prices_is_flagged_on_the_model_field():
     at.number_input(key="in_external_output_usd_per_1m_tokens").set_value(15.0).run()
     expected = estimate(parse_scenario({"llm_model": "external", "external_input_usd_per_1m_tokens": 3.0,
                                         "external_output_usd_per_1m_tokens": 15.0}))
-    assert not at.error and metrics(at)["Monthly"] == usd(expected.monthly_usd)
+    assert not at.error and metrics(at)["Monthly"] == headline(expected.monthly_usd)
 
 
 def test_share_link_restores_the_scenario_exactly():
@@ -129,7 +136,7 @@ def test_share_link_restores_the_scenario_exactly():
     at = start(scenario_to_params(s))
     expected = estimate(s)
     m = metrics(at)
-    assert m["Monthly"] == usd(expected.monthly_usd) and m["Upfront"] == usd(expected.upfront_usd)
+    assert m["Monthly"] == headline(expected.monthly_usd) and m["Upfront"] == headline(expected.upfront_usd)
     assert at.number_input(key="in_concurrent_users").value == 4321
     assert at.number_input(key="in_api_requests_per_user_per_minute").value == 2.35
     assert at.multiselect(key="in_compliance").value == ["gdpr", "soc2"]
@@ -149,7 +156,7 @@ def test_invalid_share_link_explains_and_falls_back_to_defaults():
     assert at.number_input(key="in_concurrent_users").value == 250
     assert at.selectbox(key="in_region").value == "us-east-1"
     assert at.selectbox(key="in_environment").value == "dev"   # the good parameter is kept
-    assert metrics(at)["Monthly"] == usd(estimate(parse_scenario({"environment": "dev"})).monthly_usd)
+    assert metrics(at)["Monthly"] == headline(estimate(parse_scenario({"environment": "dev"})).monthly_usd)
 
 
 def test_stale_prices_show_a_warning(monkeypatch):
@@ -176,7 +183,7 @@ def test_save_then_load_a_scenario_in_the_page():
     at.selectbox(key="saved_choice").set_value("Twelve")
     at.button(key="saved_load").click().run()
     assert at.number_input(key="in_concurrent_users").value == 1234
-    assert metrics(at)["Monthly"] == usd(estimate(parse_scenario({"concurrent_users": 1234})).monthly_usd)
+    assert metrics(at)["Monthly"] == headline(estimate(parse_scenario({"concurrent_users": 1234})).monthly_usd)
     at.text_input(key="save_name").set_value("   ")
     next(b for b in at.button if b.label == "Save scenario").click().run()
     assert any("**Name**: must not be empty" in e.value for e in at.error)

@@ -144,8 +144,9 @@ elif catalog is not None:
     except MissingPriceError as exc:
         st.error(str(exc))
 if est is not None and catalog is not None:
-    render_header(est)
-    render_totals(est, previous_estimate(sj, checksum))
+    previous = previous_estimate(sj, checksum)
+    render_header(est, previous)
+    render_totals(est, previous)
     render_warnings(est, stale_warning(catalog, date.today()))
     curve, proj = load_chart_series(sj, checksum)
     charts, capacity, bom, assumptions, share, downloads = st.tabs(
