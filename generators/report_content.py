@@ -182,7 +182,8 @@ def _capacity(est: Estimate) -> Section:
                                                                       f"{fmt_num(w.in_flight_streams_peak)} in flight"),
         ("DynamoDB billing", ddb.recommended.replace("_", "-"),
          f"on-demand {fmt_usd(ddb.on_demand_usd)} vs provisioned {fmt_usd(ddb.provisioned_usd)} "
-         f"({d.provisioned_wcu} WCU, {d.provisioned_rcu} RCU); break-even at "
+         f"(chats table {d.provisioned_wcu} WCU / {d.provisioned_rcu} RCU; all tables and indexes "
+         f"{d.provisioned_wcu_total} WCU / {d.provisioned_rcu_total} RCU); break-even at "
          f"{ddb.break_even_utilisation_pct}% utilisation"),
         ("DynamoDB storage", f"{fmt_num(d.table_gb)} GB", f"PITR {'on' if d.pitr_enabled else 'off'}, "
                                                           f"backups {'on' if d.backups_enabled else 'off'}"),
