@@ -1,0 +1,101 @@
+"""Review store on SQLite and PostgreSQL: its own Alembic chain beside the saved-scenario one, save/replace,
+exact money, trend per service and month, and a failed save leaving nothing behind."""
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.exc import OperationalError
+
+from app.review_store import (VERSION_TABLE, ReviewStore, ReviewStoreError, current_revision, head_revision,
+                              migrate)
+from app.storage.db import make_engine, migrate as migrate_scenarios
+from pricing.engine import estimate
+from pricing.review.actuals import read_cur
+from pricing.review.variance import build_review
+from sizing.scenario import parse_scenario
+from tests.helpers.cur import bill_rows, cur_row, write_cur_csv
+from tests.pg import pg_url  # noqa: F401  (module fixture: a throwaway PostgreSQL server)
+
+_n = itertools.count()
+TAGS = {"Project": "ChatApp", "Environment": "prod"}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'reviews.db'}"
+    else:
+        server = request.getfixturevalue("pg_url")
+        name = f"r{next(_n)}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+        admin.dispose()
+        url = server.rsplit("/", 1)[0] + f"/{name}"
+    eng = make_engine(url)
+    migrate_scenarios(eng)
+    migrate(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="module")
+def est():
+    return estimate(parse_scenario({"name": "Acme", "concurrent_users": 800}))
+
+
+def _review(tmp_path, est, month, nat=Decimal(1)):
+    rows = list(bill_rows(est, month, scale={"vpc:nat-gateway-gb": nat}))
+    rows.append(cur_row(month, "AmazonEC2", "Tax", "1.2345678901", None, line_type="Tax"))
+    return build_review(est, read_cur(write_cur_csv(tmp_path / f"{month}.csv", rows), month, TAGS))
+
+
+def test_own_migration_chain_beside_the_scenarios(engine):
+    assert current_revision(engine) == head_revision() == "r0001_monthly_reviews"
+    assert migrate(engine) == head_revision()              # idempotent
+    tables = set(inspect(engine).get_table_names())
+    assert {"saved_scenarios", "alembic_version", VERSION_TABLE, "monthly_reviews",
+            "monthly_review_services"} <= tables
+
+
+def test_save_replace_list_load_and_trend(engine, est, tmp_path):
+    store = ReviewStore(engine)
+    may = _review(tmp_path, est, "2025-05", nat=Decimal(5))
+    june = _review(tmp_path, est, "2025-06")
+    store.save(may, est.scenario)
+    store.save(june, est.scenario)
+    rows = store.list("Acme")
+    assert [(r.month, r.flags, r.tier) for r in rows] == [("2025-05", 1, "Medium"), ("2025-06", 0, "Medium")]
+    assert rows[0].actual_usd == may.actual_usd            # exact, 10 decimals from the tax line kept
+    assert rows[0].actual_usd.as_tuple().exponent == -10
+    assert store.load("Acme", "2025-05")["lines"][0]["actual_usd"] == format(may.lines[0].actual_usd, "f")
+    assert store.load("Acme", "2025-07") is None
+    trend = store.trend("Acme")
+    assert {t.month for t in trend} == {"2025-05", "2025-06"}
+    nat = [t for t in trend if t.service == "EC2 - Other"]
+    nat_line = next(ln.monthly_usd for ln in est.lines if ln.price_key == "vpc:nat-gateway-gb")
+    assert nat[0].actual_usd - nat[1].actual_usd == 4 * nat_line
+    # the same month again replaces the stored review and its service rows
+    store.save(_review(tmp_path, est, "2025-05"), est.scenario)
+    assert [(r.month, r.flags) for r in store.list("Acme")] == [("2025-05", 0), ("2025-06", 0)]
+    assert len(store.trend("Acme")) == len(trend)
+
+
+def test_failed_save_leaves_nothing(engine, est, tmp_path):
+    store = ReviewStore(engine)
+    review = _review(tmp_path, est, "2025-05")
+
+    def fail_services(conn, cursor, statement, params, context, executemany):
+        if "monthly_review_services" in statement and statement.lstrip().upper().startswith("INSERT"):
+            raise OperationalError(statement, params, RuntimeError("disk full (simulated)"))
+    event.listen(engine, "before_cursor_execute", fail_services)
+    try:
+        with pytest.raises(ReviewStoreError, match="could not save the 2025-05 review of 'Acme'"):
+            store.save(review, est.scenario)
+    finally:
+        event.remove(engine, "before_cursor_execute", fail_services)
+    assert store.list() == []
