@@ -75,6 +75,7 @@ def test_gzip_and_parquet_give_the_same_numbers(tmp_path):
 
 def test_small_chunks_read_the_same_totals(tmp_path):
     _check(read_cur(write_cur_csv(tmp_path / "cur.csv", fixture_rows()), M, TAGS, chunk_rows=2))
+    _check(read_cur(write_cur_parquet(tmp_path / "cur.parquet", fixture_rows()), M, TAGS, chunk_rows=3))
 
 
 def test_no_tag_filter_takes_the_whole_month(tmp_path):

@@ -119,8 +119,10 @@ def _parquet_columns(path: Path) -> list[str]:
 
 
 def _parquet_chunks(path: Path, use: list[str], chunk_rows: int, matcher: TagMatcher) -> Iterator[pd.DataFrame]:
-    """Parquet batches as string frames; the resource_tags map column becomes a MATCH/OTHER/UNTAGGED code."""
+    """Parquet batches as text columns (numbers in their shortest exact form, timestamps as ISO text); the
+    resource_tags map column becomes a MATCH/OTHER/UNTAGGED code per row, computed on the Arrow buffers."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
     pf = pq.ParquetFile(path)
     for batch in pf.iter_batches(batch_size=chunk_rows, columns=use):
@@ -129,21 +131,47 @@ def _parquet_chunks(path: Path, use: list[str], chunk_rows: int, matcher: TagMat
             col = batch.column(name)
             if name == TAGS:
                 data[TAGS] = _parquet_tag_codes(col, matcher)
-            elif pa.types.is_timestamp(col.type) or pa.types.is_date(col.type):
-                data[name] = pd.Series(col.cast(pa.string()).to_pylist(), dtype=object).fillna("")
-            elif pa.types.is_floating(col.type):
-                data[name] = [("" if v is None else repr(v)) for v in col.to_pylist()]
-            else:
-                data[name] = pd.Series(col.cast(pa.string()).to_pylist(), dtype=object).fillna("")
-        yield pd.DataFrame(data)
+                continue
+            if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+                col = pc.cast(col, pa.string())
+            data[name] = pc.fill_null(col, "").to_numpy(zero_copy_only=False)
+        codes = data.pop(TAGS)
+        frame = pd.DataFrame(data, dtype=object)
+        frame[TAGS] = codes
+        yield frame
 
 
-def _parquet_tag_codes(col: Any, matcher: TagMatcher) -> list[int]:
+def _parquet_tag_codes(col: Any, matcher: TagMatcher) -> np.ndarray:
+    """Tag codes of a map<string,string> (or JSON text) column without building a Python dict per row."""
     import pyarrow as pa
-    if pa.types.is_map(col.type):
-        rows = col.to_pylist()
-        return [matcher.classify(dict(r) if r else None) for r in rows]
-    return [matcher.classify_json(v or "") for v in col.cast(pa.string()).to_pylist()]
+    n = len(col)
+    if not matcher.want:
+        return np.full(n, MATCH, dtype=np.int8)
+    if not pa.types.is_map(col.type):
+        import pyarrow.compute as pc
+        texts = pc.fill_null(pc.cast(col, pa.string()), "").to_numpy(zero_copy_only=False)
+        cache: dict[str, int] = {}
+        return np.array([cache[t] if t in cache else cache.setdefault(t, matcher.classify_json(t)) for t in texts],
+                        dtype=np.int8)
+    if col.offset or (len(col) and col.offsets[0].as_py() != 0):
+        col = pa.concat_arrays([col])      # a sliced batch: rebase offsets so keys/items line up
+    offsets = np.asarray(col.offsets)
+    keys = col.keys.to_numpy(zero_copy_only=False)
+    items = col.items.to_numpy(zero_copy_only=False)
+    norm = {k: _norm_key(k) for k in set(keys.tolist())}
+    nkeys = np.array([norm[k] for k in keys], dtype=object) if len(keys) else np.array([], dtype=object)
+    filled = np.array([v not in (None, "") for v in items], dtype=bool)
+
+    def per_row(hit: np.ndarray) -> np.ndarray:
+        cs = np.concatenate([[0], np.cumsum(hit, dtype=np.int64)])
+        return cs[offsets[1:]] - cs[offsets[:-1]]
+
+    tagged = per_row(filled)
+    matched = np.ones(n, dtype=bool)
+    for k, v in matcher.want.items():
+        matched &= per_row((nkeys == k) & (items == v) & filled) > 0
+    nulls = np.asarray(col.is_null()) if col.null_count else np.zeros(n, dtype=bool)
+    return np.where(nulls | (tagged == 0), UNTAGGED, np.where(matched, MATCH, OTHER)).astype(np.int8)
 
 
 def _dec(values: list[str], rows: list[int], column: str, name: str, allow_empty: bool) -> list[Decimal | None]:
