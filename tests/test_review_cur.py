@@ -175,3 +175,15 @@ def test_savings_plan_amortized_and_unblended(tmp_path):
     assert unb.total_usd == Decimal("25.00")
     kinds = {ln.kind for ln in amo.lines}
     assert kinds == {"usage", "savings_plan"}
+
+
+def test_truncated_gzip_and_empty_files_are_clear(tmp_path):
+    gz = write_cur_csv(tmp_path / "cur.csv.gz", fixture_rows() * 50, gz=True)
+    data = gz.read_bytes()
+    gz.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ActualsError, match=r"cur.csv.gz: (not a readable|cannot read the file past)"):
+        read_cur(gz, M, TAGS, chunk_rows=100)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(ActualsError, match="empty.csv: not a readable CUR 2.0"):
+        read_cur(empty, M, TAGS)

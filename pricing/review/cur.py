@@ -7,6 +7,7 @@ when savings plan or reservation lines are present.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -38,6 +39,8 @@ AMORTIZED_COLUMNS: tuple[str, ...] = (SP_EFFECTIVE, SP_COMMITMENT, SP_USED, RI_E
                                       RI_UNUSED_RECURRING)
 NUMERIC = (AMOUNT, UNBLENDED) + AMORTIZED_COLUMNS
 CHUNK_ROWS = 100_000
+# What a truncated, compressed-garbage or non-UTF-8 file raises while being read.
+READ_ERRORS = (ValueError, OSError, EOFError, zlib.error, pd.errors.ParserError)
 
 MATCH, OTHER, UNTAGGED = 0, 1, 2
 
@@ -230,7 +233,7 @@ def read_cur(path: Path | str, month: str, tags: dict[str, str] | None = None, b
     try:
         columns = _parquet_columns(path) if parquet else list(
             pd.read_csv(path, nrows=0, dtype=str, compression="gzip" if _is_gzip(path) else None).columns)
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+    except READ_ERRORS as exc:
         raise ActualsError(f"{name}: not a readable CUR 2.0 CSV/Parquet file ({exc})") from None
     use = _check_columns(columns, name, basis)
     has_amortized = all(c in use for c in AMORTIZED_COLUMNS)
@@ -252,7 +255,9 @@ def read_cur(path: Path | str, month: str, tags: dict[str, str] | None = None, b
             _check_currency(sub, rows, name)
             codes = sub[TAGS].to_numpy() if parquet else _tag_codes(sub[TAGS], rows, matcher, name)
             _aggregate(sub, rows, np.asarray(codes, dtype=np.int8), name, has_amortized, acc, st)
-    except (UnicodeDecodeError, pd.errors.ParserError, EOFError, OSError) as exc:
+    except ActualsError:
+        raise
+    except READ_ERRORS as exc:
         raise ActualsError(f"{name}: cannot read the file past data row {st.rows_read}: {exc}") from None
 
     if not acc:

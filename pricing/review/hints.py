@@ -13,7 +13,7 @@ HINTS: dict[str, tuple[str, str]] = {
                              "in other VPCs", "fewer NAT gateway hours than planned (a single NAT?)"),
     "ec2:nodes:on-demand": (
         "EC2 above plan: more nodes than planned or nodes running longer (cluster autoscaler max, stuck "
-        "scale-down), a larger instance type, or spot capacity replaced by on-demand",
+        "scale-down), a larger instance type, spot capacity replaced by on-demand, or t3 surplus CPU credits",
         "fewer on-demand node hours than planned: nodes scaled in below peak, or savings plan coverage"),
     "ec2:nodes:spot": ("more spot hours than planned, or spot prices above the assumed discount",
                        "fewer spot hours than planned: spot capacity unavailable or nodes scaled in"),
