@@ -163,6 +163,7 @@ class DatabaseConfig(_Model):
     customer_managed_key: bool = False
     removal_policy: Literal["RETAIN", "DESTROY"] = "RETAIN"
     backup_retention_days: int = Field(ge=1, le=36_500)
+    backups_enabled: bool = True     # the daily AWS Backup plan (off in dev, as the estimate prices it)
     stream_enabled: bool = True
 
     @model_validator(mode="after")

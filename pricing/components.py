@@ -279,11 +279,6 @@ def compliance_controls(p: CapacityPlan) -> list[Component]:
         add("log_retention", "CloudWatch", f"Log storage from {o.base_log_retention_days} to "
             f"{o.log_retention_days} days", o.compliance_log_storage_gb, "GB-month",
             "cloudwatch:logs-storage-gb-month", "cloudwatch", "compressed archive, steady state")
-    if "waf" in c.controls:
-        add("waf", "WAF", "Web ACL on CloudFront", 1, "web ACLs", "waf:web-acl-month", "waf")
-        add("waf", "WAF", "CloudFront ACL rules", sec.waf_rules or A.WAF_RULES, "rules", "waf:rule-month", "waf")
-        add("waf", "WAF", "CloudFront requests inspected", p.network.cloudfront_requests_month / 1e6,
-            "million requests", "waf:requests-million", "waf")
     return out
 
 

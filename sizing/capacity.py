@@ -107,7 +107,6 @@ class SecurityPlan:
     waf_enabled: bool
     waf_rules: int
     waf_requests_month: float
-    cloudfront_waf: bool
     waf_compliance_only: bool   # WAF would be off without the compliance choice
     cmks: tuple[str, ...]
     compliance_cmks: tuple[str, ...]
@@ -400,7 +399,7 @@ def size(s: Scenario) -> CapacityPlan:
     cmk_requests = (backend.replicas * A.KMS_DATA_KEY_REFRESH_PER_HOUR * A.HOURS_PER_MONTH * 2
                     + network.s3_put_requests_month) if hipaa_cmks else 0.0
     security = SecurityPlan(waf, A.WAF_RULES if waf else 0, w.requests_per_month if waf else 0.0,
-                            "waf" in controls, waf_forced and not waf_wanted, A.BASE_CMKS, hipaa_cmks, secrets, secret_calls, secret_calls,
+                            waf_forced and not waf_wanted, A.BASE_CMKS, hipaa_cmks, secrets, secret_calls, secret_calls,
                             cmk_requests)
 
     resources = A.CONFIG_BASE_RESOURCES + nodes.desired * 5

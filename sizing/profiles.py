@@ -53,7 +53,7 @@ CONTROL_LABELS: dict[str, str] = {
     "guardduty": "GuardDuty (CloudTrail events, VPC flow/DNS logs)",
     "config": "AWS Config recording and conformance pack",
     "security_hub": "Security Hub CSPM checks",
-    "waf": "AWS WAF on ALB and CloudFront",
+    "waf": "AWS WAF on the ALB (API); the SPA on CloudFront is static",
     "macie": "Macie sensitive-data discovery on S3",
     "log_retention": "Extended CloudWatch log retention",
 }

@@ -109,8 +109,12 @@ def test_enterprise_tier_with_hipaa_pci_controls():
     # HIPAA adds 4 CMKs at $1/key-month, shown as its own compliance line
     cmk = line(est, "kms:key-month", "dynamodb, s3, ebs, logs")
     assert cmk.monthly_usd == Decimal("4.00") and cmk.control == "cmk" and cmk.category == "compliance"
-    # PCI adds a CloudFront web ACL: $5
-    assert line(est, "waf:web-acl-month", "CloudFront").monthly_usd == Decimal("5.00")
+    # PCI 6.4.2: WAF in front of the API (ALB); prod has it by default, so it costs nothing extra here
+    assert line(est, "waf:web-acl-month").monthly_usd == Decimal("5.00")
+    assert "waf" in p.compliance.controls and "waf" not in est.compliance_by_control
+    dev = estimate(parse_scenario({"concurrent_users": 100, "environment": "dev", "compliance": "pci"}))
+    acl = line(dev, "waf:web-acl-month")
+    assert acl.category == "compliance" and acl.control == "waf" and dev.compliance_by_control["waf"] >= Decimal("10.00")
     assert est.compliance_by_control["cmk"] >= Decimal("4.00")
     assert est.compliance_usd == sum(ln.monthly_usd for ln in est.lines if ln.category == "compliance")
     assert any("HPA max of 10 contradicts" in c.note for c in p.plan_checks)
