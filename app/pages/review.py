@@ -97,16 +97,16 @@ def run_review(name: str, month: str, source: str, upload, profile: str, project
 
 def render_result(name: str, r: Review) -> None:
     st.subheader(f"{name}: {r.month}", anchor=False)
-    cols = st.columns(6)
-    cols[0].metric("Estimate", money(r.estimate_usd))
-    cols[1].metric("Actual usage", money(r.actual_usage_usd),
-                   delta=f"{money(r.delta_usd)} ({'n/a' if r.delta_pct is None else f'{r.delta_pct:+.1f}%'})",
-                   delta_color="inverse")
-    cols[2].metric("Tax, credits, fees", money(r.tax_and_credits_usd))
-    cols[3].metric("Total billed", money(r.actual_usd))
-    cols[4].metric(f"Flags (> {r.threshold_pct}%)", len(r.flagged))
-    cols[5].metric("Recommended tier", r.recommended_tier, delta=None if r.recommended_tier == r.tier else
-                   f"from {r.tier}", delta_color="off")
+    top, bottom = st.columns(3), st.columns(3)
+    top[0].metric("Estimate", money(r.estimate_usd))
+    top[1].metric("Actual usage", money(r.actual_usage_usd),
+                  delta=f"{money(r.delta_usd)} ({'n/a' if r.delta_pct is None else f'{r.delta_pct:+.1f}%'})",
+                  delta_color="inverse")
+    top[2].metric("Total billed", money(r.actual_usd))
+    bottom[0].metric("Tax, credits, fees", money(r.tax_and_credits_usd))
+    bottom[1].metric(f"Flags (> {r.threshold_pct}%)", len(r.flagged))
+    bottom[2].metric("Recommended tier", r.recommended_tier, delta=None if r.recommended_tier == r.tier else
+                     f"from {r.tier}", delta_color="off")
     st.caption(f"Source: {r.actuals.source} ({r.actuals.source_name}), {r.actuals.basis} cost, "
                f"{r.actuals.rows_read:,} rows read.")
     for v in r.flagged:
