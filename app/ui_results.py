@@ -6,17 +6,20 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-import pandas as pd
 import streamlit as st
 
-from app import ui_charts
 from app.ui_data import CurvePoint, ProjectionRow, bom_rows, service_totals, split_totals
 from app.ui_inputs import PURCHASE_LABELS
 from pricing.catalog import STALE_AFTER_DAYS
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from pricing.catalog import Catalog
     from pricing.engine import Estimate
+
+# pandas and plotly are imported inside the functions that draw tables and charts: the header and
+# totals (drawn first) then reach the browser before those imports run on a cold start.
 
 TIER_BADGE: dict[str, str] = {"Small": "green", "Medium": "blue", "Large": "orange", "Enterprise": "violet"}
 HEADLINE_CENTS_BELOW = 10_000
@@ -84,8 +87,9 @@ def render_warnings(est: "Estimate", stale: str | None) -> None:
         st.warning(w, icon=":material/warning:")
 
 
-def capacity_table(est: "Estimate") -> pd.DataFrame:
+def capacity_table(est: "Estimate") -> "pd.DataFrame":
     """Rows of the capacity plan: what runs, how many, and the cheaper node alternative."""
+    import pandas as pd
     p, n = est.plan, est.plan.nodes
     b, f = p.backend, p.frontend
     alt = est.node_cheapest
@@ -114,12 +118,14 @@ def capacity_table(est: "Estimate") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Component", "Plan", "Detail"])
 
 
-def plan_checks_table(est: "Estimate") -> pd.DataFrame:
+def plan_checks_table(est: "Estimate") -> "pd.DataFrame":
+    import pandas as pd
     return pd.DataFrame([{"Metric": c.metric, "Plan's range": c.plan_range, "Computed": c.computed,
                           "Agrees": "yes" if c.agrees else "no", "Why": c.note} for c in est.plan.plan_checks])
 
 
-def purchase_table(est: "Estimate") -> pd.DataFrame:
+def purchase_table(est: "Estimate") -> "pd.DataFrame":
+    import pandas as pd
     return pd.DataFrame([{"Option": PURCHASE_LABELS.get(q.option, q.option), "Monthly USD": float(q.monthly_usd),
                           "Upfront USD": float(q.upfront_usd), "First year USD": float(q.first_year_usd),
                           "Chosen": "✓" if q.option == est.scenario.purchase_option.value else ""}
@@ -137,6 +143,7 @@ def render_capacity(est: "Estimate") -> None:
 
 
 def render_bom(est: "Estimate") -> None:
+    import pandas as pd
     df = pd.DataFrame(bom_rows(est))
     st.dataframe(df, hide_index=True, width="stretch",
                  column_config={"Unit USD": st.column_config.NumberColumn(format="%.6g"),
@@ -147,6 +154,7 @@ def render_bom(est: "Estimate") -> None:
 
 def render_charts(est: "Estimate", curve: Sequence[CurvePoint], projection: Sequence[ProjectionRow]) -> None:
     """The four charts in a 2 x 2 grid."""
+    from app import ui_charts
     top = st.columns(2)
     top[0].plotly_chart(ui_charts.cost_by_service(service_totals(est)), key="chart_services")
     top[1].plotly_chart(ui_charts.infra_vs_llm(split_totals(est)), key="chart_split")

@@ -15,7 +15,6 @@ from app import share_link, ui_inputs
 from app.ui_data import CurvePoint, ProjectionRow, cost_curve, projection
 from app.ui_results import (render_bom, render_capacity, render_charts, render_header, render_totals,
                             render_warnings, stale_warning)
-from app.ui_saved import render_saved
 from app.ui_widgets import render_inputs
 from pricing.catalog import Catalog, MissingPriceError, SnapshotError, load_snapshot
 from pricing.engine import Estimate, estimate
@@ -120,14 +119,18 @@ def open_catalog() -> Catalog | None:
         return None
 
 
+def render_sidebar(errors: dict[str, list[str]]) -> None:
+    with st.sidebar:
+        st.markdown("### Inputs")
+        render_inputs(errors)
+    ui_inputs.remember(st.session_state)
+
+
 # --- layout ----------------------------------------------------------------------------------------
+# Validate first (errors go under their widgets), draw the headline numbers, then the inputs, then the
+# tabs: on a cold start the totals reach the browser before the sidebar's 25 widgets and the charts.
 ui_inputs.ensure_state(st.session_state, initial_scenario)
 scenario, errors = ui_inputs.validate(st.session_state)
-
-with st.sidebar:
-    st.markdown("### Inputs")
-    render_inputs(errors)
-ui_inputs.remember(st.session_state)
 
 st.title("LLM chat app on AWS: size and cost", anchor=False)
 render_link_problems()
@@ -148,6 +151,8 @@ if est is not None and catalog is not None:
     render_header(est, previous)
     render_totals(est, previous)
     render_warnings(est, stale_warning(catalog, date.today()))
+render_sidebar(errors)
+if est is not None and catalog is not None:
     curve, proj = load_chart_series(sj, checksum)
     charts, capacity, bom, assumptions, share, downloads = st.tabs(
         ["Charts", "Capacity plan", "Bill of materials", "Assumptions", "Share & save", "Downloads"])
@@ -159,12 +164,14 @@ if est is not None and catalog is not None:
         render_bom(est)
     with assumptions:
         st.caption("Inputs left at their defaults; change any of them in the sidebar.")
-        st.dataframe(ui_inputs.assumptions(scenario), hide_index=True, width="stretch")
+        st.dataframe(ui_inputs.assumptions(est.scenario), hide_index=True, width="stretch")
     with share:
-        render_share(scenario)
+        render_share(est.scenario)
+        from app.ui_saved import render_saved          # SQLAlchemy loads after the totals are on screen
         render_saved(est)
     with downloads:
         render_downloads(est, checksum)
 elif scenario is None:
     with st.expander("Saved scenarios"):
+        from app.ui_saved import render_saved
         render_saved(None)

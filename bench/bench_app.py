@@ -1,0 +1,98 @@
+"""App benchmarks: server-side time of one rerun after an input change, and `streamlit run` -> first estimate.
+
+1. Rerun: AppTest, one session, each rerun changes peak concurrent users to a value not seen before
+   (nothing cached for it), with all four charts drawn. Median and p90 of the `run()` wall time.
+2. First render: `streamlit run` on a free port and headless Chromium (Playwright, /usr/bin/chromium);
+   time from starting the server process to the Monthly total being visible in the page. Median of
+   a few cold starts (each a new server process).
+
+Targets: <= 150 ms median rerun, <= 5 s to first render. Run: `.venv/bin/python bench/bench_app.py`.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RERUNS = 25
+COLD_STARTS = 3
+RERUN_TARGET_MS = 150.0
+FIRST_RENDER_TARGET_S = 5.0
+
+
+def bench_rerun(data_dir: Path) -> list[float]:
+    """Wall time (s) of AppTest.run() after each input change."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["TIERSIZER_DATA_DIR"] = str(data_dir)
+    at = AppTest.from_file(str(ROOT / "app" / "streamlit_app.py"), default_timeout=60)
+    at.run()
+    at.number_input(key="in_concurrent_users").set_value(300).run()      # warm imports and first-run work
+    times = []
+    for i in range(RERUNS):
+        at.number_input(key="in_concurrent_users").set_value(1000 + 173 * i)
+        t = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t)
+        if at.exception or len(at.get("plotly_chart")) != 4:
+            raise SystemExit(f"rerun {i} did not draw the page: {at.exception}")
+    return times
+
+
+def bench_first_render(data_dir: Path) -> list[tuple[float, float, float]]:
+    """(server healthy, page loaded, estimate visible) seconds after `streamlit run` started, per cold start."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.test_browser import StreamlitServer, launch_chromium, metric
+
+    out = []
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            for i in range(COLD_STARTS):
+                server = StreamlitServer(data_dir / f"cold{i}").start()
+                try:
+                    server.wait_healthy()
+                    healthy = time.perf_counter() - server.started_at
+                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                    page.goto(server.url)
+                    loaded = time.perf_counter() - server.started_at
+                    expect(metric(page, "Monthly")).to_be_visible(timeout=60_000)
+                    shown = time.perf_counter() - server.started_at
+                    page.close()
+                finally:
+                    server.stop()
+                out.append((healthy, loaded, shown))
+        finally:
+            browser.close()
+    return out
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="tiersizer-bench-") as tmp:
+        times = bench_rerun(Path(tmp) / "rerun")
+        med = statistics.median(times) * 1000
+        p90 = sorted(times)[int(0.9 * (len(times) - 1))] * 1000
+        verdict = "met" if med <= RERUN_TARGET_MS else "MISSED"
+        print(f"app rerun after an input change (AppTest, 4 charts, n={len(times)}): median {med:.1f} ms, "
+              f"p90 {p90:.1f} ms, min {min(times) * 1000:.1f} ms; target <= {RERUN_TARGET_MS:.0f} ms: {verdict}")
+        if not Path("/usr/bin/chromium").exists():
+            print("first render: skipped (/usr/bin/chromium is not installed)")
+            return
+        starts = bench_first_render(Path(tmp) / "first")
+        shown = statistics.median(s for _, _, s in starts)
+        verdict = "met" if shown <= FIRST_RENDER_TARGET_S else "MISSED"
+        detail = "; ".join(f"healthy {h:.2f}s, page {l:.2f}s, estimate {s:.2f}s" for h, l, s in starts)
+        print(f"streamlit run -> first rendered estimate (Chromium, n={len(starts)}): median {shown:.2f} s "
+              f"[{detail}]; target <= {FIRST_RENDER_TARGET_S:.0f} s: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
