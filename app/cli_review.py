@@ -137,7 +137,7 @@ def review_cmd(scenario: Scenario,
             raise fail(str(exc), 1) from None
     observed = ObservedUsage(actual_users, actual_messages, actual_input_tokens, actual_output_tokens)
     try:
-        review = build_review(est, actuals, threshold, min_delta, observed, catalog)
+        review = build_review(est, actuals, threshold, min_delta, observed, catalog, saved)
     except ScenarioError as exc:
         for field, msg in exc.errors:
             err.print(f"[bold red]invalid input:[/] {field}: {msg}", highlight=False, soft_wrap=True)
@@ -150,7 +150,7 @@ def review_cmd(scenario: Scenario,
     if store:
         from app.review_store import ReviewStoreError, open_review_store
         try:
-            open_review_store(db).save(review, scenario, saved)
+            open_review_store(db).save(review, scenario, review.scenario_name)
         except ReviewStoreError as exc:
             raise fail(f"the review was not stored: {exc}", 1) from None
 

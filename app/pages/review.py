@@ -80,7 +80,7 @@ def run_review(name: str, month: str, source: str, upload, profile: str, project
             actuals = read_upload(upload, month, tags)
         else:
             actuals = fetch_cost_explorer(month, tags, profile=profile.strip() or None)
-        review = build_review(est, actuals, threshold, min_delta, observed, catalog)
+        review = build_review(est, actuals, threshold, min_delta, observed, catalog, name)
     except ActualsError as exc:
         st.error(str(exc))
         return None

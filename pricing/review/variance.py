@@ -187,8 +187,10 @@ def _by_service_only(est: Estimate, actuals: Actuals, threshold: Decimal, min_de
 
 def build_review(est: Estimate, actuals: Actuals, threshold_pct: Decimal | float | str = DEFAULT_THRESHOLD_PCT,
                  min_delta_usd: Decimal | float | str = DEFAULT_MIN_DELTA_USD, observed: ObservedUsage | None = None,
-                 catalog: Catalog | None = None) -> Review:
-    """Compare one month's actuals with the estimate; re-size when observed usage is given."""
+                 catalog: Catalog | None = None, scenario_name: str | None = None) -> Review:
+    """Compare one month's actuals with the estimate; re-size when observed usage is given.
+
+    `scenario_name` names the review (default the scenario's own name; a saved scenario's name when given)."""
     threshold = Decimal(str(threshold_pct))
     min_delta = Decimal(str(min_delta_usd))
     if not (0 < threshold <= 1000):
@@ -230,7 +232,7 @@ def build_review(est: Estimate, actuals: Actuals, threshold_pct: Decimal | float
     if est.purchase_options and est.upfront_usd and actuals.basis != "amortized":
         warnings.append("the estimate assumes an all-upfront savings plan: compare with amortized cost (--basis "
                         "amortized) so the prepaid commitment is spread over the month")
-    return Review(actuals.month, est.scenario.name, est.plan.tier, actuals, threshold, min_delta, estimate_usd,
+    return Review(actuals.month, scenario_name or est.scenario.name, est.plan.tier, actuals, threshold, min_delta, estimate_usd,
                   total, usage, tuple(lines), tuple(services), tuple(m.unmatched), adjustments, tuple(m.excluded),
                   rec, tuple(warnings))
 
