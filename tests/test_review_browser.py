@@ -20,7 +20,7 @@ SCEN = {"name": "Acme prod", "concurrent_users": 5000, "compliance": ["hipaa", "
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
+def review_server(tmp_path_factory):
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium); CI must run the browser test")
@@ -42,9 +42,9 @@ def setup(tmp_path_factory):
         srv.stop()
 
 
-def test_upload_a_cur_file_and_see_the_review(setup):
+def test_upload_a_cur_file_and_see_the_review(review_server):
     from playwright.sync_api import expect, sync_playwright
-    server, est, cur = setup
+    server, est, cur = review_server
     nat = next(ln.monthly_usd for ln in est.lines if ln.price_key == "vpc:nat-gateway-gb")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
