@@ -31,6 +31,19 @@ MODEL_LABELS: dict[str, str] = {**{m: f"{s.display_name} (Bedrock)" for m, s in 
                                 EXTERNAL_MODEL: "External API (price per 1M tokens)", NO_MODEL: "No LLM cost"}
 
 
+def field_bounds(name: str) -> tuple[int, int]:
+    """(ge, le) of an integer Scenario field, read from its constraints (one place for each range)."""
+    meta = Scenario.model_fields[name].metadata
+    ge = next(m.ge for m in meta if getattr(m, "ge", None) is not None)
+    le = next(m.le for m in meta if getattr(m, "le", None) is not None)
+    return int(ge), int(le)
+
+
+def _zone_options() -> tuple[Any, ...]:
+    lo, hi = field_bounds("availability_zones")
+    return (AUTO, *range(lo, hi + 1))
+
+
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     """One input widget for one Scenario field."""
@@ -77,7 +90,7 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
     ("Environment and region", (
         FieldSpec("environment", "Environment", "select", options=tuple(e.value for e in Environment)),
         FieldSpec("region", "AWS region", "select", options=REGIONS),
-        FieldSpec("availability_zones", "Availability zones", "select", options=(AUTO, 1, 2, 3), optional=True),
+        FieldSpec("availability_zones", "Availability zones", "select", options=_zone_options(), optional=True),
         FieldSpec("node_instance_type", "Node instance type", "select", options=(AUTO, *INSTANCE_SHAPES),
                   optional=True),
         FieldSpec("elasticache_enabled", "Add an ElastiCache (Valkey) cache", "checkbox"),

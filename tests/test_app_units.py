@@ -1,0 +1,257 @@
+"""Pure helpers of the app: share links, input <-> scenario mapping, chart data, download assembly."""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from decimal import Decimal
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app import share_link, ui_data, ui_downloads, ui_inputs
+from pricing.catalog import load_snapshot
+from pricing.engine import estimate
+from sizing.instances import INSTANCE_SHAPES
+from sizing.llm import BEDROCK_MODELS
+from sizing.scenario import REGIONS, Compliance, Environment, PurchaseOption, Scenario, ScenarioError, parse_scenario
+
+# ---- share links ---------------------------------------------------------------------------------
+scenarios = st.builds(
+    lambda **kw: parse_scenario({k: v for k, v in kw.items() if v is not None}),
+    name=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+                 min_size=1, max_size=40),
+    client=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), max_size=20),
+    environment=st.sampled_from([e.value for e in Environment]),
+    region=st.sampled_from(REGIONS),
+    concurrent_users=st.integers(1, 1_000_000),
+    api_requests_per_user_per_minute=st.floats(0, 600, allow_nan=False),
+    messages_per_user_per_hour=st.floats(0, 3600, allow_nan=False),
+    growth_pct_per_month=st.floats(-50, 100, allow_nan=False),
+    llm_model=st.sampled_from(list(BEDROCK_MODELS) + ["none"]),
+    compliance=st.sets(st.sampled_from([c.value for c in Compliance])).map(sorted),
+    availability_zones=st.none() | st.integers(*ui_inputs.field_bounds("availability_zones")),
+    spot_share_pct=st.none() | st.floats(0, 100, allow_nan=False),
+    purchase_option=st.sampled_from([p.value for p in PurchaseOption]),
+    node_instance_type=st.none() | st.sampled_from(sorted(INSTANCE_SHAPES)),
+    waf_enabled=st.none() | st.booleans(),
+    elasticache_enabled=st.booleans(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenarios)
+def test_share_link_round_trips_every_scenario_exactly(s: Scenario):
+    url = share_link.share_url("http://localhost:8501/?old=1#x", s)
+    params = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    assert share_link.params_to_scenario(params) == s
+    restored, problems = share_link.restore(params)
+    assert restored == s and problems == []
+
+
+def test_share_link_carries_every_set_field_and_no_unset_one():
+    s = parse_scenario({"compliance": "pci,hipaa", "waf_enabled": False, "api_requests_per_user_per_minute": 0.1})
+    p = share_link.scenario_to_params(s)
+    assert p["compliance"] == "hipaa,pci" and p["waf_enabled"] == "false"
+    assert p["api_requests_per_user_per_minute"] == "0.1"
+    assert "availability_zones" not in p and "node_instance_type" not in p
+    assert set(p) == {k for k, v in s.model_dump().items() if v is not None}
+
+
+def test_restore_keeps_good_params_and_names_bad_ones():
+    s, problems = share_link.restore({"concurrent_users": "0", "region": "us-west-2", "spot_share_pct": "150",
+                                      "bogus": "1", "embed": "true"})
+    assert (s.concurrent_users, s.region, s.spot_share_pct) == (250, "us-west-2", None)
+    assert sorted(f for f, _ in problems) == ["bogus", "concurrent_users", "spot_share_pct"]
+    msgs = dict(problems)
+    assert "1..1000000" in msgs["concurrent_users"] and "0..100" in msgs["spot_share_pct"]
+    assert msgs["bogus"] == "unknown parameter; ignored"
+
+
+def test_restore_falls_back_to_all_defaults_on_a_cross_field_error():
+    s, problems = share_link.restore({"llm_model": "external", "concurrent_users": "700"})
+    assert s.concurrent_users == 700 and s.llm_model == Scenario().llm_model
+    assert problems and problems[0][0] == "llm_model"
+
+
+def test_params_to_scenario_raises_naming_the_field():
+    with pytest.raises(ScenarioError) as info:
+        share_link.params_to_scenario({"environment": "qa"})
+    assert info.value.errors[0][0] == "environment" and "dev, staging, prod" in info.value.errors[0][1]
+
+
+# ---- inputs ----------------------------------------------------------------------------------------
+def test_every_field_has_one_widget_in_one_group():
+    names = [s.name for _, specs in ui_inputs.GROUPS for s in specs]
+    assert sorted(names) == sorted(Scenario.model_fields) and len(names) == len(set(names))
+    assert [g for g, _ in ui_inputs.GROUPS][:5] == ["Load", "LLM usage", "Environment and region", "Compliance",
+                                                    "Purchase options"]
+
+
+def test_widget_values_round_trip_through_validation():
+    s = parse_scenario({"compliance": "gdpr", "availability_zones": 2, "waf_enabled": False,
+                        "node_instance_type": "m6g.large", "spot_share_pct": 40.0, "environment": "staging"})
+    state: dict = {}
+    ui_inputs.load_into_state(state, s)
+    assert state["in_compliance"] == ["gdpr"] and state["in_environment"] == "staging"
+    assert state["in_availability_zones"] == 2 and state["in_node_instance_type"] == "m6g.large"
+    assert ui_inputs.validate(state) == (s, {})
+    defaults: dict = {}
+    ui_inputs.load_into_state(defaults, Scenario())
+    assert defaults["in_availability_zones"] == ui_inputs.AUTO and defaults["in_waf_enabled"] == ui_inputs.AUTO
+    assert defaults["in_spot_share_pct"] is None
+    assert ui_inputs.validate(defaults) == (Scenario(), {})
+
+
+def test_validate_maps_errors_to_fields():
+    state: dict = {}
+    ui_inputs.load_into_state(state, Scenario())
+    state["in_concurrent_users"] = 0
+    state["in_output_tokens_per_message"] = None
+    state["in_name"] = ""
+    s, errors = ui_inputs.validate(state)
+    assert s is None
+    assert set(errors) == {"concurrent_users", "output_tokens_per_message", "name"}
+    assert "1..1000000" in errors["concurrent_users"][0]
+    assert "1..200000" in errors["output_tokens_per_message"][0]
+
+
+def test_ensure_state_restores_widgets_dropped_on_another_page():
+    state: dict = {}
+    ui_inputs.ensure_state(state, lambda: parse_scenario({"concurrent_users": 777}))
+    ui_inputs.remember(state)
+    for key in [k for k in state if k.startswith(ui_inputs.KEY_PREFIX)]:
+        del state[key]                       # Streamlit forgets widgets that were not drawn
+    ui_inputs.ensure_state(state, lambda: pytest.fail("must not be called again"))
+    assert state["in_concurrent_users"] == 777
+
+
+def test_assumptions_list_only_defaults_with_their_why():
+    rows = ui_inputs.assumptions(parse_scenario({"concurrent_users": 900, "compliance": "pci"}))
+    labels = {r["input"] for r in rows}
+    assert "Peak concurrent users" not in labels and "Compliance regimes" not in labels
+    msgs = next(r for r in rows if r["input"] == "Chat messages per user-hour")
+    assert msgs["assumed"] == "10.0" and "facts 7" in msgs["why"]
+    assert next(r for r in rows if r["input"] == "Availability zones")["assumed"] == "profile default"
+
+
+def test_default_hints_show_profile_defaults():
+    az = ui_inputs.SPECS["availability_zones"]
+    from sizing.profiles import ENVIRONMENT_PROFILES
+    for env in Environment:
+        zones = ENVIRONMENT_PROFILES[env].availability_zones
+        assert ui_inputs.default_hint(az, env.value).startswith(f"Default: {env.value} profile: {zones}.")
+    assert az.options == ("auto", *range(ui_inputs.field_bounds("availability_zones")[0], 4))
+    assert ui_inputs.default_hint(ui_inputs.SPECS["concurrent_users"], "prod").startswith("Default: 250.")
+
+
+# ---- chart data --------------------------------------------------------------------------------------
+def test_curve_users_cover_tier_edges_and_the_scenario():
+    users = ui_data.curve_users(4321)
+    assert users == sorted(set(users))
+    assert {499, 1999, 9999, 500, 2000, 10_000, 4321, 100_000} <= set(users)
+    assert ui_data.curve_users(400_000)[-1] == 800_000
+    assert ui_data.curve_users(900_000)[-1] == 1_000_000
+
+
+def test_cost_curve_prices_each_point_with_the_engine():
+    s = parse_scenario({"concurrent_users": 3000, "compliance": "soc2"})
+    cat = load_snapshot()
+    points = ui_data.cost_curve(s, cat)
+    at_2000 = next(p for p in points if p.users == 2000)
+    e = estimate(s.model_copy(update={"concurrent_users": 2000}), cat)
+    assert (at_2000.monthly_usd, at_2000.tier) == (float(e.monthly_usd), "Large")
+    assert next(p for p in points if p.users == 1999).tier == "Medium"
+
+
+def test_projection_grows_users_monthly_and_accumulates():
+    s = parse_scenario({"concurrent_users": 1000, "growth_pct_per_month": 10.0})
+    rows = ui_data.projection(s, load_snapshot())
+    assert [r.month for r in rows] == list(range(1, 13))
+    assert [r.users for r in rows[:4]] == [1000, 1100, 1210, 1331]      # 1000 x 1.1^(m-1), rounded
+    assert rows[11].users == round(1000 * 1.1 ** 11) == 2853
+    assert rows[11].tier == "Large" and rows[0].tier == "Medium"
+    assert rows[0].monthly_usd == float(estimate(s).monthly_usd)
+    assert rows[-1].cumulative_usd == pytest.approx(sum(r.monthly_usd for r in rows), abs=0.01)
+
+
+def test_projection_counts_the_upfront_payment_once():
+    s = parse_scenario({"purchase_option": "savings_plan_1y_all_upfront", "growth_pct_per_month": 0.0})
+    e = estimate(s)
+    rows = ui_data.projection(s, load_snapshot())
+    assert e.upfront_usd > 0
+    assert rows[-1].cumulative_usd == pytest.approx(float(e.upfront_usd + 12 * e.monthly_usd), abs=0.01)
+
+
+def test_service_and_split_totals_add_up_to_the_bill():
+    e = estimate(parse_scenario({"concurrent_users": 2500, "compliance": "hipaa"}))
+    services = ui_data.service_totals(e)
+    assert sum(v for _, v in services) == pytest.approx(float(e.monthly_usd), abs=0.01)
+    assert [v for _, v in services] == sorted((v for _, v in services), reverse=True)
+    split = dict(ui_data.split_totals(e))
+    assert split["Compliance controls"] == float(e.compliance_usd) > 0
+    assert sum(split.values()) == pytest.approx(float(e.monthly_usd), abs=0.01)
+
+
+# ---- downloads -----------------------------------------------------------------------------------------
+def _zip_names(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.testzip() is None
+        return zf.namelist()
+
+
+def test_assembled_downloads_without_the_bundle_generator(monkeypatch):
+    real = ui_downloads.has_module
+    monkeypatch.setattr(ui_downloads, "has_module", lambda name: False if name == "generators.bundle" else real(name))
+    s = parse_scenario({"concurrent_users": 600, "name": "Acme / Pilot", "environment": "staging"})
+    e = estimate(s)
+    steps: list[str] = []
+    dl = ui_downloads.build_downloads(s, e, lambda f, m: steps.append(m))
+    assert dl.source == "assembled" and steps[-1] == "Ready"
+    labels = {a.label: a for a in dl.artifacts}
+    zip_art = labels["Whole bundle (zip)"]
+    assert zip_art.file_name == "tiersizer-acme-pilot-staging.zip"
+    names = _zip_names(zip_art.data)
+    prefix = "tiersizer-acme-pilot-staging/"
+    assert f"{prefix}scenario.yaml" in names and f"{prefix}estimate.json" in names
+    assert f"{prefix}report/bom.csv" in names
+    with zipfile.ZipFile(io.BytesIO(zip_art.data)) as zf:
+        assert parse_scenario(yaml.safe_load(zf.read(f"{prefix}scenario.yaml"))) == s
+    rows = list(csv.DictReader(io.StringIO(labels["Bill of materials (CSV)"].data.decode())))
+    lines, total = rows[:-1], rows[-1]                  # the last row is the total
+    assert len(lines) == len(e.lines) and Decimal(total["monthly_usd"]) == e.monthly_usd
+    assert sum(Decimal(r["monthly_usd"]) for r in lines) == e.monthly_usd
+    for problem in dl.problems:                 # a missing or failing generator is said, not raised
+        assert ":" in problem
+
+
+def test_a_failing_generator_becomes_a_problem_not_a_crash(monkeypatch):
+    monkeypatch.setattr(ui_downloads, "has_module",
+                        lambda name: name == "generators.report")
+    import generators.report as report
+
+    def broken(*_a, **_k):
+        raise RuntimeError("fonts missing")
+    monkeypatch.setattr(report, "write_report", broken)
+    s = Scenario()
+    dl = ui_downloads.build_downloads(s, estimate(s))
+    assert "report: RuntimeError: fonts missing" in dl.problems
+    assert "CDK app: generator not available yet" in dl.problems
+    assert {a.label for a in dl.artifacts} >= {"Whole bundle (zip)", "Bill of materials (CSV)", "Scenario (YAML)"}
+
+
+def test_zip_is_deterministic(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "x.txt").write_text("x")
+    (tmp_path / "a.txt").write_text("a")
+    one = ui_downloads.zip_dir(tmp_path, "p")
+    assert one == ui_downloads.zip_dir(tmp_path, "p")
+    assert _zip_names(one) == ["p/a.txt", "p/b/x.txt"]
+
+
+def test_slug():
+    assert ui_downloads.slug("Acme  Health / PROD v2!") == "acme-health-prod-v2"
+    assert ui_downloads.slug("¿¿") == "scenario"
