@@ -1,6 +1,7 @@
 """tiersizer web app: `streamlit run app/streamlit_app.py` (or `make run`). Pages are routed with st.navigation."""
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -9,6 +10,8 @@ if str(ROOT) not in sys.path:               # `streamlit run app/streamlit_app.p
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
+
+from app.ui_results import FAILURE_PREFIX  # noqa: E402
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 REVIEW_PAGE = PAGES_DIR / "review.py"       # the monthly review, added by its own issue
@@ -27,4 +30,9 @@ def pages() -> list:
 
 
 st.set_page_config(page_title="tiersizer", page_icon=":material/calculate:", layout="wide")
-st.navigation(pages()).run()
+try:
+    st.navigation(pages()).run()
+except Exception as exc:  # noqa: BLE001 - last line of defence: a message in the page, the traceback in the log
+    logging.getLogger("tiersizer.app").exception("page failed")
+    st.error(f"{FAILURE_PREFIX} ({type(exc).__name__}: {exc}). Your inputs are kept: change a value or reload "
+             "the page.", icon=":material/error:")

@@ -6,6 +6,7 @@ and are mirrored into a plain dict (``STORE_KEY``) so they survive a visit to an
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,6 +119,11 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
 )
 SPECS: dict[str, FieldSpec] = {s.name: s for _, specs in GROUPS for s in specs}
 assert set(SPECS) == set(Scenario.model_fields), "every Scenario field needs exactly one input widget"
+
+
+def canonical_json(s: Scenario) -> str:
+    """The scenario as compact JSON in field order: the cache key of everything derived from it."""
+    return json.dumps(s.to_yaml_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def to_widget(spec: FieldSpec, value: Any) -> Any:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 TIER_BADGE: dict[str, str] = {"Small": "green", "Medium": "blue", "Large": "orange", "Enterprise": "violet"}
 HEADLINE_CENTS_BELOW = 10_000
+FAILURE_PREFIX = "Something went wrong while drawing this page"   # app/streamlit_app.py's last-resort message
 
 
 def usd(x: Decimal | float) -> str:

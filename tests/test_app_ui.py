@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.share_link import scenario_to_params
+from app.ui_results import FAILURE_PREFIX
 from pricing.engine import estimate
 from sizing.scenario import Scenario, parse_scenario
 
@@ -26,13 +27,19 @@ def data_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("TIERSIZER_DATABASE_URL", raising=False)
 
 
+def ok(at: AppTest) -> AppTest:
+    """No exception and no caught page failure in the last run."""
+    assert not at.exception, at.exception
+    failures = [e.value for e in at.error if e.value.startswith(FAILURE_PREFIX)]
+    assert not failures, failures
+    return at
+
+
 def start(params: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     if params:
         at.query_params.update(params)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return ok(at.run())
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -73,7 +80,7 @@ def test_changing_users_updates_tier_totals_and_charts():
     at = start()
     before = chart(at, "chart_curve")
     at.number_input(key="in_concurrent_users").set_value(5000).run()
-    assert not at.exception
+    ok(at)
     expected = estimate(parse_scenario({"concurrent_users": 5000}))
     m = metrics(at)
     assert m["Tier"] == "Large" and expected.plan.tier == "Large"
@@ -96,7 +103,7 @@ def test_changing_compliance_adds_the_controls_cost():
     at = start()
     base = estimate(Scenario())
     at.multiselect(key="in_compliance").set_value(["hipaa", "pci"]).run()
-    assert not at.exception
+    ok(at)
     expected = estimate(parse_scenario({"compliance": ["hipaa", "pci"]}))
     assert expected.compliance_usd > 0 and expected.monthly_usd > base.monthly_usd
     assert metrics(at)["Monthly"] == headline(expected.monthly_usd)
@@ -107,7 +114,7 @@ def test_changing_compliance_adds_the_controls_cost():
 def test_bad_value_shows_the_error_under_its_field_and_no_results():
     at = start()
     at.number_input(key="in_concurrent_users").set_value(0).run()
-    assert not at.exception
+    ok(at)
     side = [e.value for e in at.sidebar.error]
     assert any("Peak concurrent users" in e and "allowed: 1..1000000" in e for e in side), side
     assert not at.metric and not at.get("plotly_chart")
@@ -192,7 +199,7 @@ def test_save_then_load_a_scenario_in_the_page():
 def test_downloads_offer_the_bundle_zip_and_its_files():
     at = start()
     at.button(key="prepare_downloads").click().run()
-    assert not at.exception
+    ok(at)
     buttons = {b.proto.label: b for b in at.get("download_button")}
     assert "Whole bundle (zip)" in buttons
     assert {"Bill of materials (CSV)", "Scenario (YAML)"} <= set(buttons)
@@ -208,7 +215,7 @@ def test_compare_and_prices_pages_render(tmp_path):
     repo.save("Big one", parse_scenario({"concurrent_users": 5000, "compliance": "pci"}))
     at = start()
     at.switch_page("pages/compare.py").run()
-    assert not at.exception
+    ok(at)
     table = at.dataframe[0].value
     names = list(table.columns)
     assert set(names) == {"Small one", "Big one"}
@@ -217,9 +224,22 @@ def test_compare_and_prices_pages_render(tmp_path):
     assert table.loc["Tier", "Big one"] == "Large"
     assert len(at.get("plotly_chart")) == 1
     at.switch_page("pages/prices.py").run()
-    assert not at.exception
+    ok(at)
     assert {m.label for m in at.metric} >= {"Prices as of", "Age"}
     at.selectbox(key="prices_region").set_value("eu-west-1")
     at.selectbox(key="prices_service").set_value("ec2").run()
     df = at.dataframe[0].value
     assert len(df) > 0 and set(df["Service"]) == {"ec2"} and set(df["Region"]) == {"eu-west-1"}
+
+
+def test_an_unexpected_failure_is_a_message_not_a_traceback(monkeypatch):
+    import app.ui_results as ui_results
+
+    def broken(est):
+        raise RuntimeError("boom in the BOM")
+    monkeypatch.setattr(ui_results, "render_bom", broken)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(e.startswith(FAILURE_PREFIX) and "RuntimeError: boom in the BOM" in e for e in errors), errors
+    assert metrics(at)["Tier"] == "Small"          # what was drawn before the failure stays

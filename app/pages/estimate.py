@@ -84,7 +84,7 @@ def render_share(s: Scenario) -> None:
 def render_downloads(est: Estimate, checksum: str) -> None:
     """'Prepare downloads' builds every file once (with progress); the session keeps them for this scenario."""
     from app.ui_downloads import build_downloads     # generators load only when files are asked for
-    key = f"{ui_inputs_json(est.scenario)}|{checksum}"
+    key = f"{ui_inputs.canonical_json(est.scenario)}|{checksum}"
     built = st.session_state.get(DOWNLOADS_KEY)
     if built is None or built[0] != key:
         st.session_state.pop(DOWNLOADS_KEY, None)    # files of an older scenario are never offered
@@ -104,11 +104,6 @@ def render_downloads(est: Estimate, checksum: str) -> None:
         cols[i % 4].download_button(a.label, data=a.data, file_name=a.file_name, mime=a.mime,
                                     key=f"dl_{a.label}", on_click="ignore",
                                     type="primary" if i == 0 else "secondary", icon=":material/download:")
-
-
-def ui_inputs_json(s: Scenario) -> str:
-    from app.storage import scenario_json
-    return scenario_json(s)
 
 
 def open_catalog() -> Catalog | None:
@@ -141,7 +136,7 @@ if scenario is None:
              "The estimate updates as soon as they are fixed.", icon=":material/error:")
 elif catalog is not None:
     sync_share_link(scenario)
-    sj, checksum = ui_inputs_json(scenario), catalog.header.checksum
+    sj, checksum = ui_inputs.canonical_json(scenario), catalog.header.checksum
     try:
         est = load_estimate(sj, checksum)
     except MissingPriceError as exc:
