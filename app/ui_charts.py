@@ -85,10 +85,11 @@ def projection_chart(rows: Sequence[ProjectionRow]) -> go.Figure:
 
 
 def compare_chart(names: Sequence[str], services: Sequence[str], values: Sequence[Sequence[float]]) -> go.Figure:
-    """Grouped bars: monthly USD per service for each compared scenario."""
+    """Grouped bars: monthly USD per service for each compared scenario (log scale: LLM dwarfs the rest)."""
     fig = go.Figure([go.Bar(name=n, x=list(services), y=list(v),
                             hovertemplate=f"{n}<br>%{{x}}: $%{{y:,.2f}}<extra></extra>")
                      for n, v in zip(names, values)])
-    fig.update_layout(title="Monthly cost by service", barmode="group", yaxis_title="USD per month",
+    fig.update_layout(title="Monthly cost by service (log scale)", barmode="group", yaxis_type="log",
+                      yaxis_title="USD per month",
                       legend=dict(orientation="h", y=-0.3), **{**LAYOUT, "height": 420})
     return fig

@@ -82,10 +82,13 @@ def render_totals(est: "Estimate", previous: "Estimate | None") -> None:
 
 
 def render_warnings(est: "Estimate", stale: str | None) -> None:
+    """Stale prices first, then the estimate's warnings in one block (one line each)."""
     if stale:
         st.warning(stale, icon=":material/schedule:")
-    for w in est.warnings:
-        st.warning(w, icon=":material/warning:")
+    if len(est.warnings) == 1:
+        st.warning(est.warnings[0], icon=":material/warning:")
+    elif est.warnings:
+        st.warning("\n".join(f"- {w}" for w in est.warnings), icon=":material/warning:")
 
 
 def capacity_table(est: "Estimate") -> "pd.DataFrame":

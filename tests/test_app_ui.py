@@ -118,7 +118,7 @@ def test_bad_value_shows_the_error_under_its_field_and_no_results():
     side = [e.value for e in at.sidebar.error]
     assert any("Peak concurrent users" in e and "allowed: 1..1000000" in e for e in side), side
     assert not at.metric and not at.get("plotly_chart")
-    assert any("out of range" in e.value for e in at.main.error)
+    assert any("out of range (Peak concurrent users)" in e.value for e in at.main.error)
     at.number_input(key="in_concurrent_users").set_value(300).run()
     assert not at.error and metrics(at)["Tier"] == "Small"
 
@@ -164,6 +164,10 @@ def test_invalid_share_link_explains_and_falls_back_to_defaults():
     assert at.selectbox(key="in_region").value == "us-east-1"
     assert at.selectbox(key="in_environment").value == "dev"   # the good parameter is kept
     assert metrics(at)["Monthly"] == headline(estimate(parse_scenario({"environment": "dev"})).monthly_usd)
+    at.run()                                                   # still the linked scenario: still explained
+    assert any("share link has invalid parameters" in e.value for e in at.error)
+    at.number_input(key="in_concurrent_users").set_value(300).run()
+    assert not at.error                                        # the user moved on: the message goes
 
 
 def test_stale_prices_show_a_warning(monkeypatch):

@@ -21,6 +21,7 @@ from sizing.scenario import parse_scenario
 
 # --- constants ---------------------------------------------------------------------------------
 MIN_COMPARED, MAX_COMPARED = 2, 4
+ROW_PX = 35                      # st.dataframe row height: tables are drawn tall enough to need no scroll
 
 
 # --- cached loaders --------------------------------------------------------------------------------
@@ -106,9 +107,10 @@ elif rows:
             if changed:
                 st.caption("Re-estimated with the current prices (as of "
                            f"{catalog.header.as_of}); changed since saved: {', '.join(changed)}.")
-            st.dataframe(totals_table(saved, ests), width="stretch")
+            totals = totals_table(saved, ests)
+            st.dataframe(totals, width="stretch", height=ROW_PX * (len(totals) + 1) + 3)
             services, values, df = service_table(names, ests)
             st.plotly_chart(compare_chart(names, services, values), key="compare_chart")
             st.markdown("**Monthly USD by service, and each scenario's difference from the first**")
-            st.dataframe(df, width="stretch",
+            st.dataframe(df, width="stretch", height=ROW_PX * (len(df) + 1) + 3,
                          column_config={c: st.column_config.NumberColumn(format="$%.2f") for c in df.columns})

@@ -47,7 +47,8 @@ def initial_scenario() -> Scenario:
     if not share_link.has_scenario_params(params):
         return Scenario()
     scenario, problems = share_link.restore(params)
-    st.session_state[LINK_PROBLEMS_KEY] = problems
+    if problems:
+        st.session_state[LINK_PROBLEMS_KEY] = (ui_inputs.canonical_json(scenario), problems)
     return scenario
 
 
@@ -67,9 +68,12 @@ def previous_estimate(current_json: str, checksum: str) -> Estimate | None:
     return load_estimate(before, checksum) if before else None
 
 
-def render_link_problems() -> None:
-    problems = st.session_state.get(LINK_PROBLEMS_KEY)
-    if problems:
+def render_link_problems(current: Scenario | None) -> None:
+    """What was wrong with the opened link, shown until the user changes the scenario it gave."""
+    restored, problems = st.session_state.get(LINK_PROBLEMS_KEY, (None, []))
+    if problems and (current is None or ui_inputs.canonical_json(current) != restored):
+        del st.session_state[LINK_PROBLEMS_KEY]
+    elif problems:
         lines = "\n".join(f"- `{f}`: {m}" for f, m in problems)
         st.error(f"The share link has invalid parameters; the defaults are used for them:\n{lines}",
                  icon=":material/link_off:")
@@ -128,12 +132,13 @@ ui_inputs.ensure_state(st.session_state, initial_scenario)
 scenario, errors = ui_inputs.validate(st.session_state)
 
 st.title("LLM chat app on AWS: size and cost", anchor=False)
-render_link_problems()
+render_link_problems(scenario)
 catalog = open_catalog()
 est: Estimate | None = None
 if scenario is None:
-    st.error("Some inputs are out of range; the errors are shown next to them in the sidebar. "
-             "The estimate updates as soon as they are fixed.", icon=":material/error:")
+    bad = [ui_inputs.SPECS[f].label for f in errors if f in ui_inputs.SPECS]
+    st.error(f"Some inputs are out of range ({', '.join(bad) or 'see the sidebar'}); the errors are shown next to "
+             "them in the sidebar. The estimate updates as soon as they are fixed.", icon=":material/error:")
 elif catalog is not None:
     sync_share_link(scenario)
     sj, checksum = ui_inputs.canonical_json(scenario), catalog.header.checksum
