@@ -10,6 +10,7 @@ import streamlit as st
 
 from app.ui_data import CurvePoint, ProjectionRow, bom_rows, service_totals, split_totals
 from app.ui_inputs import PURCHASE_LABELS
+from app.ui_text import md_escape
 from pricing.catalog import STALE_AFTER_DAYS
 
 if TYPE_CHECKING:
@@ -47,10 +48,10 @@ def stale_warning(catalog: "Catalog", today: date) -> str | None:
 def render_header(est: "Estimate", previous: "Estimate | None") -> None:
     """Scenario title, tier badge, the reasons for the tier, and the tier as a metric (with its change)."""
     s, p = est.scenario, est.plan
-    who = f" for {s.client}" if s.client else ""
+    who = f" for {md_escape(s.client)}" if s.client else ""
     left, right = st.columns([4, 1])
     with left:
-        st.subheader(f"{s.name}{who}", anchor=False)
+        st.subheader(f"{md_escape(s.name)}{who}", anchor=False)
         st.badge(f"Tier: {p.tier}", color=TIER_BADGE.get(p.tier, "gray"),  # type: ignore[arg-type]
                  icon=":material/stacks:")
         st.caption(" · ".join(p.tier_reasons) + f" · {s.environment.value}, {s.region}")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from app import ui_inputs
+from app.ui_text import md_escape
 from app.storage import (DatabaseConfigError, InvalidFieldError, ScenarioRepository, StorageError, database_url,
                          open_repository)
 
@@ -26,7 +27,7 @@ def get_repository() -> ScenarioRepository | None:
     try:
         return repository(database_url())
     except (StorageError, DatabaseConfigError) as exc:
-        st.error(f"Saved scenarios are unavailable: {exc}")
+        st.error(f"Saved scenarios are unavailable: {md_escape(exc)}")
         return None
 
 
@@ -52,7 +53,7 @@ def render_saved(est: "Estimate | None") -> None:
     """Save the current scenario; load, rename or delete saved ones."""
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash:
-        getattr(st, flash[0])(flash[1])
+        getattr(st, flash[0])(md_escape(flash[1]))
     repo = get_repository()
     if repo is None:
         return
@@ -81,18 +82,19 @@ def _save_form(repo: ScenarioRepository, est: "Estimate") -> None:
     try:
         saved = repo.save(name, s, client=client, notes=notes, estimate=est, overwrite=overwrite)
     except InvalidFieldError as exc:
-        st.error(f"**{exc.field.capitalize()}**: {str(exc).split(': ', 1)[1]}")
+        st.error(f"**{exc.field.capitalize()}**: {md_escape(str(exc).split(': ', 1)[1])}")
     except StorageError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
     else:
-        st.success(f"Saved {saved.name!r}: tier {saved.totals.tier}, ${saved.totals.monthly_usd:,.2f}/month.")
+        st.success(md_escape(f"Saved {saved.name!r}: tier {saved.totals.tier}, "
+                             f"${saved.totals.monthly_usd:,.2f}/month."))
 
 
 def _manage(repo: ScenarioRepository) -> None:
     try:
         rows = repo.list()
     except StorageError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return
     if not rows:
         st.caption("Nothing saved yet.")
@@ -104,7 +106,7 @@ def _manage(repo: ScenarioRepository) -> None:
         return
     picked = next(r for r in rows if r.name == choice)
     if picked.notes:
-        st.caption(picked.notes)
+        st.caption(md_escape(picked.notes))
     st.button("Load into the inputs", key="saved_load", on_click=_load_cb, args=(choice,))
     st.text_input("Rename to", key="saved_rename_to", max_chars=200)
     st.button("Rename", key="saved_rename", on_click=_rename_cb, args=(choice,))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -40,6 +41,11 @@ def start(params: dict[str, str] | None = None) -> AppTest:
     if params:
         at.query_params.update(params)
     return ok(at.run())
+
+
+def plain(markdown: str) -> str:
+    """Markdown source with backslash escapes removed: the text a person reads."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -156,9 +162,9 @@ def test_share_link_restores_the_scenario_exactly():
 
 def test_invalid_share_link_explains_and_falls_back_to_defaults():
     at = start({"concurrent_users": "lots", "region": "mars-1", "environment": "dev", "colour": "blue"})
-    text = " ".join(e.value for e in at.error)
+    text = plain(" ".join(e.value for e in at.error))
     assert "share link has invalid parameters" in text
-    assert "`concurrent_users`" in text and "`region`" in text and "`colour`: unknown parameter" in text
+    assert "**concurrent_users**" in text and "**region**" in text and "**colour**: unknown parameter" in text
     assert "eu-central-1" in text                           # the allowed values are named
     assert at.number_input(key="in_concurrent_users").value == 250
     assert at.selectbox(key="in_region").value == "us-east-1"
@@ -247,3 +253,11 @@ def test_an_unexpected_failure_is_a_message_not_a_traceback(monkeypatch):
     errors = [e.value for e in at.error]
     assert any(e.startswith(FAILURE_PREFIX) and "RuntimeError: boom in the BOM" in e for e in errors), errors
     assert metrics(at)["Tier"] == "Small"          # what was drawn before the failure stays
+
+
+def test_user_text_is_shown_literally_not_as_markdown():
+    name = "![x](http://example.invalid/p.png) **big** :red[alarm]"
+    at = start({"name": name, "client": "[Acme](javascript:alert(1))"})
+    title = at.subheader[0].value
+    assert plain(title) == f"{name} for [Acme](javascript:alert(1))"
+    assert "![" not in title and "](" not in title and "**big**" not in title   # every markup char is escaped

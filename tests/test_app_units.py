@@ -255,3 +255,15 @@ def test_zip_is_deterministic(tmp_path):
 def test_slug():
     assert ui_downloads.slug("Acme  Health / PROD v2!") == "acme-health-prod-v2"
     assert ui_downloads.slug("¿¿") == "scenario"
+
+
+# ---- text ------------------------------------------------------------------------------------------------
+def test_md_escape_neutralises_markup_and_keeps_the_text():
+    import re
+
+    from app.ui_text import md_escape
+    raw = "![i](http://x/y.png) [a](b) **b** _i_ `c` # h $x$ :red[r] <b> a|b ~s~"
+    esc = md_escape(raw)
+    assert re.sub(r"\\(.)", r"\1", esc) == raw
+    assert re.search(r"(?<!\\)[\[\]()*_`#$:<>|~!]", esc) is None      # no unescaped markup character left
+    assert md_escape("two\nlines\tand  spaces") == "two lines and spaces"

@@ -14,6 +14,7 @@ import streamlit as st
 from app.ui_charts import compare_chart
 from app.ui_data import service_totals
 from app.ui_saved import get_repository
+from app.ui_text import md_escape
 from app.storage import SavedScenario, StorageError
 from pricing.catalog import MissingPriceError, SnapshotError, load_snapshot
 from pricing.engine import Estimate, estimate
@@ -85,7 +86,7 @@ if repo is not None:
     try:
         rows = repo.list()
     except StorageError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
 if repo is not None and len(rows) < MIN_COMPARED:
     st.info(f"Save at least {MIN_COMPARED} scenarios on the Estimate page (tab **Share & save**) to compare them; "
             f"{len(rows)} saved so far.")
@@ -101,12 +102,12 @@ elif rows:
             saved = [repo.load(n) for n in names]
             ests = [load_estimate(s.input_json, catalog.header.checksum) for s in saved]
         except (StorageError, SnapshotError, MissingPriceError) as exc:
-            st.error(str(exc))
+            st.error(md_escape(exc))
         else:
             changed = [s.name for s, e in zip(saved, ests) if s.totals.monthly_usd != e.monthly_usd]
             if changed:
                 st.caption("Re-estimated with the current prices (as of "
-                           f"{catalog.header.as_of}); changed since saved: {', '.join(changed)}.")
+                           f"{catalog.header.as_of}); changed since saved: {md_escape(', '.join(changed))}.")
             totals = totals_table(saved, ests)
             st.dataframe(totals, width="stretch", height=ROW_PX * (len(totals) + 1) + 3)
             services, values, df = service_table(names, ests)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from app import share_link, ui_inputs
 from app.ui_data import CurvePoint, ProjectionRow, cost_curve, projection
+from app.ui_text import md_escape
 from app.ui_results import (render_bom, render_capacity, render_charts, render_header, render_totals,
                             render_warnings, stale_warning)
 from app.ui_widgets import render_inputs
@@ -74,7 +75,7 @@ def render_link_problems(current: Scenario | None) -> None:
     if problems and (current is None or ui_inputs.canonical_json(current) != restored):
         del st.session_state[LINK_PROBLEMS_KEY]
     elif problems:
-        lines = "\n".join(f"- `{f}`: {m}" for f, m in problems)
+        lines = "\n".join(f"- **{md_escape(f)}**: {md_escape(m)}" for f, m in problems)
         st.error(f"The share link has invalid parameters; the defaults are used for them:\n{lines}",
                  icon=":material/link_off:")
 
@@ -102,7 +103,7 @@ def render_downloads(est: Estimate, checksum: str) -> None:
         st.session_state[DOWNLOADS_KEY] = built
     dl = built[1]
     for problem in dl.problems:
-        st.warning(f"Not included: {problem}")
+        st.warning(f"Not included: {md_escape(problem)}")
     cols = st.columns(4)
     for i, a in enumerate(dl.artifacts):
         cols[i % 4].download_button(a.label, data=a.data, file_name=a.file_name, mime=a.mime,
@@ -114,7 +115,7 @@ def open_catalog() -> Catalog | None:
     try:
         return load_snapshot()
     except SnapshotError as exc:
-        st.error(f"The price snapshot cannot be read: {exc}")
+        st.error(f"The price snapshot cannot be read: {md_escape(exc)}")
         return None
 
 
@@ -145,7 +146,7 @@ elif catalog is not None:
     try:
         est = load_estimate(sj, checksum)
     except MissingPriceError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
 if est is not None and catalog is not None:
     previous = previous_estimate(sj, checksum)
     render_header(est, previous)

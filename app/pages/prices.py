@@ -6,6 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from app.ui_text import md_escape
 from pricing.catalog import GLOBAL_REGION, STALE_AFTER_DAYS, Catalog, SnapshotError, load_snapshot
 
 # --- constants ---------------------------------------------------------------------------------
@@ -35,7 +36,7 @@ def render_header(cat: Catalog, today: date) -> None:
     if age > STALE_AFTER_DAYS:
         st.warning(f"These prices are {age} days old (stale after {STALE_AFTER_DAYS} days). Refresh them with "
                    "`python -m app.cli pricing refresh`.", icon=":material/schedule:")
-    st.caption(f"Snapshot file {cat.path} · built {h.built_at} · {h.checksum}")
+    st.caption(md_escape(f"Snapshot file {cat.path} · built {h.built_at} · {h.checksum}"))
     with st.expander(f"Sources ({len(h.sources)})"):
         for src in h.sources:
             st.markdown(f"- {src}")
@@ -46,7 +47,7 @@ st.title("Price snapshot", anchor=False)
 try:
     catalog = load_snapshot()
 except SnapshotError as exc:
-    st.error(f"The price snapshot cannot be read: {exc}")
+    st.error(f"The price snapshot cannot be read: {md_escape(exc)}")
 else:
     render_header(catalog, date.today())
     left, mid, right = st.columns([1, 1, 2])
