@@ -211,8 +211,10 @@ def test_downloads_offer_the_bundle_zip_and_its_files():
     at.button(key="prepare_downloads").click().run()
     ok(at)
     buttons = {b.proto.label: b for b in at.get("download_button")}
-    assert "Whole bundle (zip)" in buttons
-    assert {"Bill of materials (CSV)", "Scenario (YAML)"} <= set(buttons)
+    assert set(buttons) == {"Whole bundle (zip)", "CDK config", "Helm values", "Report (HTML)", "Report (PDF)",
+                            "Bill of materials (CSV)", "Bill of materials (XLSX)", "Scenario (YAML)"}
+    assert not [w.value for w in at.warning if w.value.startswith("Not included")]
+    assert buttons["Whole bundle (zip)"].proto.url.endswith(".zip") and buttons["Report (PDF)"].proto.url.endswith(".pdf")
     # the session keeps the built files; a new scenario asks to prepare again
     at.number_input(key="in_concurrent_users").set_value(600).run()
     assert not at.get("download_button") and at.button(key="prepare_downloads")
