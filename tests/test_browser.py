@@ -173,6 +173,12 @@ def test_estimate_page_in_a_real_browser(server):
                 restored = parse_scenario(yaml.safe_load(zf.read(f"{top}/scenario.yaml")))
             assert restored == large.scenario
             (ARTIFACTS / "browser-bundle-files.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
+            with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as info:
+                page.get_by_role("button", name="Helm values").click()
+            helm = info.value
+            assert helm.suggested_filename == "untitled-scenario-helm-values-prod.yaml"
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:   # the single file is the bundle's file
+                assert Path(helm.path()).read_bytes() == zf.read(f"{top}/helm/values-prod.yaml")
 
             shared = context.new_page()
             shared.goto(page.url)
