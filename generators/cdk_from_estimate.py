@@ -45,22 +45,11 @@ def zone_names(region: str, count: int) -> list[str]:
 
 
 def split_node_groups(est: Estimate) -> list[dict]:
-    """On-demand and spot managed node groups whose sizes add up to the plan's min/desired/max."""
+    """The plan's managed node groups (sizing.capacity.split_node_groups) as CDK config entries."""
     n = est.plan.nodes
-    spot_share = est.plan.spot_share_pct / 100
-    od_min = min(n.min, n.on_demand)
-    spot_min = n.min - od_min
-    extra = n.max - n.desired
-    spot_extra = math.floor(extra * spot_share + 1e-9)
-    groups = []
-    for name, cap, lo, desired, hi in (
-            ("on-demand", "ON_DEMAND", od_min, n.on_demand, n.on_demand + extra - spot_extra),
-            ("spot", "SPOT", spot_min, n.spot, n.spot + spot_extra)):
-        if hi == 0:
-            continue                     # an empty group is omitted
-        groups.append({"name": name, "capacity_type": cap, "instance_types": [n.instance_type],
-                       "min_size": lo, "desired_size": desired, "max_size": hi, "disk_size_gib": A.NODE_DISK_GIB})
-    return groups
+    return [{"name": g.name, "capacity_type": g.capacity_type, "instance_types": [n.instance_type],
+             "min_size": g.min, "desired_size": g.desired, "max_size": g.max, "disk_size_gib": A.NODE_DISK_GIB}
+            for g in est.plan.node_groups]
 
 
 def _database(est: Estimate) -> dict:

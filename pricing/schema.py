@@ -106,6 +106,7 @@ def estimate_to_dict(e: Estimate) -> dict[str, Any]:
             "nodes": {"instance_type": n.instance_type, "desired": n.desired, "min": n.min, "max": n.max,
                       "on_demand": n.on_demand, "spot": n.spot, "backend_pods_per_node": n.backend_pods_per_node,
                       "binding_limit": n.binding, "utilisation_pct": n.utilisation_pct,
+                      "groups": [asdict(g) for g in p.node_groups],
                       "monthly_usd": _num(e.node_default.monthly_usd),
                       "cheapest_alternative": {"instance_type": e.node_cheapest.instance_type,
                                                "arch": e.node_cheapest.arch, "nodes": e.node_cheapest.nodes,

@@ -53,6 +53,17 @@ class NodePlan:
 
 
 @dataclass(frozen=True, slots=True)
+class NodeGroup:
+    """One managed node group; the groups add up to the node plan's min/desired/max."""
+
+    name: str
+    capacity_type: str      # ON_DEMAND | SPOT
+    min: int
+    desired: int
+    max: int
+
+
+@dataclass(frozen=True, slots=True)
 class DynamoPlan:
     write_units_per_message: int
     read_units_per_message: float
@@ -149,6 +160,7 @@ class CapacityPlan:
     backend: PodPlan
     frontend: PodPlan
     nodes: NodePlan
+    node_groups: tuple[NodeGroup, ...]
     node_candidates: dict[str, NodePlan]
     dynamodb: DynamoPlan
     network: NetworkPlan
@@ -240,6 +252,18 @@ def size_nodes(s: Scenario, shape: InstanceShape, backend: PodPlan, frontend: Po
                     shape.allocatable_cpu_m, shape.allocatable_memory_mi, per_node, binding, feasible,
                     desired, min_nodes, max_nodes, on_demand, spot, round(util, 2), shape.burst_baseline_pct,
                     surplus)
+
+
+def split_node_groups(n: NodePlan, spot_pct: float) -> tuple[NodeGroup, ...]:
+    """On-demand and spot groups: desired = the plan's on-demand/spot counts; the minimum stays on-demand
+    first (always-on capacity), the burst room above desired splits by the spot share. Empty groups omitted."""
+    od_min = min(n.min, n.on_demand)
+    spot_min = n.min - od_min
+    extra = n.max - n.desired
+    spot_extra = math.floor(extra * spot_pct / 100 + 1e-9)
+    groups = (NodeGroup("on-demand", "ON_DEMAND", od_min, n.on_demand, n.on_demand + extra - spot_extra),
+              NodeGroup("spot", "SPOT", spot_min, n.spot, n.spot + spot_extra))
+    return tuple(g for g in groups if g.max > 0)
 
 
 def size_dynamodb(s: Scenario, w: Workload, pitr: bool, backups: bool, zones: int) -> DynamoPlan:
@@ -423,7 +447,8 @@ def size(s: Scenario) -> CapacityPlan:
         cache_nodes = 2 if s.environment is Environment.prod else 1
 
     checks = _plan_checks(tier, backend, nodes)
-    return CapacityPlan(s, w, tier.name, tuple(reasons), tier, backend, frontend, nodes, candidates, dynamo,
+    return CapacityPlan(s, w, tier.name, tuple(reasons), tier, backend, frontend, nodes,
+                        split_node_groups(nodes, spot_pct), candidates, dynamo,
                         network, obs, security, compliance, cache_type, cache_nodes,
                         nodes.desired * A.NODE_DISK_GIB, spot_pct, tuple(warnings), checks)
 
