@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from app.scenario_input import FLAG_ALIASES
 from sizing.scenario import Scenario, ScenarioError, parse_scenario
 
 # Query parameters Streamlit itself uses; they are never scenario input.
@@ -45,19 +46,26 @@ def _scalar(value: Any) -> Any:
     return value
 
 
+_ALIAS_TO_FIELD = {alias: field for field, alias in FLAG_ALIASES.items()}   # ?users=5000&env=dev, as the CLI
+
+
+def _data(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameter values by field name (CLI short names accepted), Streamlit's own parameters dropped."""
+    return {_ALIAS_TO_FIELD.get(k, k): _scalar(v) for k, v in params.items() if k not in STREAMLIT_PARAMS}
+
+
 def params_to_scenario(params: Mapping[str, Any]) -> Scenario:
     """The scenario a link describes; ScenarioError names every bad parameter and its allowed range."""
-    data = {k: _scalar(v) for k, v in params.items() if k not in STREAMLIT_PARAMS}
-    return parse_scenario(data)
+    return parse_scenario(_data(params))
 
 
 def has_scenario_params(params: Mapping[str, Any]) -> bool:
-    return any(k in Scenario.model_fields for k in params)
+    return any(k in Scenario.model_fields or k in _ALIAS_TO_FIELD for k in params)
 
 
 def restore(params: Mapping[str, Any]) -> tuple[Scenario, list[tuple[str, str]]]:
     """Scenario from link parameters, falling back to defaults for every bad one; plus the problems found."""
-    data = {k: _scalar(v) for k, v in params.items() if k not in STREAMLIT_PARAMS}
+    data = _data(params)
     problems: list[tuple[str, str]] = []
     unknown = sorted(k for k in data if k not in Scenario.model_fields)
     for k in unknown:

@@ -13,20 +13,17 @@ import streamlit as st  # noqa: E402
 
 from app.ui_results import FAILURE_PREFIX  # noqa: E402
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
-REVIEW_PAGE = PAGES_DIR / "review.py"       # the monthly review, added by its own issue
+VIEWS_DIR = Path(__file__).resolve().parent / "views"   # not "pages/": Streamlit would auto-discover it
 
 
 def pages() -> list:
-    """The app's pages; the monthly review appears once its page file exists."""
-    found = [
-        st.Page(PAGES_DIR / "estimate.py", title="Estimate", icon=":material/calculate:", default=True),
-        st.Page(PAGES_DIR / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-        st.Page(PAGES_DIR / "prices.py", title="Prices", icon=":material/sell:", url_path="prices"),
+    """The app's pages, in sidebar order."""
+    return [
+        st.Page(VIEWS_DIR / "estimate.py", title="Estimate", icon=":material/calculate:", default=True),
+        st.Page(VIEWS_DIR / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(VIEWS_DIR / "prices.py", title="Prices", icon=":material/sell:", url_path="prices"),
+        st.Page(VIEWS_DIR / "review.py", title="Monthly review", icon=":material/receipt_long:", url_path="review"),
     ]
-    if REVIEW_PAGE.is_file():
-        found.append(st.Page(REVIEW_PAGE, title="Monthly review", icon=":material/receipt_long:", url_path="review"))
-    return found
 
 
 st.set_page_config(page_title="tiersizer", page_icon=":material/calculate:", layout="wide")

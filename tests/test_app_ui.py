@@ -226,7 +226,7 @@ def test_compare_and_prices_pages_render(tmp_path):
     repo.save("Small one", parse_scenario({"concurrent_users": 300}))
     repo.save("Big one", parse_scenario({"concurrent_users": 5000, "compliance": "pci"}))
     at = start()
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("views/compare.py").run()
     ok(at)
     table = at.dataframe[0].value
     names = list(table.columns)
@@ -235,7 +235,7 @@ def test_compare_and_prices_pages_render(tmp_path):
     assert table.loc["Monthly", "Big one"] == usd(big.monthly_usd)
     assert table.loc["Tier", "Big one"] == "Large"
     assert len(at.get("plotly_chart")) == 1
-    at.switch_page("pages/prices.py").run()
+    at.switch_page("views/prices.py").run()
     ok(at)
     assert {m.label for m in at.metric} >= {"Prices as of", "Age"}
     at.selectbox(key="prices_region").set_value("eu-west-1")

@@ -267,3 +267,10 @@ def test_md_escape_neutralises_markup_and_keeps_the_text():
     assert re.sub(r"\\(.)", r"\1", esc) == raw
     assert re.search(r"(?<!\\)[\[\]()*_`#$:<>|~!]", esc) is None      # no unescaped markup character left
     assert md_escape("two\nlines\tand  spaces") == "two lines and spaces"
+
+
+def test_share_link_accepts_the_cli_short_names():
+    s, problems = share_link.restore({"users": "5000", "env": "dev", "region": "mars"})
+    assert (s.concurrent_users, s.environment.value, s.region) == (5000, "dev", "us-east-1")
+    assert [f for f, _ in problems] == ["region"]
+    assert share_link.has_scenario_params({"users": "10"})

@@ -18,7 +18,7 @@ from pricing.review.mapping import estimate_groups
 from sizing.scenario import parse_scenario
 from tests.helpers.cur import USAGE_FOR_GROUP
 
-PAGE = str(Path(__file__).resolve().parents[1] / "app" / "pages" / "review.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app" / "views" / "review.py")
 SCEN = {"name": "Acme prod", "concurrent_users": 5000, "compliance": ["hipaa", "pci"]}
 
 
