@@ -11,7 +11,7 @@ from sizing.profiles import TIERS
 
 TIER_COLOURS: dict[str, str] = {"Small": "#2e7d32", "Medium": "#1565c0", "Large": "#ef6c00",
                                 "Enterprise": "#6a1b9a"}
-PART_COLOURS: dict[str, str] = {"Infrastructure": "#1565c0", "Compliance controls": "#8e24aa", "LLM": "#ef6c00"}
+PART_COLOURS: dict[str, str] = {"Infrastructure": "#1565c0", "Compliance controls": "#8e24aa", "LLM tokens": "#ef6c00"}
 # No named template: st.plotly_chart applies the Streamlit theme, and a template costs ~8 ms per figure.
 LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), height=340)
 

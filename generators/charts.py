@@ -134,11 +134,13 @@ def _with_users(s: Scenario, users: int) -> Scenario:
 
 
 def curve_user_counts(users: int, points: int = CURVE_POINTS) -> list[int]:
-    """`points` user counts spaced evenly on a log scale across the tier bands, plus `users` itself."""
+    """`points` user counts spaced evenly on a log scale, both sides of every tier boundary inside that range
+    (so the chart shows each tier's step), and `users` itself."""
     lo = min(CURVE_MIN_USERS, users)
     hi = min(MAX_USERS, max(CURVE_MAX_USERS, users * 2))
     ratio = (hi / lo) ** (1 / (points - 1))
     counts = {int(round(lo * ratio ** i)) for i in range(points)} | {users}
+    counts |= {u for t in TIERS if t.min_users > 1 for u in (t.min_users - 1, t.min_users) if lo <= u <= hi}
     return sorted(counts)
 
 

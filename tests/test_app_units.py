@@ -150,11 +150,12 @@ def test_default_hints_show_profile_defaults():
 
 # ---- chart data --------------------------------------------------------------------------------------
 def test_curve_users_cover_tier_edges_and_the_scenario():
-    users = ui_data.curve_users(4321)
+    from generators.charts import curve_user_counts
+    users = curve_user_counts(4321)
     assert users == sorted(set(users))
-    assert {499, 1999, 9999, 500, 2000, 10_000, 4321, 100_000} <= set(users)
-    assert ui_data.curve_users(400_000)[-1] == 800_000
-    assert ui_data.curve_users(900_000)[-1] == 1_000_000
+    assert {499, 500, 1999, 2000, 9999, 10_000, 4321} <= set(users)
+    assert curve_user_counts(400_000)[-1] == 800_000
+    assert curve_user_counts(900_000)[-1] == 1_000_000
 
 
 def test_cost_curve_prices_each_point_with_the_engine():

@@ -73,7 +73,8 @@ def test_md_text_escapes_markup() -> None:
 def test_curve_and_projection_user_counts() -> None:
     counts = C.curve_user_counts(5000)
     assert counts[0] == 50 and counts[-1] == 20_000 and 5000 in counts and counts == sorted(counts)
-    assert len(counts) == 13          # 12 log-spaced points + the scenario itself
+    # 12 log-spaced points + the scenario itself + both sides of the three tier boundaries
+    assert {499, 500, 1999, 2000, 9999, 10_000} <= set(counts) and len(counts) == 13 + 6
     assert C.curve_user_counts(100_000)[-1] == 200_000
     assert C.projection_users(1000, 10, 3) == [1000, 1100, 1210]
     assert C.projection_users(1000, -50, 3) == [1000, 500, 250]
