@@ -209,7 +209,10 @@ def _usable(shape: InstanceShape) -> tuple[int, int, int]:
             shape.max_pods - A.HOST_NETWORK_PODS - A.DAEMONSET_POD_IPS)
 
 
+# Shape arithmetic done once per process (the sweep sizes every shape for every scenario).
 _USABLE: dict[str, tuple[int, int, int]] = {n: _usable(sh) for n, sh in INSTANCE_SHAPES.items()}
+_ALLOCATABLE: dict[str, tuple[int, int]] = {n: (sh.allocatable_cpu_m, sh.allocatable_memory_mi)
+                                            for n, sh in INSTANCE_SHAPES.items()}
 
 
 def _nodes_for(shape: InstanceShape, backend: int, b_cpu: int, b_mem: int, frontend: int) -> tuple[int, int, str]:
@@ -217,7 +220,9 @@ def _nodes_for(shape: InstanceShape, backend: int, b_cpu: int, b_mem: int, front
     ucpu, umem, slots = _USABLE[shape.name]
     k_cpu = ucpu // b_cpu if ucpu > 0 else 0
     k_mem = umem // b_mem if umem > 0 else 0
-    k, binding = min((k_cpu, "cpu"), (k_mem, "memory"), (slots, "ips"), key=lambda t: t[0])
+    k, binding = (k_cpu, "cpu") if k_cpu <= k_mem else (k_mem, "memory")
+    if slots < k:
+        k, binding = slots, "ips"
     if k < 1:
         return 0, 0, binding
     cpu = backend * b_cpu + frontend * A.FRONTEND_CPU_REQUEST_M + A.CLUSTER_ADDON_CPU_M
@@ -248,8 +253,9 @@ def size_nodes(s: Scenario, shape: InstanceShape, backend: PodPlan, frontend: Po
     if shape.burst_baseline_pct is not None and A.T_UNLIMITED_DEFAULT and util > shape.burst_baseline_pct:
         # hourly surplus = (avg util - baseline) x vCPUs x rate; facts 2 [S15][S17]
         surplus = (util - shape.burst_baseline_pct) / 100 * shape.vcpu * A.HOURS_PER_MONTH * desired
+    alloc_cpu, alloc_mem = _ALLOCATABLE[shape.name]
     return NodePlan(shape.name, shape.vcpu, shape.memory_gib, shape.arch, shape.max_pods,
-                    shape.allocatable_cpu_m, shape.allocatable_memory_mi, per_node, binding, feasible,
+                    alloc_cpu, alloc_mem, per_node, binding, feasible,
                     desired, min_nodes, max_nodes, on_demand, spot, round(util, 2), shape.burst_baseline_pct,
                     surplus)
 
