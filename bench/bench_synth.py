@@ -22,24 +22,9 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generators.cdk import load_config, render_cdk_app  # noqa: E402
+from generators.cdk import load_bundle_app, load_config, render_cdk_app  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden" / "cdk"
-
-
-def _load_app(bundle: Path, name: str):  # noqa: ANN202 - module object
-    """Import ``bundle/app.py`` with its own ``stacks`` package."""
-    for mod in [m for m in sys.modules if m == "stacks" or m.startswith("stacks.")]:
-        del sys.modules[mod]
-    sys.path.insert(0, str(bundle))
-    try:
-        spec = importlib.util.spec_from_file_location(name, bundle / "app.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(bundle))
-    return module
 
 
 def main() -> int:
@@ -62,7 +47,7 @@ def main() -> int:
             bundle = Path(tmp) / case / "cdk"
             render_cdk_app(config, bundle)
             print(f"render {case:<24}{time.perf_counter() - t:6.3f} s")
-            module = _load_app(bundle, f"bench_cdk_app_{index}")
+            module = load_bundle_app(bundle, f"bench_cdk_app_{index}")
             for rep in range(args.repeat):
                 t = time.perf_counter()
                 app = module.build_app(bundle / "config" / f"{config.environment}.yaml",

@@ -8,6 +8,10 @@ a byte-for-byte copy of :mod:`generators.cdk_config`.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from types import ModuleType
+
 import json
 import os
 import shutil
@@ -109,3 +113,18 @@ def render_cdk_app(config: CdkConfig, out_dir: Path) -> list[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return sorted(out_dir / rel for rel in files)
+
+
+def load_bundle_app(bundle: Path, module_name: str) -> ModuleType:
+    """Import the bundle's app.py under a unique name, with its own ``stacks`` package."""
+    for name in [n for n in sys.modules if n == "stacks" or n.startswith("stacks.")]:
+        del sys.modules[name]
+    sys.path.insert(0, str(bundle))
+    try:
+        spec = importlib.util.spec_from_file_location(module_name, bundle / "app.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(bundle))
+    return module

@@ -8,6 +8,7 @@ TIERSIZER_REQUIRE_PG is unset (CI sets it, so a missing server fails there).
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import pwd
 import shutil
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 REQUIRE_ENV = "TIERSIZER_REQUIRE_PG"
 PG_USER = "tiersizer"
@@ -103,3 +105,20 @@ def pg_url() -> Iterator[str]:
         yield server.url
     finally:
         server.stop()
+
+
+_database_counter = itertools.count()
+
+
+def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path, kind: str, prefix: str) -> str:
+    """URL of an empty database: a SQLite file in tmp_path, or a new database on this module's PostgreSQL server."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / (prefix + '.db')}"
+    server = request.getfixturevalue("pg_url")
+    name = f"{prefix}{next(_database_counter)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    admin.dispose()
+    return server.rsplit("/", 1)[0] + f"/{name}"

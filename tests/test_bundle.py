@@ -322,7 +322,7 @@ def test_generated_cdk_app_synthesizes(bundles) -> None:
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     from aws_cdk.assertions import Template
 
-    from tests.test_cdk_synth import load_bundle_app
+    from generators.cdk import load_bundle_app
 
     est, root = bundles["prod-hipaa-pci"]
     module = load_bundle_app(root / "cdk", "tiersizer_bundle_app_prod_hipaa_pci")

@@ -26,7 +26,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from generators.cdk import CDK_TEMPLATES_DIR, config_yaml, load_config, render_cdk_app
+from generators.cdk import load_bundle_app, CDK_TEMPLATES_DIR, config_yaml, load_config, render_cdk_app
 from generators.cdk_config import CdkConfig, ConfigError, parse_config
 
 GOLDEN_DIR = Path(__file__).parent / "golden" / "cdk"
@@ -146,21 +146,6 @@ class Synth:
         """(stack role, resource) for every resource of ``rtype`` in every stack."""
         return [(role, res) for role, tpl in self.json.items()
                 for res in tpl["Resources"].values() if res["Type"] == rtype]
-
-
-def load_bundle_app(bundle: Path, module_name: str) -> ModuleType:
-    """Import the bundle's app.py under a unique name, with its own ``stacks`` package."""
-    for name in [n for n in sys.modules if n == "stacks" or n.startswith("stacks.")]:
-        del sys.modules[name]
-    sys.path.insert(0, str(bundle))
-    try:
-        spec = importlib.util.spec_from_file_location(module_name, bundle / "app.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(bundle))
-    return module
 
 
 @pytest.fixture(scope="module")

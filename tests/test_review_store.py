@@ -2,7 +2,6 @@
 exact money, trend per service and month, and a failed save leaving nothing behind."""
 from __future__ import annotations
 
-import itertools
 from decimal import Decimal
 
 import pytest
@@ -17,25 +16,14 @@ from pricing.review.actuals import read_cur
 from pricing.review.variance import build_review
 from sizing.scenario import parse_scenario
 from tests.helpers.cur import bill_rows, cur_row, write_cur_csv
-from tests.pg import pg_url  # noqa: F401  (module fixture: a throwaway PostgreSQL server)
+from tests.pg import fresh_database_url, pg_url  # noqa: F401  (module fixture: a throwaway PostgreSQL server)
 
-_n = itertools.count()
 TAGS = {"Project": "ChatApp", "Environment": "prod"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'reviews.db'}"
-    else:
-        server = request.getfixturevalue("pg_url")
-        name = f"r{next(_n)}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-        admin.dispose()
-        url = server.rsplit("/", 1)[0] + f"/{name}"
+    url = fresh_database_url(request, tmp_path, request.param, "r")
     eng = make_engine(url)
     migrate_scenarios(eng)
     migrate(eng)

@@ -1,7 +1,6 @@
 """Saved-scenario storage: the same behaviour on SQLite and on a real PostgreSQL server."""
 from __future__ import annotations
 
-import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -17,25 +16,14 @@ from app.storage import (InvalidFieldError, ScenarioExistsError, ScenarioNotFoun
 from app.storage.db import current_revision, head_revision
 from pricing.engine import estimate
 from sizing.scenario import parse_scenario
-from tests.pg import pg_url  # noqa: F401  (module fixture: a throwaway PostgreSQL server)
+from tests.pg import fresh_database_url, pg_url  # noqa: F401  (module fixture: a throwaway PostgreSQL server)
 
-_db_counter = itertools.count()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
     """A fresh, migrated database of each kind."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'scenarios.db'}"
-    else:
-        server = request.getfixturevalue("pg_url")
-        name = f"t{next(_db_counter)}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-        admin.dispose()
-        url = server.rsplit("/", 1)[0] + f"/{name}"
+    url = fresh_database_url(request, tmp_path, request.param, "t")
     eng = make_engine(url)
     migrate(eng)
     yield eng
