@@ -17,13 +17,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from app.cli import err, fail, invalid, open_catalog, run_estimate, with_scenario
+from app.cli import ListFormat, err, fail, invalid, open_catalog, run_estimate, with_scenario
 from sizing.scenario import Scenario, ScenarioError, parse_scenario
-
-
-class ReviewFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
 class Basis(str, Enum):
@@ -95,7 +90,7 @@ def review_cmd(scenario: Scenario,
                                                                  help="Observed input tokens per message"),
                actual_output_tokens: Optional[int] = typer.Option(None, "--actual-output-tokens",
                                                                   help="Observed output tokens per message"),
-               format: ReviewFormat = typer.Option(ReviewFormat.table, "--format", help="table | json"),
+               format: ListFormat = typer.Option(ListFormat.table, "--format", help="table | json"),
                snapshot: Optional[Path] = typer.Option(None, "--snapshot", help="Price snapshot file"),
                store: bool = typer.Option(True, "--store/--no-store", help="Store the review in the database"),
                db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: TIERSIZER_DATABASE_URL, "
@@ -143,7 +138,7 @@ def review_cmd(scenario: Scenario,
             err.print(f"[bold red]invalid input:[/] {field}: {msg}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
-    if format is ReviewFormat.json:
+    if format is ListFormat.json:
         sys.stdout.write(json.dumps(review_to_dict(review), indent=2) + "\n")
     else:
         print_review(review)

@@ -10,17 +10,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from app.cli import fail, open_catalog, run_estimate, with_scenario
+from app.cli import ListFormat, fail, open_catalog, run_estimate, with_scenario
 from sizing.scenario import Scenario
 
 scenarios_app = typer.Typer(no_args_is_help=True, help="Save, list, show and delete named scenarios.")
 
 DB_OPTION_HELP = "Database URL (default: TIERSIZER_DATABASE_URL, else ./data/tiersizer.db or TIERSIZER_DATA_DIR)"
-
-
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
 class ShowFormat(str, Enum):
