@@ -11,7 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from pricing.constants import SAVINGS_PLAN, SPOT_DISCOUNT
 from pricing.engine import Estimate
+from sizing import assumptions as A
 
 
 class _Doc(BaseModel):
@@ -145,6 +147,16 @@ def estimate_to_dict(e: Estimate) -> dict[str, Any]:
                        "unit_usd": _num(ln.unit_usd), "monthly_usd": _num(ln.monthly_usd),
                        "price_key": ln.price_key, "ce_service": ln.ce_service, "note": ln.note,
                        "category": ln.category, "control": ln.control} for ln in e.lines],
+        },
+        "assumptions": {
+            "hours_per_month": A.HOURS_PER_MONTH,
+            "average_load_pct_of_peak": e.scenario.average_load_pct_of_peak,
+            "spot_discount_pct": _num(SPOT_DISCOUNT * 100),
+            "savings_plan_discount_pct": {o.value: _num(d * 100) for o, (d, _, _) in SAVINGS_PLAN.items() if d},
+            "hpa_cpu_target_pct": A.HPA_CPU_TARGET_PCT, "hpa_memory_target_pct": A.HPA_MEMORY_TARGET_PCT,
+            "streams_per_backend_pod": e.scenario.streams_per_backend_pod,
+            "nodes_priced_at": "peak count, all month",
+            "documented_in": "docs/sizing-model.md",
         },
         "prices": {"as_of": e.prices_as_of, "source": e.prices_source, "checksum": e.prices_checksum},
         "warnings": list(e.warnings),
