@@ -93,7 +93,15 @@ def with_scenario(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def run_estimate(scenario: Scenario, catalog: Catalog):
+    """Estimate with the given catalog; a missing price exits 1; stale prices are flagged on stderr."""
+    from datetime import date
+
+    from pricing.catalog import STALE_AFTER_DAYS
     from pricing.engine import estimate
+    if catalog.is_stale(date.today()):
+        err.print(f"[yellow]warning:[/] prices are {catalog.age_days(date.today())} days old (as of "
+                  f"{catalog.header.as_of}; stale after {STALE_AFTER_DAYS}): run `python -m app.cli pricing refresh`",
+                  highlight=False, soft_wrap=True)
     try:
         return estimate(scenario, catalog)
     except MissingPriceError as exc:

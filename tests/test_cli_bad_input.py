@@ -102,3 +102,22 @@ def test_estimate_csv_lines_sum_to_total():
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     total = [x for x in rows if x["service"] == "TOTAL"][0]
     assert sum(Decimal(x["monthly_usd"]) for x in rows if x["service"] != "TOTAL") == Decimal(total["monthly_usd"])
+
+
+def test_stale_snapshot_is_flagged_on_stderr(tmp_path):
+    """A snapshot older than 90 days still prices, with a warning naming its age and the refresh command."""
+    from datetime import date, timedelta
+
+    from pricing.catalog import load_snapshot, write_snapshot
+    old = (date.today() - timedelta(days=120)).isoformat()
+    path = tmp_path / "old.json"
+    cat = load_snapshot()
+    write_snapshot(cat.points(), path, as_of=old, sources=cat.header.sources)
+    r = runner.invoke(app, ["estimate", "--snapshot", str(path), "--format", "json"])
+    assert r.exit_code == 0
+    assert "prices are 120 days old" in r.stderr and "pricing refresh" in r.stderr
+    assert json.loads(r.stdout)["prices"]["as_of"] == old
+    recent = tmp_path / "recent.json"
+    write_snapshot(cat.points(), recent, as_of=date.today().isoformat(), sources=cat.header.sources)
+    fresh = runner.invoke(app, ["estimate", "--snapshot", str(recent), "--format", "json"])
+    assert fresh.exit_code == 0 and "days old" not in fresh.stderr
