@@ -266,7 +266,12 @@ def match_product(service_code: str, product: Mapping[str, Any],
     ``product`` is the price list's product object (``sku``, ``productFamily``, ``attributes``).
     ``regions=None`` accepts any region (edge-priced keys then map to the catalog's REGIONS).
     """
-    attrs: dict[str, str] = dict(product.get("attributes") or {})
+    raw_attrs = product.get("attributes") or {}
+    if not isinstance(raw_attrs, Mapping):
+        raise PriceParseError(f"{service_code}: product {product.get('sku', '?')} has 'attributes' "
+                              f"of type {type(raw_attrs).__name__}; expected an object")
+    # Attribute values are strings in the price list; anything else is compared as text.
+    attrs: dict[str, str] = {str(k): str(v) for k, v in raw_attrs.items() if v is not None}
     if "productFamily" in product and "productFamily" not in attrs:
         attrs["productFamily"] = str(product["productFamily"])
     usagetype = attrs.get("usagetype", "")

@@ -94,12 +94,14 @@ def scan_products(fh: IO[bytes], service_code: str, regions: Sequence[str] | Non
     n = 0
     for sku, product in _IJSON.kvitems(fh, "products", buf_size=BUF_SIZE):
         n += 1
+        if not isinstance(product, dict):
+            raise PriceParseError(f"products[{sku!r}] is {type(product).__name__}, expected a product object")
+        pairs_all = match_product(service_code, product, regions)  # validates 'attributes'
         attrs = product.get("attributes") or {}
-        region = product_region(attrs)
+        region = product_region({k: str(v) for k, v in attrs.items()})
         if region:
             seen.add(region)
-        pairs = [(k, r) for k, r in match_product(service_code, product, regions)
-                 if families is None or KEY_SPECS[k].family in families]
+        pairs = [(k, r) for k, r in pairs_all if families is None or KEY_SPECS[k].family in families]
         if pairs:
             matched[str(product.get("sku") or sku)] = pairs
             usagetypes[str(product.get("sku") or sku)] = attrs.get("usagetype")
@@ -118,8 +120,19 @@ def wanted_pairs(service_code: str, regions: Sequence[str] | None, seen_regions:
         elif spec.scope == "edge":
             out.extend((spec.key, r) for r in (regions or REGIONS))
         else:
-            out.extend((spec.key, r) for r in (regions or sorted(seen_regions)))
+            out.extend((spec.key, r) for r in (regions or default_regions(seen_regions)))
     return sorted(set(out))
+
+
+def default_regions(seen_regions: set[str]) -> list[str]:
+    """Regions priced when no --region is given: the catalog's regions the file covers.
+
+    An all-region offer file (the usual download) covers ~30 regions, many of which lack some
+    catalog instance types; pricing those would fail the refresh for regions no scenario can
+    use. A file covering no catalog region is priced for the regions it has.
+    """
+    in_catalog = sorted(seen_regions & set(REGIONS))
+    return in_catalog or sorted(seen_regions)
 
 
 def ingest_offer_file(path: Path, *, regions: Sequence[str] | None = None,
@@ -145,7 +158,13 @@ def ingest_offer_file(path: Path, *, regions: Sequence[str] | None = None,
         found, soft, failures = _read_terms(path, scan, header, today)
     except (ijson.common.IncompleteJSONError, ijson.common.JSONError) as exc:
         raise OfferFileError(path, f"truncated or invalid JSON ({exc})") from None
+    except PriceParseError as exc:
+        raise OfferFileError(path, f"malformed product: {exc}") from None
     wanted = wanted_pairs(service_code, regions, scan.regions, families)
+    wanted_set = set(wanted)
+    found = {pair: pts for pair, pts in found.items() if pair in wanted_set}
+    soft = {pair: why for pair, why in soft.items() if pair in wanted_set}
+    failures = {pair: why for pair, why in failures.items() if pair in wanted_set}
     if regions:
         absent = set(regions) - scan.regions
         for key, r in wanted:

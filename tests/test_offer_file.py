@@ -171,3 +171,37 @@ def test_cli_offer_file_refresh(files: dict[str, Path], tmp_path: Path) -> None:
                                       "--no-progress"])
     assert result.exit_code == 1
     assert "truncated or invalid JSON" in result.output
+
+
+def test_all_region_file_defaults_to_catalog_regions(tmp_path: Path) -> None:
+    """An all-region file whose non-catalog region lacks most types still refreshes the catalog regions."""
+    items = [*H.ec2_full("us-east-1"), *H.ec2_full("ap-northeast-1")[:3]]  # Tokyo: 3 of 43 keys
+    path = H.write_offer_file(tmp_path / "AmazonEC2-all.json", "AmazonEC2", items)
+    result = ingest_offer_file(path)
+    assert result.failures == {}
+    assert {p.region for p in result.points} == {"us-east-1"}
+    assert len(result.points) == 43
+    # Asking for the non-catalog region explicitly still prices (and reports) it.
+    tokyo = ingest_offer_file(path, regions=["ap-northeast-1"])
+    assert len(tokyo.points) == 3 and len(tokyo.failures) == 40
+
+
+@pytest.mark.parametrize("product, problem", [
+    ("null", "products['X'] is NoneType"),
+    ('{"sku": "X", "attributes": ["usagetype"]}', "'attributes' of type list"),
+])
+def test_malformed_product_is_a_clear_error(tmp_path: Path, product: str, problem: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{"offerCode": "AmazonEC2", "products": {"X": ' + product + '}, "terms": {"OnDemand": {}}}')
+    with pytest.raises(OfferFileError, match="bad.json: malformed product") as exc:
+        ingest_offer_file(path)
+    assert problem in str(exc.value)
+
+
+def test_non_string_attribute_values_are_compared_as_text(tmp_path: Path) -> None:
+    item = H.ec2_instance("us-east-1", "t3.medium", "0.05")
+    odd = H.ec2_instance("us-east-1", "t3.medium", "0.07", os="Windows")
+    odd.sku, odd.attributes["operatingSystem"] = "ODDNUMBER", 7  # type: ignore[assignment]
+    path = H.write_offer_file(tmp_path / "AmazonEC2.json", "AmazonEC2", [odd, item])
+    result = ingest_offer_file(path, families=["ec2"], regions=["us-east-1"])
+    assert {(p.key, p.usd) for p in result.points} == {("ec2:t3.medium", Decimal("0.05"))}
