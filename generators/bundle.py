@@ -20,7 +20,7 @@ import yaml
 from generators.cdk import render_cdk_app
 from generators.cdk_config import CdkConfig
 from generators.cdk_from_estimate import cdk_config_from_estimate
-from generators.helm import copy_chart, write_values
+from generators.helm import ALB_MAX_IDLE_TIMEOUT_S, copy_chart, write_values
 from generators.helm_from_estimate import helm_values_from_estimate
 from generators.report import write_atomic, write_report
 from pricing.catalog import Catalog, load_snapshot
@@ -56,8 +56,27 @@ def _check_target(out: Path, force: bool) -> None:
                                 f"bundle; refusing to replace it even with --force")
 
 
+def _check_plan(est: Estimate) -> None:
+    """Refuse, naming the input field, a plan that the cluster could not run at all."""
+    s, n, w = est.scenario, est.plan.nodes, est.plan.workload
+    if not n.feasible:
+        raise BundleInputError(
+            f"backend_cpu_request_m / backend_memory_request_mi: a backend pod ({s.backend_cpu_request_m}m CPU, "
+            f"{s.backend_memory_request_mi} MiB) does not fit on a {n.instance_type} node after system reservations, "
+            "so the pods would never schedule. Lower --backend-cpu-request-m / --backend-memory-request-mi or choose "
+            "a larger --node-instance-type")
+    limit = ALB_MAX_IDLE_TIMEOUT_S / 2
+    if w.stream_duration_s > limit:
+        raise BundleInputError(
+            f"output_tokens_per_message: a {s.output_tokens_per_message:,}-token answer streams for "
+            f"{w.stream_duration_s:,.0f} s with {s.llm_model}, longer than the {limit:,.0f} s an ALB idle timeout "
+            f"(at most {ALB_MAX_IDLE_TIMEOUT_S:,} s, twice the stream) can keep open. "
+            "Lower --output-tokens-per-message")
+
+
 def deployable(est: Estimate) -> tuple[CdkConfig, dict[str, Any]]:
     """The CDK config and Helm values for `est`; BundleInputError when the plan exceeds their limits."""
+    _check_plan(est)
     try:
         return cdk_config_from_estimate(est), helm_values_from_estimate(est)
     except ValueError as exc:          # ConfigError and the Helm generator's range errors

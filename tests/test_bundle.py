@@ -384,3 +384,27 @@ def test_mappings_realise_any_plan(users, env, comp, spot, zones, cache, waf, op
     assert cfg.security.waf_enabled == est.plan.security.waf_enabled
     assert values["backend"]["replicaCount"] == est.plan.backend.replicas
     assert values["backend"]["autoscaling"]["maxReplicas"] == est.plan.backend.hpa_max
+
+
+def test_pod_that_fits_no_node_is_invalid_input(tmp_path: Path) -> None:
+    """16 vCPU backend pods cannot schedule on 2-vCPU t3.medium dev nodes: refused, naming the fields."""
+    out = tmp_path / "b"
+    s = parse_scenario({"environment": "dev", "backend_cpu_request_m": 16000, "node_instance_type": "t3.medium"})
+    assert not estimate(s).plan.nodes.feasible
+    with pytest.raises(bundle_mod.BundleInputError, match=r"backend_cpu_request_m.*16000m.*t3\.medium"):
+        generate_bundle(s, out)
+    res = runner.invoke(app, ["generate", "--out", str(out), "--env", "dev", "--backend-cpu-request-m", "16000",
+                              "--node-instance-type", "t3.medium"])
+    assert res.exit_code == 2 and "does not fit on a t3.medium node" in res.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_answer_longer_than_alb_idle_timeout_is_invalid_input(tmp_path: Path) -> None:
+    """150,000 output tokens at Haiku's 60 tok/s stream > 2,500 s, beyond the 2,000 s (4,000 s / 2) the ALB
+    idle timeout covers: refused naming output_tokens_per_message; 100,000 tokens (~1,667 s) still deploy."""
+    s = parse_scenario({"environment": "dev", "output_tokens_per_message": 150_000})
+    with pytest.raises(bundle_mod.BundleInputError, match=r"output_tokens_per_message: a 150,000-token.*2,000 s"):
+        bundle_mod.deployable(estimate(s))
+    cfg, values = bundle_mod.deployable(estimate(parse_scenario({"environment": "dev",
+                                                                 "output_tokens_per_message": 100_000})))
+    assert cfg.environment == "dev" and values["backend"]["replicaCount"] >= 1
