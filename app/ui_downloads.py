@@ -82,8 +82,12 @@ def _step(problems: list[str], what: str, action: Callable[[], object]) -> None:
         problems.append(f"{what}: {type(exc).__name__}: {exc}")
 
 
-def assemble(root: Path, scenario: Scenario, est: "Estimate", progress: Progress) -> list[str]:
-    """Write what the available generators can make into `root`; return the problems met."""
+def assemble(root: Path, scenario: Scenario, est: "Estimate", progress: Progress,
+             deployable: bool = True) -> list[str]:
+    """Write what the available generators can make into `root`; return the problems met.
+
+    `deployable=False` (the bundle generator refused the plan) leaves the CDK app and Helm values out:
+    a cluster that could not run the plan is never offered for download."""
     from app.scenario_input import scenario_yaml
     from pricing.schema import estimate_to_dict
 
@@ -93,24 +97,24 @@ def assemble(root: Path, scenario: Scenario, est: "Estimate", progress: Progress
     _write(root / "estimate.json", json.dumps(estimate_to_dict(est), indent=2) + "\n")
 
     progress(0.15, "CDK app and config")
-    if has_module("generators.cdk_from_estimate"):
+    if deployable and has_module("generators.cdk_from_estimate"):
         def cdk() -> None:
             from generators.cdk import render_cdk_app
             from generators.cdk_from_estimate import cdk_config_from_estimate
             render_cdk_app(cdk_config_from_estimate(est), root / "cdk")
         _step(problems, "CDK app", cdk)
-    else:
+    elif deployable:
         problems.append("CDK app: generator not available yet")
 
     progress(0.35, "Helm values")
-    if has_module("generators.helm_from_estimate"):
+    if deployable and has_module("generators.helm_from_estimate"):
         def helm() -> None:
             from generators.helm import copy_chart, write_values
             from generators.helm_from_estimate import helm_values_from_estimate
             write_values(helm_values_from_estimate(est), root / "helm" / f"values-{env}.yaml")
             copy_chart(root / "helm")
         _step(problems, "Helm values", helm)
-    else:
+    elif deployable:
         problems.append("Helm values: generator not available yet")
 
     progress(0.55, "Report (HTML, PDF) and bill of materials")
@@ -147,17 +151,21 @@ def build_downloads(scenario: Scenario, est: "Estimate", progress: Progress | No
         root = Path(tmp) / BUNDLE_DIR
         problems: list[str] = []
         source = "assembled"
+        deployable = True
         if has_module("generators.bundle"):
             progress(0.1, "Generating the bundle (CDK app, Helm values, report)")
+            from generators.bundle import BundleInputError, generate_bundle
             try:
-                from generators.bundle import generate_bundle
                 generate_bundle(scenario, root)
                 source = "generators.bundle"
+            except BundleInputError as exc:     # the plan itself cannot run: say why, offer the report only
+                deployable = False
+                problems.append(f"CDK app and Helm values (this plan cannot be deployed as one bundle): {exc}")
             except Exception as exc:  # noqa: BLE001 - fall back to the parts that can be built
                 problems.append(f"bundle generator: {type(exc).__name__}: {exc}")
         if source == "assembled":
             root.mkdir(parents=True, exist_ok=True)
-            problems += assemble(root, scenario, est, progress)
+            problems += assemble(root, scenario, est, progress, deployable)
         progress(0.9, "Zipping")
         artifacts = [Artifact("Whole bundle (zip)", f"{name}.zip", "application/zip", zip_dir(root, name))]
         env = scenario.environment.value

@@ -275,3 +275,16 @@ def test_share_link_accepts_the_cli_short_names():
     assert (s.concurrent_users, s.environment.value, s.region) == (5000, "dev", "us-east-1")
     assert [f for f, _ in problems] == ["region"]
     assert share_link.has_scenario_params({"users": "10"})
+
+
+def test_undeployable_plan_offers_the_report_but_no_cdk_or_helm():
+    """16 vCPU backend pods fit no 2-vCPU t3.medium node: no CDK app or Helm values in the downloads, the
+    reason (naming the field) is a problem, and the report and bill of materials are still offered."""
+    s = parse_scenario({"environment": "dev", "backend_cpu_request_m": 16000, "node_instance_type": "t3.medium"})
+    dl = ui_downloads.build_downloads(s, estimate(s))
+    labels = {a.label for a in dl.artifacts}
+    assert {"CDK config", "Helm values"}.isdisjoint(labels)
+    assert {"Report (HTML)", "Report (PDF)", "Bill of materials (CSV)", "Scenario (YAML)"} <= labels
+    assert len(dl.problems) == 1 and "backend_cpu_request_m" in dl.problems[0]
+    names = _zip_names(next(a for a in dl.artifacts if a.label == "Whole bundle (zip)").data)
+    assert not any("/cdk/" in n or "/helm/" in n for n in names)
