@@ -317,29 +317,66 @@ def test_cli_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 # --- the generated CDK app synthesizes ------------------------------------------------------------------
 
-def test_generated_cdk_app_synthesizes(bundles) -> None:
-    """One bundle through aws-cdk-lib in-process: node groups, NAT, WAF and KMS keys as estimated."""
+@pytest.fixture(scope="module")
+def synthesized(bundles) -> dict[str, dict[str, dict]]:
+    """Every generated bundle through aws-cdk-lib in this process: case -> stack id -> template JSON."""
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     from aws_cdk.assertions import Template
 
     from generators.cdk import load_bundle_app
 
-    est, root = bundles["prod-hipaa-pci"]
-    module = load_bundle_app(root / "cdk", "tiersizer_bundle_app_prod_hipaa_pci")
-    cdk_app = module.build_app(root / "cdk" / "config" / "prod.yaml", outdir=str(root.parent / "cdk.out"))
-    cdk_app.synth()
-    tpl = {c.node.id: Template.from_stack(c).to_json() for c in cdk_app.node.children if hasattr(c, "stack_name")}
+    out = {}
+    for case, (est, root) in bundles.items():
+        module = load_bundle_app(root / "cdk", f"tiersizer_bundle_app_{case.replace('-', '_')}")
+        cdk_app = module.build_app(root / "cdk" / "config" / f"{est.scenario.environment.value}.yaml",
+                                   outdir=str(root.parent / "cdk.out"))
+        cdk_app.synth()
+        out[case] = {c.node.id: Template.from_stack(c).to_json() for c in cdk_app.node.children
+                     if hasattr(c, "stack_name")}
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_generated_cdk_app_synthesizes_the_estimate(case: str, bundles, synthesized) -> None:
+    """Tiers x environments x compliance sets: node groups, NAT, WAF, KMS keys, log retention, PITR and the
+    DynamoDB billing mode in the synthesized templates are the estimate's."""
+    est, _ = bundles[case]
+    tpl = synthesized[case]
 
     def resources(rtype: str) -> list[dict]:
         return [r for t in tpl.values() for r in t["Resources"].values() if r["Type"] == rtype]
 
+    n = est.plan.nodes
     groups = resources("AWS::EKS::Nodegroup")
-    assert sum(g["Properties"]["ScalingConfig"]["DesiredSize"] for g in groups) == est.plan.nodes.desired
-    assert sum(g["Properties"]["ScalingConfig"]["MaxSize"] for g in groups) == est.plan.nodes.max
-    assert {t for g in groups for t in g["Properties"]["InstanceTypes"]} == {est.plan.nodes.instance_type}
+    for key, planned in (("MinSize", n.min), ("DesiredSize", n.desired), ("MaxSize", n.max)):
+        assert sum(g["Properties"]["ScalingConfig"][key] for g in groups) == planned, key
+    assert sum(g["Properties"]["ScalingConfig"]["DesiredSize"] for g in groups
+               if g["Properties"].get("CapacityType") == "SPOT") == n.spot
+    assert {t for g in groups for t in g["Properties"]["InstanceTypes"]} == {n.instance_type}
     assert len(resources("AWS::EC2::NatGateway")) == est.plan.network.nat_gateways
-    assert len(resources("AWS::WAFv2::WebACL")) == 1
-    assert len(resources("AWS::KMS::Key")) == len(set(est.plan.security.cmks + est.plan.security.compliance_cmks))
+    assert len(resources("AWS::WAFv2::WebACL")) == (1 if est.plan.security.waf_enabled else 0)
+    sec = est.plan.security
+    assert len(resources("AWS::KMS::Key")) == len(set(sec.cmks + sec.compliance_cmks))
+    groups_days = {r["Properties"]["RetentionInDays"] for r in resources("AWS::Logs::LogGroup")}
+    assert groups_days == {est.plan.observability.log_retention_days}
+    tables = resources("AWS::DynamoDB::Table")
+    assert len(tables) == 2
+    mode = "PROVISIONED" if est.dynamodb_mode.recommended == "provisioned" else "PAY_PER_REQUEST"
+    for table in tables:
+        props = table["Properties"]
+        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is est.plan.dynamodb.pitr_enabled
+        assert props.get("BillingMode", "PROVISIONED") == mode
+
+
+def test_generated_cdk_templates_pass_cfn_lint(bundles, synthesized) -> None:
+    """cfn-lint finds no error in the templates of the generated prod HIPAA+PCI bundle."""
+    from cfnlint.api import ManualArgs, lint
+
+    est, _ = bundles["prod-hipaa-pci"]
+    errors = [f"{stack}: {m.rule.id} {m.message}" for stack, t in synthesized["prod-hipaa-pci"].items()
+              for m in lint(yaml.safe_dump(t), config=ManualArgs(regions=[est.scenario.region]))
+              if m.rule.severity == "error"]
+    assert errors == []
 
 
 def test_cli_kaleido_without_browser_fails_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
