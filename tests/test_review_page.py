@@ -96,8 +96,36 @@ def test_bad_month_is_shown_by_the_field_and_blocks_the_run(saved):
     at = start()
     at.text_input(key="review_month").set_value("2025-13")
     at.run()
-    assert any("expected YYYY-MM" in e.value for e in at.error)
+    assert any("expected YYYY-MM" in e.value.replace("\\", "") for e in at.error)
     assert at.button(key="review_run").disabled
+
+
+def test_user_text_in_messages_is_not_markdown(tmp_path, monkeypatch):
+    """A saved name and a profile name with Markdown characters are shown as typed (escaped), not as markup."""
+    from app.storage import open_repository
+    from app.ui_text import md_escape
+    monkeypatch.setenv("TIERSIZER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("TIERSIZER_DATABASE_URL", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    name = "Acme *prod* $1$ [x](http://evil)"
+    s = parse_scenario(SCEN)
+    open_repository().save(name, s)
+    at = start()
+    at.text_input(key="review_month").set_value("2025-05")
+    at.radio(key="review_source").set_value("Cost Explorer API")
+    at.run()
+    at.text_input(key="review_profile").set_value("ops_*team*")
+    at.button(key="review_run").click()
+    at.run()
+    assert not at.exception, at.exception
+    message = "--profile: AWS profile 'ops_*team*' not found in ~/.aws/config or credentials"
+    assert [e.value for e in at.error] == [md_escape(message)]
+    stub_cost_explorer(monkeypatch, estimate(s), nat_factor=1)
+    at.button(key="review_run").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [h.value for h in at.subheader] == [f"{md_escape(name)}: 2025-05"]
 
 
 def test_exports_read_back(saved, tmp_path):

@@ -16,6 +16,7 @@ import streamlit as st
 from app.review_export import review_csv, review_html, review_pdf, service_chart, trend_chart
 from app.review_store import ReviewStoreError, open_review_store
 from app.storage import StorageError, database_url
+from app.ui_text import md_escape
 from app.ui_saved import get_repository
 from pricing.catalog import MissingPriceError, SnapshotError, load_snapshot
 from pricing.engine import estimate
@@ -69,7 +70,7 @@ def run_review(name: str, month: str, source: str, upload, profile: str, project
         catalog = load_snapshot()
         est = estimate(saved.scenario, catalog)
     except (StorageError, SnapshotError, MissingPriceError) as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return None
     tags = project_tags(project.strip() or None, tag_env.strip() or None)
     try:
@@ -81,22 +82,22 @@ def run_review(name: str, month: str, source: str, upload, profile: str, project
         else:
             actuals = fetch_cost_explorer(month, tags, profile=profile.strip() or None)
         review = build_review(est, actuals, threshold, min_delta, observed, catalog, name)
-    except ActualsError as exc:
-        st.error(str(exc))
+    except ActualsError as exc:     # names the uploaded file or the profile: user text, escaped
+        st.error(md_escape(exc))
         return None
     except ScenarioError as exc:
         for field, msg in exc.errors:
-            st.error(f"{field}: {msg}")
+            st.error(md_escape(f"{field}: {msg}"))
         return None
     try:
         open_review_store(database_url()).save(review, saved.scenario, name)
     except ReviewStoreError as exc:
-        st.warning(f"The review was not stored: {exc}")
+        st.warning(f"The review was not stored: {md_escape(exc)}")
     return review
 
 
 def render_result(name: str, r: Review) -> None:
-    st.subheader(f"{name}: {r.month}", anchor=False)
+    st.subheader(f"{md_escape(name)}: {r.month}", anchor=False)
     top, bottom = st.columns(3), st.columns(3)
     top[0].metric("Estimate", money(r.estimate_usd))
     top[1].metric("Actual usage", money(r.actual_usage_usd),
@@ -107,13 +108,13 @@ def render_result(name: str, r: Review) -> None:
     bottom[1].metric(f"Flags (> {r.threshold_pct}%)", len(r.flagged))
     bottom[2].metric("Recommended tier", r.recommended_tier, delta=None if r.recommended_tier == r.tier else
                      f"from {r.tier}", delta_color="off")
-    st.caption(f"Source: {r.actuals.source} ({r.actuals.source_name}), {r.actuals.basis} cost, "
+    st.caption(f"Source: {r.actuals.source} ({md_escape(r.actuals.source_name)}), {r.actuals.basis} cost, "
                f"{r.actuals.rows_read:,} rows read.")
     for v in r.flagged:
         st.warning(f"**{v.label}**: {money(v.estimate_usd)} planned, {money(v.actual_usd)} billed "
                    f"({'n/a' if v.delta_pct is None else f'{v.delta_pct:+.1f}%'}). {v.hint}")
     for w in r.warnings:
-        st.caption(f"⚠ {w}")
+        st.caption(f"⚠ {md_escape(w)}")
     money_cols = {c: st.column_config.NumberColumn(format="$%.2f") for c in ("Estimate", "Actual", "Δ USD")}
     money_cols["Δ %"] = st.column_config.NumberColumn(format="%.1f%%")
     lines, services, unmatched, adjustments, trend = st.tabs(
@@ -137,7 +138,7 @@ def render_result(name: str, r: Review) -> None:
         try:
             points = open_review_store(database_url()).trend(name)
         except ReviewStoreError as exc:
-            st.error(str(exc))
+            st.error(md_escape(exc))
             points = []
         if points:
             st.plotly_chart(trend_chart(points), key="review_trend_chart")
@@ -173,7 +174,7 @@ if repo is not None:
     try:
         names = repo.names()
     except StorageError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
 if repo is not None and not names:
     st.info("Save a scenario on the Estimate page (tab **Share & save**) to review its bills here.")
 elif names:
@@ -184,7 +185,7 @@ elif names:
     try:
         parse_month(month)
     except ActualsError as exc:
-        right.error(str(exc).replace("--month: ", ""))
+        right.error(md_escape(str(exc).replace("--month: ", "")))
         month_ok = False
     source = st.radio("Actual spend from", [UPLOAD, API], horizontal=True, key="review_source")
     upload, profile = None, ""
@@ -216,7 +217,7 @@ elif names:
             try:
                 env = repo.load(name).scenario.environment.value
             except StorageError as exc:
-                st.error(str(exc))
+                st.error(md_escape(exc))
         observed = ObservedUsage(int(users) or None, float(msgs) or None, int(tin) or None, int(tout) or None)
         with st.spinner("Reading the bill and comparing it with the estimate..."):
             result = run_review(name, month, source, upload, profile, project, env, threshold, min_delta, observed)
