@@ -445,3 +445,41 @@ def test_answer_longer_than_alb_idle_timeout_is_invalid_input(tmp_path: Path) ->
     cfg, values = bundle_mod.deployable(estimate(parse_scenario({"environment": "dev",
                                                                  "output_tokens_per_message": 100_000})))
     assert cfg.environment == "dev" and values["backend"]["replicaCount"] >= 1
+
+
+# --- golden files of scenarios: the estimate -> config/values mapping is pinned ---------------------------
+GOLDEN_DIR = Path(__file__).parent / "golden"
+GOLDEN_SCENARIOS = {
+    "dev-small": {"environment": "dev", "concurrent_users": 120, "client": "Acme"},
+    "staging-medium-spot-cache": {"environment": "staging", "concurrent_users": 3000, "spot_share_pct": 50,
+                                  "elasticache_enabled": True, "compliance": "gdpr", "region": "eu-west-1"},
+    "prod-large-hipaa-pci": {"concurrent_users": 5000, "compliance": "hipaa,pci", "average_load_pct_of_peak": 80,
+                             "client": "Initech Health"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(GOLDEN_SCENARIOS))
+def test_golden_config_and_values_of_scenarios(case: str, tmp_path: Path) -> None:
+    """config/<env>.yaml and values-<env>.yaml generated from a scenario, byte for byte.
+
+    Update after an intended change: UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_bundle.py -k golden
+    (or `make golden`), then review `git diff tests/golden`."""
+    from generators.cdk import config_yaml
+    from generators.helm import write_values
+
+    s = parse_scenario(dict(GOLDEN_SCENARIOS[case]))
+    est = estimate(s)
+    cfg, values = bundle_mod.deployable(est)
+    write_values(values, tmp_path / "values.yaml")
+    env = s.environment.value
+    texts = {GOLDEN_DIR / "cdk" / f"scenario-{case}.{env}.yaml": config_yaml(cfg).encode("utf-8"),
+             GOLDEN_DIR / "helm" / f"scenario-{case}.values-{env}.yaml": (tmp_path / "values.yaml").read_bytes()}
+    for golden, data in texts.items():
+        if os.environ.get("UPDATE_GOLDEN") == "1":
+            golden.write_bytes(data)
+        assert golden.read_bytes() == data, f"regenerate with UPDATE_GOLDEN=1 ({golden.name})"
+    # the golden numbers are the plan's (so a reviewed golden diff is a reviewed plan change)
+    assert load_config(GOLDEN_DIR / "cdk" / f"scenario-{case}.{env}.yaml") == cfg
+    golden_values = yaml.safe_load(texts[GOLDEN_DIR / "helm" / f"scenario-{case}.values-{env}.yaml"])
+    assert golden_values["backend"]["replicaCount"] == est.plan.backend.replicas
+    assert golden_values["backend"]["autoscaling"]["maxReplicas"] == est.plan.backend.hpa_max
