@@ -82,8 +82,8 @@ def deployable(est: Estimate) -> tuple[CdkConfig, dict[str, Any]]:
     except ValueError as exc:          # ConfigError and the Helm generator's range errors
         raise BundleInputError(
             f"concurrent_users: {est.scenario.concurrent_users:,} users cannot be deployed as one bundle: {exc}. "
-            "Lower --users (split the load across clusters), raise --streams-per-backend-pod or choose a larger "
-            "--node-instance-type") from None
+            "Lower --users (split the load across clusters), raise --streams-per-backend-pod or "
+            "--backend-cpu-request-m (fewer, larger pods) or choose a larger --node-instance-type") from None
 
 
 def build_into(est: Estimate, root: Path, catalog: Catalog, pdf_charts: str = "vector") -> list[Path]:
