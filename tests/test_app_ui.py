@@ -263,3 +263,17 @@ def test_user_text_is_shown_literally_not_as_markdown():
     title = at.subheader[0].value
     assert plain(title) == f"{name} for [Acme](javascript:alert(1))"
     assert "![" not in title and "](" not in title and "**big**" not in title   # every markup char is escaped
+
+
+@pytest.mark.parametrize("age, stale", [(90, False), (91, True)])
+def test_prices_page_warns_only_past_90_days(monkeypatch, age, stale):
+    """The Prices page shows the snapshot's age and warns once it is older than STALE_AFTER_DAYS (90)."""
+    from pricing.catalog import Catalog
+    monkeypatch.setattr(Catalog, "age_days", lambda self, today: age)
+    at = start()
+    at.switch_page("views/prices.py").run()
+    ok(at)
+    assert metrics(at)["Age"] == f"{age} days"
+    warned = [w.value for w in at.warning if "stale after 90 days" in w.value]
+    assert warned == ([f"These prices are {age} days old (stale after 90 days). Refresh them with "
+                       "`python -m app.cli pricing refresh`."] if stale else [])
