@@ -43,3 +43,22 @@ def test_unreachable_server_is_a_storage_error_not_a_traceback():
         open_repository("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
     with pytest.raises(StorageError, match="unsupported database 'mysql'"):
         open_repository("mysql://h/db")
+
+
+def test_a_server_that_never_answers_times_out(monkeypatch):
+    """A port that accepts connections but never speaks (a hung server, a proxy) fails after the default
+    connect timeout instead of blocking the page for minutes."""
+    import socket
+    import time
+
+    import app.storage.db as db
+
+    monkeypatch.setattr(db, "PG_CONNECT_TIMEOUT_S", 2)       # libpq's minimum
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        start = time.monotonic()
+        with pytest.raises(StorageError, match="cannot open the scenario database"):
+            open_repository(f"postgresql://nobody@127.0.0.1:{port}/none")
+        assert time.monotonic() - start < 10

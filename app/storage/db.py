@@ -23,6 +23,9 @@ DB_FILE_NAME = "tiersizer.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR: Path = Path(__file__).resolve().parent / "migrations"
 ALEMBIC_INI: Path = Path(__file__).resolve().parents[2] / "alembic.ini"
+# A PostgreSQL server that accepts the TCP connection but never answers (or a dropped route) would
+# otherwise block every page rerun and CLI call for minutes; a URL's own ?connect_timeout= wins.
+PG_CONNECT_TIMEOUT_S = 5
 # Arbitrary constant for pg_advisory_xact_lock: serialises concurrent migrations on one server.
 PG_MIGRATION_LOCK_ID = 7_314_159_265
 
@@ -66,7 +69,8 @@ def make_engine(url: str | None = None) -> Engine:
     url = normalise_url(url) if url else database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args)
     db = parsed.database or ""
     if db and db != ":memory:":
         folder = Path(db).parent
