@@ -1,6 +1,8 @@
 """Saved-scenario panel of the Estimate page: save, load, rename, delete (errors shown in place)."""
 from __future__ import annotations
 
+import threading
+import time
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -22,13 +24,38 @@ def repository(url: str) -> ScenarioRepository:
     return open_repository(url)
 
 
+RETRY_AFTER_S = 30.0      # an unreachable database is retried at most this often, not on every rerun
+_failures: dict[str, tuple[float, str]] = {}   # url -> (monotonic time of the failure, message)
+_failures_lock = threading.Lock()
+_now = time.monotonic                          # the clock (a test replaces it)
+
+
 def get_repository() -> ScenarioRepository | None:
-    """The repository of the configured database, or None after showing why it is unavailable."""
+    """The repository of the configured database, or None after showing why it is unavailable.
+
+    A failure is remembered for RETRY_AFTER_S, so a database that is down (each attempt may wait for the
+    connect timeout) does not slow every rerun of the page."""
     try:
-        return repository(database_url())
-    except (StorageError, DatabaseConfigError) as exc:
+        url = database_url()
+    except DatabaseConfigError as exc:
         st.error(f"Saved scenarios are unavailable: {md_escape(exc)}")
         return None
+    with _failures_lock:
+        failed = _failures.get(url)
+    if failed is not None and _now() - failed[0] < RETRY_AFTER_S:
+        st.error(f"Saved scenarios are unavailable: {md_escape(failed[1])} (retrying within "
+                 f"{RETRY_AFTER_S:.0f} s)")
+        return None
+    try:
+        repo = repository(url)
+    except (StorageError, DatabaseConfigError) as exc:
+        with _failures_lock:
+            _failures[url] = (_now(), str(exc))
+        st.error(f"Saved scenarios are unavailable: {md_escape(exc)}")
+        return None
+    with _failures_lock:
+        _failures.pop(url, None)
+    return repo
 
 
 def _flash(kind: str, text: str) -> None:

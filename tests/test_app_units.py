@@ -288,3 +288,33 @@ def test_undeployable_plan_offers_the_report_but_no_cdk_or_helm():
     assert len(dl.problems) == 1 and "backend_cpu_request_m" in dl.problems[0]
     names = _zip_names(next(a for a in dl.artifacts if a.label == "Whole bundle (zip)").data)
     assert not any("/cdk/" in n or "/helm/" in n for n in names)
+
+
+def test_an_unreachable_database_is_retried_at_most_every_30_s(monkeypatch):
+    """Each attempt on a database that is down may wait for the connect timeout: one attempt per 30 s,
+    not one per rerun; the page says why in the meantime, and a later success clears the failure."""
+    from app import ui_saved
+    from app.storage import StorageError
+
+    monkeypatch.setenv("TIERSIZER_DATABASE_URL", "postgresql://nobody@db.invalid/none")
+    monkeypatch.setattr(ui_saved, "_failures", {})
+    clock = [1000.0]
+    monkeypatch.setattr(ui_saved, "_now", lambda: clock[0])
+    calls: list[str] = []
+    outcome: list[object] = [StorageError("cannot open the scenario database: timeout expired")]
+
+    def fake_repository(url: str):
+        calls.append(url)
+        if isinstance(outcome[0], Exception):
+            raise outcome[0]
+        return outcome[0]
+    monkeypatch.setattr(ui_saved, "repository", fake_repository)
+    assert ui_saved.get_repository() is None and len(calls) == 1
+    clock[0] += 29.9
+    assert ui_saved.get_repository() is None and len(calls) == 1        # remembered, not retried
+    clock[0] += 0.1
+    assert ui_saved.get_repository() is None and len(calls) == 2        # 30 s on: tried again
+    outcome[0] = repo = object()
+    clock[0] += 30
+    assert ui_saved.get_repository() is repo and len(calls) == 3
+    assert ui_saved.get_repository() is repo and ui_saved._failures == {}
