@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from pricing import components as C
-from pricing.catalog import Catalog, MissingPriceError, PricePoint, load_snapshot, tiered_cost
+from pricing.catalog import EMBEDDED_SNAPSHOT, Catalog, MissingPriceError, PricePoint, load_snapshot, tiered_cost
 from pricing.constants import CE, CENT, SAVINGS_PLAN, SPOT_DISCOUNT
 from sizing import assumptions as A
 from sizing.capacity import CapacityPlan, NodePlan, PlanCheck, size
@@ -146,6 +146,13 @@ def _tier_cost_check(plan: CapacityPlan, infra: Decimal) -> PlanCheck:
     return PlanCheck("monthly infrastructure cost (USD)", rng, f"${infra:,.2f}", ok, note)
 
 
+def _snapshot_label(catalog: Catalog) -> str:
+    """Where the prices came from: the embedded snapshot, or the file a refresh or --snapshot gave."""
+    if catalog.path.resolve() == EMBEDDED_SNAPSHOT.resolve():
+        return f"embedded snapshot pricing/data/{EMBEDDED_SNAPSHOT.name}"
+    return f"snapshot {catalog.path}"
+
+
 def estimate(scenario: Scenario, catalog: Catalog | None = None) -> Estimate:
     """Validate-size-price: the full estimate for one scenario."""
     catalog = catalog or load_snapshot()
@@ -212,7 +219,7 @@ def estimate(scenario: Scenario, catalog: Catalog | None = None) -> Estimate:
                     money(comp), {k: money(v) for k, v in by_control.items()},
                     money((monthly + upfront / term if term and all_upfront else monthly) / scenario.concurrent_users),
                     node_default, best, ddb, tuple(quotes), tuple(warnings), h.as_of,
-                    f"embedded snapshot {catalog.path.name}" if h else "", h.checksum)
+                    _snapshot_label(catalog), h.checksum)
 
 
 __all__ = ["CostLine", "Estimate", "estimate", "price_line", "money", "MissingPriceError", "TIERS",

@@ -121,3 +121,14 @@ def test_stale_snapshot_is_flagged_on_stderr(tmp_path):
     write_snapshot(cat.points(), recent, as_of=date.today().isoformat(), sources=cat.header.sources)
     fresh = runner.invoke(app, ["estimate", "--snapshot", str(recent), "--format", "json"])
     assert fresh.exit_code == 0 and "days old" not in fresh.stderr
+
+
+def test_prices_source_names_the_snapshot_used(tmp_path):
+    from pricing.catalog import load_snapshot, write_snapshot
+    cat = load_snapshot()
+    other = tmp_path / "refreshed.json"
+    write_snapshot(cat.points(), other, as_of=cat.header.as_of, sources=cat.header.sources)
+    embedded = json.loads(runner.invoke(app, ["estimate", "--format", "json"]).stdout)
+    given = json.loads(runner.invoke(app, ["estimate", "--format", "json", "--snapshot", str(other)]).stdout)
+    assert embedded["prices"]["source"].startswith("embedded snapshot")
+    assert given["prices"]["source"] == f"snapshot {other}"
