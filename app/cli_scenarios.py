@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from app.cli import ListFormat, fail, open_catalog, run_estimate, with_scenario
@@ -23,13 +24,18 @@ class ShowFormat(str, Enum):
     json = "json"
 
 
+def _fail(message: str, code: int) -> typer.Exit:
+    """app.cli.fail with the message's user text (names, clients, URLs) kept literal, not read as rich markup."""
+    return fail(escape(message), code)
+
+
 def _repo(db: Optional[str]):
     """Open the repository or exit 1 with the reason."""
     from app.storage import StorageError, open_repository
     try:
         return open_repository(db)
     except StorageError as exc:
-        raise fail(str(exc), 1) from None
+        raise _fail(str(exc), 1) from None
 
 
 def _storage_call(func, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -38,9 +44,9 @@ def _storage_call(func, *args, **kwargs):  # type: ignore[no-untyped-def]
     try:
         return func(*args, **kwargs)
     except InvalidFieldError as exc:
-        raise fail(f"invalid input: {exc}", 2) from None
+        raise _fail(f"invalid input: {exc}", 2) from None
     except StorageError as exc:
-        raise fail(str(exc), 1) from None
+        raise _fail(str(exc), 1) from None
 
 
 def _money(x) -> str:  # type: ignore[no-untyped-def]
@@ -76,7 +82,7 @@ def list_cmd(format: ListFormat = typer.Option(ListFormat.table, "--format", hel
     t = Table("Name", "Client", "Env", "Region", "Users", "Tier", "Monthly USD", "Updated (UTC)",
               title=f"Saved scenarios ({len(rows)})")
     for r in rows:
-        t.add_row(r.name, r.client, r.environment, r.region, f"{r.concurrent_users:,}", r.totals.tier,
+        t.add_row(escape(r.name), escape(r.client), r.environment, r.region, f"{r.concurrent_users:,}", r.totals.tier,
                   f"{r.totals.monthly_usd:,.2f}", r.updated_at.strftime("%Y-%m-%d %H:%M"))
     Console().print(t)
 
@@ -112,7 +118,7 @@ def save_cmd(scenario: Scenario,
     est = run_estimate(scenario, open_catalog(None))
     saved = _storage_call(_repo(db).save, save_as, scenario, notes=notes, estimate=est, overwrite=overwrite)
     Console(stderr=True).print(f"saved {saved.name!r}: tier {saved.totals.tier}, monthly "
-                               f"${saved.totals.monthly_usd:,.2f}", highlight=False)
+                               f"${saved.totals.monthly_usd:,.2f}", highlight=False, markup=False)
 
 
 @scenarios_app.command("rename")
@@ -121,7 +127,7 @@ def rename_cmd(old: str = typer.Argument(..., help="Current name"),
                db: Optional[str] = typer.Option(None, "--db", help=DB_OPTION_HELP)) -> None:
     """Rename a saved scenario."""
     _storage_call(_repo(db).rename, old, new)
-    Console(stderr=True).print(f"renamed {old!r} to {new!r}", highlight=False)
+    Console(stderr=True).print(f"renamed {old!r} to {new!r}", highlight=False, markup=False)
 
 
 @scenarios_app.command("delete")
@@ -129,7 +135,7 @@ def delete_cmd(name: str = typer.Argument(..., help="Saved scenario name"),
                db: Optional[str] = typer.Option(None, "--db", help=DB_OPTION_HELP)) -> None:
     """Delete a saved scenario."""
     _storage_call(_repo(db).delete, name)
-    Console(stderr=True).print(f"deleted {name!r}", highlight=False)
+    Console(stderr=True).print(f"deleted {name!r}", highlight=False, markup=False)
 
 
 def register(app: typer.Typer, pricing_app: typer.Typer) -> None:

@@ -63,3 +63,22 @@ def test_errors_exit_with_the_documented_codes(run):
 def test_bad_database_url_is_a_clear_error(run):
     r = run("list", "--db", "mysql://h/db")
     assert r.exit_code == 1 and "unsupported database 'mysql'" in r.output
+
+
+def test_names_that_look_like_rich_markup_are_printed_literally(run, monkeypatch):
+    """'[/x]' or '[bold red]' in a name or client is text: no MarkupError traceback, no styling."""
+    monkeypatch.setenv("COLUMNS", "200")                 # one table row per scenario, nothing wrapped
+    name, client = "Q3 [/x] plan", "[bold red]Evil[/] Corp"
+    r = run("save", name, "--client", client, "--users", "300")
+    assert r.exit_code == 0 and r.exception is None, r.output
+    assert f"saved {name!r}: tier Small" in r.output
+    r = run("list")
+    assert r.exit_code == 0 and r.exception is None, r.output
+    assert "Q3 [/x] plan" in r.output and "[bold red]Evil[/] Corp" in r.output
+    r = run("show", "[/nope]")
+    assert r.exit_code == 1 and (r.exception is None or isinstance(r.exception, SystemExit))
+    assert "no saved scenario named '[/nope]'" in r.output
+    r = run("rename", name, "[i]renamed[/i]")
+    assert r.exit_code == 0 and "renamed 'Q3 [/x] plan' to '[i]renamed[/i]'" in r.output
+    r = run("delete", "[i]renamed[/i]")
+    assert r.exit_code == 0 and "deleted '[i]renamed[/i]'" in r.output

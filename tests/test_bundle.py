@@ -483,3 +483,12 @@ def test_golden_config_and_values_of_scenarios(case: str, tmp_path: Path) -> Non
     golden_values = yaml.safe_load(texts[GOLDEN_DIR / "helm" / f"scenario-{case}.values-{env}.yaml"])
     assert golden_values["backend"]["replicaCount"] == est.plan.backend.replicas
     assert golden_values["backend"]["autoscaling"]["maxReplicas"] == est.plan.backend.hpa_max
+
+
+def test_cli_errors_print_paths_that_look_like_rich_markup_literally(tmp_path: Path) -> None:
+    """`app.cli.fail` reads rich markup; an --out path holding '[/x]' must not turn the error into a traceback."""
+    out = tmp_path / "[" / "x] bundle"             # the path reads .../[/x] bundle
+    out.mkdir(parents=True)
+    res = runner.invoke(app, ["generate", "--out", str(out), "--env", "dev"])
+    assert res.exit_code == 2 and (res.exception is None or isinstance(res.exception, SystemExit)), res.output
+    assert "[/x] bundle already exists; pass --force" in res.output.replace("\n", "")
