@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from app.scenario_input import build_scenario, flag_name
@@ -41,13 +42,14 @@ class ListFormat(str, Enum):
 
 def fail(message: str, code: int) -> "typer.Exit":
     """Print an error (no traceback) and return the Exit to raise."""
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
 def invalid(exc: ScenarioError) -> "typer.Exit":
     for field, msg in exc.errors:
-        err.print(f"[bold red]invalid input:[/] {flag_or_field(field)}: {msg}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]invalid input:[/] {escape(flag_or_field(field))}: {escape(msg)}", highlight=False,
+                  soft_wrap=True)
     return typer.Exit(2)
 
 
@@ -140,10 +142,10 @@ def lines_csv(est) -> str:
 def print_estimate(est) -> None:
     out = Console()
     p = est.plan
-    out.print(f"[bold]{est.scenario.name}[/] — tier [bold]{p.tier}[/], {est.scenario.environment.value}, "
+    out.print(f"[bold]{escape(est.scenario.name)}[/] — tier [bold]{p.tier}[/], {est.scenario.environment.value}, "
               f"{est.scenario.region}", highlight=False)
     for r in p.tier_reasons:
-        out.print(f"  • {r}", highlight=False)
+        out.print(f"  • {escape(r)}", highlight=False)
     n = p.nodes
     out.print(f"Backend pods {p.backend.replicas} (HPA {p.backend.hpa_min}-{p.backend.hpa_max}), frontend "
               f"{p.frontend.replicas} (HPA {p.frontend.hpa_min}-{p.frontend.hpa_max}); nodes {n.desired} x "
@@ -158,7 +160,7 @@ def print_estimate(est) -> None:
               f"${est.llm_usd:,.2f}, compliance ${est.compliance_usd:,.2f}); upfront ${est.upfront_usd:,.2f}; "
               f"first year ${est.first_year_usd:,.2f}; per user ${est.cost_per_user_usd:,.2f}", highlight=False)
     for w in est.warnings:
-        out.print(f"[yellow]warning:[/] {w}", highlight=False)
+        out.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
     out.print(f"Prices as of {est.prices_as_of} ({est.prices_source})", highlight=False)
 
 

@@ -376,6 +376,16 @@ def size(s: Scenario) -> CapacityPlan:
     chosen = s.node_instance_type or tier.instance_type
     if s.node_instance_type:
         reasons.append(f"node type {chosen} chosen by the scenario (the {tier.name} plan uses {tier.instance_type})")
+    elif not candidates[chosen].feasible:
+        # the plan's type cannot hold one backend pod: take the smallest type that can, same family first
+        family = INSTANCE_SHAPES[chosen].family
+        fits = sorted((n for n, c in candidates.items() if c.feasible),
+                      key=lambda n: (INSTANCE_SHAPES[n].family != family, INSTANCE_SHAPES[n].vcpu,
+                                     INSTANCE_SHAPES[n].memory_gib, n))
+        if fits:
+            reasons.append(f"a backend pod ({backend.cpu_request_m}m/{backend.memory_request_mi}Mi) does not fit on "
+                           f"the {tier.name} plan's {chosen}: using {fits[0]}, the smallest type it fits on")
+            chosen = fits[0]
     nodes = candidates[chosen]
 
     warnings: list[str] = []

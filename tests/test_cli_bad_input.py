@@ -132,3 +132,10 @@ def test_prices_source_names_the_snapshot_used(tmp_path):
     given = json.loads(runner.invoke(app, ["estimate", "--format", "json", "--snapshot", str(other)]).stdout)
     assert embedded["prices"]["source"].startswith("embedded snapshot")
     assert given["prices"]["source"] == f"snapshot {other}"
+
+
+def test_user_text_that_looks_like_rich_markup_is_printed_literally():
+    r = runner.invoke(app, ["estimate", "--region", "[/x]"])
+    assert r.exit_code == 2 and "'[/x]'" in r.stderr and "Traceback" not in r.stderr
+    ok = runner.invoke(app, ["estimate", "--name", "[/x] [bold]", "--users", "10"])
+    assert ok.exit_code == 0 and "[/x] [bold]" in ok.stdout

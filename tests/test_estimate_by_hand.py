@@ -198,3 +198,11 @@ def test_dynamodb_break_even_matches_facts():
     assert est.dynamodb_mode.break_even_utilisation_pct == Decimal("28.9")
     cheaper = "provisioned" if est.dynamodb_mode.provisioned_usd < est.dynamodb_mode.on_demand_usd else "on_demand"
     assert est.dynamodb_mode.recommended == cheaper
+
+
+def test_pod_too_big_for_the_plan_type_moves_to_the_smallest_type_it_fits():
+    # 3000m: t3.medium/t3.large leave 2000 - 70 - 385 = 1545 m; t3.xlarge leaves 4000 - 80 - 385 = 3535 m
+    est = estimate(parse_scenario({"concurrent_users": 300, "backend_cpu_request_m": 3000}))
+    assert est.plan.nodes.instance_type == "t3.xlarge" and est.plan.nodes.feasible
+    assert any("does not fit on the Small plan's t3.medium" in r for r in est.plan.tier_reasons)
+    assert line(est, "ec2:t3.xlarge", "on-demand").quantity == est.plan.nodes.on_demand * 730
