@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 
 from app.cli import fail, open_catalog, with_scenario
 from sizing.scenario import Scenario
@@ -45,9 +44,9 @@ def register(app: typer.Typer, pricing_app: typer.Typer) -> None:
         try:
             path = generate_bundle(scenario, out, force=force, catalog=catalog, pdf_charts=pdf_charts.value)
         except (BundleExistsError, BundleInputError) as exc:
-            raise fail(escape(str(exc)), 2) from None
+            raise fail(str(exc), 2) from None
         except (MissingPriceError, ConfigError, ChartExportError) as exc:
-            raise fail(escape(f"bundle not written: {exc}"), 1) from None
+            raise fail(f"bundle not written: {exc}", 1) from None
         except (OSError, ValueError) as exc:
-            raise fail(escape(f"bundle not written: {type(exc).__name__}: {exc}"), 1) from None
+            raise fail(f"bundle not written: {type(exc).__name__}: {exc}", 1) from None
         typer.echo(f"wrote {path} (cdk/, helm/, report/, scenario.yaml)")

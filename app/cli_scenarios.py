@@ -24,18 +24,13 @@ class ShowFormat(str, Enum):
     json = "json"
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    """app.cli.fail with the message's user text (names, clients, URLs) kept literal, not read as rich markup."""
-    return fail(escape(message), code)
-
-
 def _repo(db: Optional[str]):
     """Open the repository or exit 1 with the reason."""
     from app.storage import StorageError, open_repository
     try:
         return open_repository(db)
     except StorageError as exc:
-        raise _fail(str(exc), 1) from None
+        raise fail(str(exc), 1) from None
 
 
 def _storage_call(func, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -44,9 +39,9 @@ def _storage_call(func, *args, **kwargs):  # type: ignore[no-untyped-def]
     try:
         return func(*args, **kwargs)
     except InvalidFieldError as exc:
-        raise _fail(f"invalid input: {exc}", 2) from None
+        raise fail(f"invalid input: {exc}", 2) from None
     except StorageError as exc:
-        raise _fail(str(exc), 1) from None
+        raise fail(str(exc), 1) from None
 
 
 def _money(x) -> str:  # type: ignore[no-untyped-def]
