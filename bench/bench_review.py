@@ -47,7 +47,7 @@ r = build_review(est, a)
 t2 = time.perf_counter()
 print(json.dumps({"review_s": t2 - t1, "startup_s": t1 - t0, "rows_read": a.rows_read, "rows_used": a.rows_used,
                   "actual_usd": format(r.actual_usd, "f"), "estimate_usd": format(r.estimate_usd, "f"),
-                  "flags": len(r.flagged), "excluded_other": format(a.excluded_other_tags_usd, "f"),
+                  "flags": len(r.flagged), "excluded_other": format(a.excluded_other_tags_usd or 0, "f"),
                   "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """ % MONTH
 

@@ -86,6 +86,7 @@ def test_three_queries_paginated_with_adjustments_apart():
     assert a.usage_usd == Decimal("98.086") and a.adjustments_usd == Decimal("5.37")
     assert a.total_usd == Decimal("103.456")
     assert a.excluded_untagged_usd == Decimal("1.11")
+    assert a.excluded_other_tags_usd is None     # Cost Explorer's tag filter never returns other projects' spend
 
 
 def test_savings_plans_switch_to_amortized_and_estimated_month_warns():

@@ -157,4 +157,4 @@ def fetch_cost_explorer(month: str, tags: dict[str, str] | None = None, basis: s
         warnings.append(f"Cost Explorer marks {month} as estimated: the month is not closed, figures can change")
     n = len(usage_groups) + len(charge_groups) + len(untagged_groups)
     return Actuals(month, "cost-explorer", "Cost Explorer API", chosen, "usage_type", lines, n, len(lines), None,
-                   excluded_untagged, ZERO, tuple(warnings))
+                   excluded_untagged, None, tuple(warnings))   # the tag filter hides other projects' spend

@@ -50,7 +50,7 @@ class Actuals:
     rows_used: int = 0
     source_total_usd: Decimal | None = None      # the source's own total where it states one
     excluded_untagged_usd: Decimal = ZERO         # usage without the project tags, left out
-    excluded_other_tags_usd: Decimal = ZERO       # usage of other projects/environments, left out
+    excluded_other_tags_usd: Decimal | None = ZERO   # usage of other projects/environments left out; None: unknown
     warnings: tuple[str, ...] = field(default=())
 
     @property
