@@ -12,7 +12,6 @@ issue's target: <= 10 s.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import subprocess

@@ -10,7 +10,6 @@ Deliberate adjustments, all visible here (and in docs/report.md):
 """
 from __future__ import annotations
 
-import math
 import string
 
 from generators.cdk_config import CdkConfig, parse_config

@@ -9,8 +9,7 @@ from pricing.catalog import EMBEDDED_SNAPSHOT, Catalog, MissingPriceError, Price
 from pricing.constants import CE, CENT, SAVINGS_PLAN, SPOT_DISCOUNT
 from sizing import assumptions as A
 from sizing.capacity import CapacityPlan, NodePlan, PlanCheck, size
-from sizing.profiles import CONTROL_LABELS, TIERS
-from sizing.scenario import PurchaseOption, Scenario
+from sizing.scenario import Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,5 +221,4 @@ def estimate(scenario: Scenario, catalog: Catalog | None = None) -> Estimate:
                     _snapshot_label(catalog), h.checksum)
 
 
-__all__ = ["CostLine", "Estimate", "estimate", "price_line", "money", "MissingPriceError", "TIERS",
-           "CONTROL_LABELS"]
+__all__ = ["CostLine", "Estimate", "estimate", "price_line", "money", "MissingPriceError"]

@@ -4,10 +4,8 @@ Expected numbers come from the cost engine directly, formatted as the page forma
 """
 from __future__ import annotations
 
-import io
 import json
 import re
-import zipfile
 from pathlib import Path
 
 import pytest

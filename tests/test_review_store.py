@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import event, inspect
 from sqlalchemy.exc import OperationalError
 
 from app.review_store import (VERSION_TABLE, ReviewStore, ReviewStoreError, current_revision, head_revision,
