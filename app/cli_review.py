@@ -96,10 +96,10 @@ def review_cmd(scenario: Scenario,
                db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: TIERSIZER_DATABASE_URL, "
                                                                    "else ./data/tiersizer.db)")) -> None:
     """Compare a month's actual AWS spend with the estimate, line by line, and recommend a tier."""
-    from pricing.review.actuals import ActualsError, fetch_cost_explorer, project_tags, read_ce_csv, read_cur
-    from pricing.review.model import parse_month
-    from pricing.review.recommend import ObservedUsage
-    from pricing.review.variance import build_review, review_to_dict
+    from review.model import parse_month
+    from review.recommend import ObservedUsage
+    from review.sources import ActualsError, fetch_cost_explorer, project_tags, read_ce_csv, read_cur
+    from review.variance import build_review, review_to_dict
 
     sources = [n for n, v in (("--cur", cur), ("--ce-csv", ce_csv), ("--cost-explorer", cost_explorer)) if v]
     if len(sources) != 1:

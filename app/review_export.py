@@ -12,7 +12,7 @@ import jinja2
 import plotly.graph_objects as go
 
 from generators.safe_text import csv_cell
-from pricing.review.variance import Review, Variance
+from review.variance import Review, Variance
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 

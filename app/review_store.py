@@ -20,7 +20,7 @@ from sqlalchemy import DateTime, Engine, ForeignKey, Integer, String, Text, Uniq
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from pricing.review.variance import Review, review_to_dict
+from review.variance import Review, review_to_dict
 from sizing.scenario import Scenario
 
 VERSION_TABLE = "alembic_version_reviews"

@@ -14,8 +14,7 @@ from typing import Any
 from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import BEDROCK_MODELS, EXTERNAL_MODEL, NO_MODEL
 from sizing.profiles import COMPLIANCE_REGIMES, ENVIRONMENT_PROFILES
-from sizing.scenario import (REGIONS, Compliance, Environment, PurchaseOption, Scenario, ScenarioError,
-                             parse_scenario)
+from sizing.scenario import REGIONS, Compliance, Environment, PurchaseOption, Scenario, ScenarioError, parse_scenario
 
 AUTO = "auto"
 KEY_PREFIX = "in_"

@@ -8,9 +8,15 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from app import ui_inputs
+from app.storage import (
+    DatabaseConfigError,
+    InvalidFieldError,
+    ScenarioRepository,
+    StorageError,
+    database_url,
+    open_repository,
+)
 from app.ui_text import md_escape
-from app.storage import (DatabaseConfigError, InvalidFieldError, ScenarioRepository, StorageError, database_url,
-                         open_repository)
 
 if TYPE_CHECKING:
     from pricing.engine import Estimate

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pricing.engine import estimate  # noqa: E402
-from pricing.review.mapping import estimate_groups  # noqa: E402
+from review.mapping import estimate_groups  # noqa: E402
 from sizing.scenario import parse_scenario  # noqa: E402
 from tests.helpers.cur import CUR2_COLUMNS, PROJECT_TAGS, USAGE_FOR_GROUP, cur_row  # noqa: E402
 
@@ -37,8 +37,8 @@ import json, resource, sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, sys.argv[3])
 from pricing.engine import estimate
-from pricing.review.actuals import read_cur
-from pricing.review.variance import build_review
+from review.sources import read_cur
+from review.variance import build_review
 from sizing.scenario import parse_scenario
 est = estimate(parse_scenario(json.loads(sys.argv[2])))
 t1 = time.perf_counter()

@@ -9,14 +9,13 @@ a byte-for-byte copy of :mod:`generators.cdk_config`.
 from __future__ import annotations
 
 import importlib.util
-import sys
-from types import ModuleType
-
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 import jinja2
 import yaml

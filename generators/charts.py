@@ -19,7 +19,6 @@ from sizing.profiles import TIERS
 from sizing.scenario import PurchaseOption, Scenario
 
 
-
 def _field_max(name: str) -> int:
     """Upper bound (`le`) of a Scenario field, read from its constraints."""
     return next(m.le for m in Scenario.model_fields[name].metadata if getattr(m, "le", None) is not None)

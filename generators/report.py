@@ -160,7 +160,7 @@ def write_report(est: Estimate, out_dir: Path, *, catalog: Catalog | None = None
     the cost curve and projection re-run the engine with it. `pdf_charts` is `vector` (drawn with fpdf2,
     fast, no browser) or `kaleido` (plotly static export through Chromium).
     """
-    from generators.report_pdf import render_pdf   # fpdf2 is only loaded when a report is written
+    from generators.report_pdf import render_pdf  # fpdf2 is only loaded when a report is written
 
     series = series or build_series(est, catalog)
     doc = build_report(est, series, today)

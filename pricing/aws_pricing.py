@@ -30,8 +30,8 @@ from pricing.catalog import (
     EC2_INSTANCE_TYPES,
     ELASTICACHE_NODE_TYPES,
     GLOBAL_REGION,
-    PricePoint,
     REGIONS,
+    PricePoint,
     PriceTier,
     canonical_key_units,
 )

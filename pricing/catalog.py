@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -21,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from pricing.files import write_atomic
 from sizing.assumptions import ELASTICACHE_LARGE_NODE, ELASTICACHE_SMALL_NODE
 from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import BEDROCK_MODELS as SIZING_BEDROCK_MODELS
@@ -507,35 +507,11 @@ def build_document(points: Iterable[PricePoint], *, as_of: str, sources: Sequenc
     return header, {"header": _header_to_json(header), "points": points_json}
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same directory + rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def write_snapshot(points: Iterable[PricePoint], path: Path, *, as_of: str, sources: Sequence[str],
                    built_at: str | None = None) -> SnapshotHeader:
     """Write a snapshot atomically (temp + rename) and return its header."""
     header, doc = build_document(points, as_of=as_of, sources=sources, built_at=built_at)
-    atomic_write_text(Path(path), json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    write_atomic(Path(path), json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
     return header
 
 

@@ -474,7 +474,7 @@ def build(reference_path: Path, manual_path: Path) -> tuple[list[PricePoint], di
 
 def main(argv: list[str] | None = None) -> int:
     """CLI entry point; exit 0 on success, 1 when the build fails or --check finds drift."""
-    from pricing.catalog import atomic_write_text
+    from pricing.files import write_atomic
 
     parser = argparse.ArgumentParser(prog="python -m pricing.snapshot_build", description=__doc__.split("\n")[0])
     parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
@@ -495,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"{args.output} is up to date ({len(points)} points)")
         return 0
-    atomic_write_text(args.output, text)
+    write_atomic(args.output, text)
     by_conf: dict[str, int] = {}
     for p in points:
         by_conf[p.confidence] = by_conf.get(p.confidence, 0) + 1

@@ -10,8 +10,14 @@ from dataclasses import dataclass, field
 from sizing import assumptions as A
 from sizing.instances import INSTANCE_SHAPES, InstanceShape
 from sizing.llm import EXTERNAL_MODEL, NO_MODEL
-from sizing.profiles import (CLOUDWATCH_RETENTION_DAYS, COMPLIANCE_REGIMES, ENVIRONMENT_PROFILES,
-                             PLAN_HPA_MAX_REPLICAS, TIERS, TierSpec)
+from sizing.profiles import (
+    CLOUDWATCH_RETENTION_DAYS,
+    COMPLIANCE_REGIMES,
+    ENVIRONMENT_PROFILES,
+    PLAN_HPA_MAX_REPLICAS,
+    TIERS,
+    TierSpec,
+)
 from sizing.scenario import EU_REGIONS, Compliance, Environment, Scenario
 from sizing.workload import Workload, derive_workload
 

@@ -23,7 +23,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from generators.cdk import load_bundle_app, CDK_TEMPLATES_DIR, config_yaml, load_config, render_cdk_app
+from generators.cdk import CDK_TEMPLATES_DIR, config_yaml, load_bundle_app, load_config, render_cdk_app
 from generators.cdk_config import CdkConfig, ConfigError, parse_config
 
 GOLDEN_DIR = Path(__file__).parent / "golden" / "cdk"

@@ -18,9 +18,9 @@ from typing import Any
 
 import helm_python as helm
 import kubernetes_validate
-from kubernetes_validate.utils import all_versions
 import pytest
 import yaml
+from kubernetes_validate.utils import all_versions
 from packaging.version import Version
 
 from generators.helm import (

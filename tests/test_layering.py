@@ -1,11 +1,11 @@
-"""Dependencies point one way: app -> generators -> pricing -> sizing; sizing has no I/O."""
+"""Dependencies point one way: app -> generators -> review -> pricing -> sizing; sizing has no I/O."""
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN_IN_SIZING = {"streamlit", "boto3", "botocore", "pathlib", "io", "os", "shutil", "tempfile", "sqlalchemy",
-                       "pricing", "generators", "app", "requests", "urllib", "socket", "yaml", "json"}
-LAYER = {"sizing": 0, "pricing": 1, "generators": 2, "app": 3}
+                       "pricing", "review", "generators", "app", "requests", "urllib", "socket", "yaml", "json"}
+LAYER = {"sizing": 0, "pricing": 1, "review": 2, "generators": 3, "app": 4}
 
 
 def imports(path: Path) -> set[str]:

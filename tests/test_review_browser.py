@@ -13,8 +13,15 @@ import pytest
 from pricing.engine import estimate
 from sizing.scenario import parse_scenario
 from tests.helpers.cur import bill_rows, cur_row, write_cur_csv
-from tests.test_browser import (ARTIFACTS, CHROMIUM, DOWNLOAD_TIMEOUT_MS, STEP_TIMEOUT_MS, StreamlitServer,
-                                launch_chromium, metric)
+from tests.test_browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    DOWNLOAD_TIMEOUT_MS,
+    STEP_TIMEOUT_MS,
+    StreamlitServer,
+    launch_chromium,
+    metric,
+)
 
 SCEN = {"name": "Acme prod", "concurrent_users": 5000, "compliance": ["hipaa", "pci"]}
 

@@ -8,8 +8,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from pricing.review.actuals import ActualsError, fetch_cost_explorer
-from pricing.review.ce_api import ce_client
+from review.sources import ActualsError, fetch_cost_explorer
+from review.sources.ce_api import ce_client
 
 M = "2025-05"
 PERIOD = {"Start": "2025-05-01", "End": "2025-06-01"}

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from pricing.engine import estimate
-from pricing.review.actuals import ActualsError, read_ce_csv, read_file
-from pricing.review.variance import build_review
+from review.sources import ActualsError, read_ce_csv, read_file
+from review.variance import build_review
 from sizing.scenario import parse_scenario
 
 HEADER = ('"Service","EC2-Instances($)","EC2-Other($)","Elastic Container Service for Kubernetes($)",'

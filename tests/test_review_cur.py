@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pricing.review.actuals import ActualsError, read_cur, read_file
+from review.sources import ActualsError, read_cur, read_file
 from tests.helpers.cur import CUR2_COLUMNS, PROJECT_TAGS, cur_row, write_cur_csv, write_cur_parquet
 
 M = "2025-05"

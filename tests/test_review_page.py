@@ -14,7 +14,7 @@ from botocore.stub import Stubber
 from streamlit.testing.v1 import AppTest
 
 from pricing.engine import estimate
-from pricing.review.mapping import estimate_groups
+from review.mapping import estimate_groups
 from sizing.scenario import parse_scenario
 from tests.helpers.cur import USAGE_FOR_GROUP
 
@@ -56,7 +56,7 @@ def stub_cost_explorer(monkeypatch, est, nat_factor: int) -> None:
     stub.add_response("get_cost_and_usage", _resp(usage))
     stub.add_response("get_cost_and_usage", _resp([_groups(["Tax", "Tax"], "7.50")]))
     stub.activate()
-    monkeypatch.setattr("pricing.review.ce_api.ce_client", lambda profile=None: client)
+    monkeypatch.setattr("review.sources.ce_api.ce_client", lambda profile=None: client)
 
 
 def start() -> AppTest:
@@ -130,8 +130,8 @@ def test_user_text_in_messages_is_not_markdown(tmp_path, monkeypatch):
 
 def test_exports_read_back(saved, tmp_path):
     from app.review_export import review_csv, review_html, review_pdf, service_chart
-    from pricing.review.actuals import read_cur
-    from pricing.review.variance import build_review
+    from review.sources import read_cur
+    from review.variance import build_review
     from tests.helpers.cur import bill_rows, write_cur_csv
     est = saved
     p = write_cur_csv(tmp_path / "cur.csv", list(bill_rows(est, "2025-05", scale={"vpc:nat-gateway-gb": Decimal(5)})))

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import event, inspect
 from sqlalchemy.exc import OperationalError
 
-from app.review_store import (VERSION_TABLE, ReviewStore, ReviewStoreError, current_revision, head_revision,
-                              migrate)
-from app.storage.db import make_engine, migrate as migrate_scenarios
+from app.review_store import VERSION_TABLE, ReviewStore, ReviewStoreError, current_revision, head_revision, migrate
+from app.storage.db import make_engine
+from app.storage.db import migrate as migrate_scenarios
 from pricing.engine import estimate
-from pricing.review.actuals import read_cur
-from pricing.review.variance import build_review
+from review.sources import read_cur
+from review.variance import build_review
 from sizing.scenario import parse_scenario
 from tests.helpers.cur import bill_rows, cur_row, write_cur_csv
 from tests.pg import fresh_database_url, pg_url  # noqa: F401  (module fixture: a throwaway PostgreSQL server)

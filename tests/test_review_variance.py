@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 
 from pricing.engine import estimate
-from pricing.review.actuals import read_cur
-from pricing.review.mapping import estimate_groups, group_id
-from pricing.review.recommend import ObservedUsage
-from pricing.review.variance import build_review, review_to_dict
+from review.mapping import estimate_groups, group_id
+from review.recommend import ObservedUsage
+from review.sources import read_cur
+from review.variance import build_review, review_to_dict
 from sizing.scenario import ScenarioError, parse_scenario
-from tests.helpers.cur import bill_rows, cur_row, PROJECT_TAGS, write_cur_csv
+from tests.helpers.cur import PROJECT_TAGS, bill_rows, cur_row, write_cur_csv
 
 M = "2025-05"
 TAGS = {"Project": "ChatApp", "Environment": "prod"}
@@ -160,7 +160,7 @@ def test_no_observed_usage_keeps_the_tier(tmp_path, small):
 
 
 def test_impossible_observed_usage_names_the_option(small):
-    from pricing.review.recommend import observed_scenario
+    from review.recommend import observed_scenario
     with pytest.raises(ScenarioError) as exc:
         observed_scenario(small.scenario, ObservedUsage(peak_concurrent_users=10, messages_month=1e12))
     field, msg = exc.value.errors[0]

@@ -11,13 +11,19 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.scenario_input import scenario_yaml
-from app.storage import (InvalidFieldError, ScenarioExistsError, ScenarioNotFoundError, ScenarioRepository,
-                         StorageError, make_engine, migrate)
+from app.storage import (
+    InvalidFieldError,
+    ScenarioExistsError,
+    ScenarioNotFoundError,
+    ScenarioRepository,
+    StorageError,
+    make_engine,
+    migrate,
+)
 from app.storage.db import current_revision, head_revision
 from pricing.engine import estimate
 from sizing.scenario import parse_scenario
 from tests.pg import fresh_database_url, pg_url  # noqa: F401  (module fixture: a throwaway PostgreSQL server)
-
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

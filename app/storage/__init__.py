@@ -1,10 +1,27 @@
 """Saved scenarios in a real database (SQLite file by default, PostgreSQL via TIERSIZER_DATABASE_URL)."""
 from __future__ import annotations
 
-from app.storage.db import (DATA_DIR_ENV, DATABASE_URL_ENV, DatabaseConfigError, database_url, dispose_engines,
-                            get_engine, make_engine, migrate)
-from app.storage.repository import (InvalidFieldError, SavedScenario, ScenarioExistsError, ScenarioNotFoundError,
-                                    ScenarioRepository, ScenarioSummary, StorageError, Totals, scenario_json)
+from app.storage.db import (
+    DATA_DIR_ENV,
+    DATABASE_URL_ENV,
+    DatabaseConfigError,
+    database_url,
+    dispose_engines,
+    get_engine,
+    make_engine,
+    migrate,
+)
+from app.storage.repository import (
+    InvalidFieldError,
+    SavedScenario,
+    ScenarioExistsError,
+    ScenarioNotFoundError,
+    ScenarioRepository,
+    ScenarioSummary,
+    StorageError,
+    Totals,
+    scenario_json,
+)
 
 
 def open_repository(url: str | None = None) -> ScenarioRepository:

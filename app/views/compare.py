@@ -11,11 +11,11 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from app.storage import SavedScenario, StorageError
 from app.ui_charts import compare_chart
 from app.ui_data import service_totals
 from app.ui_saved import get_repository
 from app.ui_text import md_escape
-from app.storage import SavedScenario, StorageError
 from pricing.catalog import MissingPriceError, SnapshotError, load_snapshot
 from pricing.engine import Estimate, estimate
 from sizing.scenario import parse_scenario

@@ -16,14 +16,14 @@ import streamlit as st
 from app.review_export import review_csv, review_html, review_pdf, service_chart, trend_chart
 from app.review_store import ReviewStoreError, open_review_store
 from app.storage import StorageError, database_url
-from app.ui_text import md_escape
 from app.ui_saved import get_repository
+from app.ui_text import md_escape
 from pricing.catalog import MissingPriceError, SnapshotError, load_snapshot
 from pricing.engine import estimate
-from pricing.review.actuals import (DEFAULT_PROJECT, ActualsError, fetch_cost_explorer, project_tags, read_file)
-from pricing.review.model import parse_month
-from pricing.review.recommend import ObservedUsage
-from pricing.review.variance import Review, build_review
+from review.model import parse_month
+from review.recommend import ObservedUsage
+from review.sources import DEFAULT_PROJECT, ActualsError, fetch_cost_explorer, project_tags, read_file
+from review.variance import Review, build_review
 from sizing.scenario import ScenarioError
 
 # --- constants ---------------------------------------------------------------------------------

@@ -118,9 +118,10 @@ def write_cur_csv(path: Path, rows: Iterable[dict[str, str]], gz: bool = False) 
 
 def write_cur_parquet(path: Path, rows: list[dict[str, str]]) -> Path:
     """Write rows as CUR 2.0 Parquet: costs as double, dates as timestamps, resource_tags as map<string,string>."""
+    from datetime import datetime
+
     import pyarrow as pa
     import pyarrow.parquet as pq
-    from datetime import datetime
     cols: dict[str, Any] = {}
     for c in CUR2_COLUMNS:
         vals = [r[c] for r in rows]
@@ -202,7 +203,7 @@ def split_exact(total: Decimal, parts: int) -> list[Decimal]:
 def bill_rows(est: Any, month: str, tags: dict[str, str] | None = None, days: int = 3,
               scale: dict[str, Decimal] | None = None) -> Iterator[dict[str, str]]:
     """CUR rows whose cost per review line equals the estimate (times `scale[group]`), spread over `days` days."""
-    from pricing.review.mapping import estimate_groups
+    from review.mapping import estimate_groups
     groups, _ = estimate_groups(est.lines)
     plan = est.plan
     tags = PROJECT_TAGS if tags is None else tags

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from pricing.constants import CE
 from pricing.engine import CostLine
-from pricing.review.model import USAGE, ZERO, ActualLine, split_usage_type
+from review.model import USAGE, ZERO, ActualLine, split_usage_type
 
 NOT_BILLED_BY_AWS = CE["external"]
 

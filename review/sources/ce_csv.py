@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from pricing.constants import CE
-from pricing.review.model import USAGE, ZERO, ActualLine, Actuals, ActualsError, parse_month
+from review.model import USAGE, ZERO, ActualLine, Actuals, ActualsError, parse_month
 
 # Console display names that do not reduce to the API spelling by dropping "Amazon"/"AWS".
 CONSOLE_ALIASES: dict[str, str] = {

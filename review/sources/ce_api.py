@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pricing.review.model import USAGE, ZERO, ActualLine, Actuals, ActualsError, kind_of, parse_month
+from review.model import USAGE, ZERO, ActualLine, Actuals, ActualsError, kind_of, parse_month
 
 METRICS = ("UnblendedCost", "AmortizedCost", "UsageQuantity")
 _ACCOUNT_LEVEL_KINDS = ("tax", "credit", "refund")

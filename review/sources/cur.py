@@ -16,8 +16,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pricing.review.model import (USAGE, ZERO, ActualLine, Actuals, ActualsError, kind_of, parse_month,
-                                  service_for, split_usage_type)
+from review.model import (
+    USAGE,
+    ZERO,
+    ActualLine,
+    Actuals,
+    ActualsError,
+    kind_of,
+    parse_month,
+    service_for,
+    split_usage_type,
+)
 
 DATE = "line_item_usage_start_date"
 PRODUCT = "line_item_product_code"

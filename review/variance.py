@@ -13,10 +13,10 @@ from typing import Any
 
 from pricing.catalog import Catalog
 from pricing.engine import CostLine, Estimate
-from pricing.review.hints import hint
-from pricing.review.mapping import Mapping, Unmatched, map_actuals
-from pricing.review.model import ZERO, ActualLine, Actuals
-from pricing.review.recommend import ObservedUsage, Recommendation, recommend, recommendation_to_dict
+from review.hints import hint
+from review.mapping import Mapping, Unmatched, map_actuals
+from review.model import ZERO, ActualLine, Actuals
+from review.recommend import ObservedUsage, Recommendation, recommend, recommendation_to_dict
 
 DEFAULT_THRESHOLD_PCT = Decimal(15)
 DEFAULT_MIN_DELTA_USD = Decimal(1)     # gaps below a dollar are never flagged, whatever the percentage
@@ -162,7 +162,7 @@ def _service_variances(lines: list[Variance], unmatched: list[Unmatched], thresh
 
 def _by_service_only(est: Estimate, actuals: Actuals, threshold: Decimal, min_delta: Decimal) -> Mapping:
     """Console CSV (no usage types): one pseudo review line per service."""
-    from pricing.review.mapping import NOT_BILLED_BY_AWS, ReviewGroup
+    from review.mapping import NOT_BILLED_BY_AWS, ReviewGroup
     groups: dict[str, ReviewGroup] = {}
     excluded = []
     for ln in est.lines:

@@ -1,4 +1,4 @@
-"""Readers of actual spend, one per source; all return `Actuals` (see pricing/review/model.py).
+"""Readers of actual spend, one per source; all return `Actuals` (see review/model.py).
 
 - `read_cur(path, month, tags)`: CUR 2.0 / Data Exports CSV, gzip CSV or Parquet, chunked.
 - `read_ce_csv(path, month)`: the Cost Explorer console's CSV export (services as columns).
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pricing.review.ce_api import ce_client, fetch_cost_explorer
-from pricing.review.ce_csv import read_ce_csv
-from pricing.review.cur import read_cur
-from pricing.review.model import ActualLine, Actuals, ActualsError, parse_month
+from review.model import ActualLine, Actuals, ActualsError, parse_month
+from review.sources.ce_api import ce_client, fetch_cost_explorer
+from review.sources.ce_csv import read_ce_csv
+from review.sources.cur import read_cur
 
 DEFAULT_PROJECT = "ChatApp"     # the generated CDK app's Project tag (generators/cdk_config.py default)
 
