@@ -37,9 +37,9 @@ def refresh_command(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar"),
 ) -> None:
     """Refresh prices from the AWS Pricing API (or offer files) and print what changed."""
-    from pricing.aws_pricing import PricingAccessError
     from pricing.catalog import SnapshotError, clear_cache
     from pricing.offer_file import OfferFileError
+    from pricing.pricing_api import PricingAccessError
     from pricing.refresh import (
         RefreshError,
         refresh_from_api,

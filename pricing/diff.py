@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pricing.catalog import Catalog, PricePoint
+from pricing.catalog import Catalog
+from pricing.snapshot import PricePoint
 
 Pair = tuple[str, str]
 

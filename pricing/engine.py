@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from pricing import components as C
-from pricing.catalog import EMBEDDED_SNAPSHOT, Catalog, MissingPriceError, PricePoint, load_snapshot, tiered_cost
-from pricing.constants import CE, CENT, SAVINGS_PLAN, SPOT_DISCOUNT
+from pricing.catalog import EMBEDDED_SNAPSHOT, Catalog, MissingPriceError, load_snapshot, tiered_cost
+from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
+from pricing.services import KEYS, PriceOptions, bill_of_materials
+from pricing.services.base import COMPLIANCE, LLM, Component, qty
+from pricing.services.ec2 import ON_DEMAND
 from sizing import assumptions as A
 from sizing.capacity import CapacityPlan, NodePlan, PlanCheck, size
 from sizing.scenario import Scenario
@@ -25,6 +27,7 @@ class CostLine:
     note: str
     category: str
     control: str | None
+    bill_line: str                # the monthly review's line for it (pricing/services/)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,31 +78,32 @@ class Estimate:
     prices_checksum: str
 
 
+CENT = Decimal("0.01")
+
+
 def money(x: Decimal) -> Decimal:
     """Round to the cent, half up (how a bill line is shown)."""
     return x.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _qty(q: float) -> Decimal:
-    return Decimal(repr(round(q, 6)))
-
-
-def price_line(c: C.Component, catalog: Catalog, region: str) -> CostLine:
+def price_line(c: Component, catalog: Catalog, region: str) -> CostLine:
     """Price one component: unit price x quantity (tiers where the price has them), to the cent."""
-    qty = _qty(c.quantity)
+    qty_ = c.quantity
     note = c.note
     if c.unit_usd is not None:
         unit = c.unit_usd
-        cost = qty * unit
+        cost = qty_ * unit
     else:
-        point: PricePoint = catalog.price(c.price_key, region)
+        point = catalog.price(c.price_key, region)
         unit = point.usd * c.price_factor
-        cost = (tiered_cost(point, qty) if c.tiered and point.tiers else qty * point.usd) * c.price_factor
+        cost = (tiered_cost(point, qty_) if c.tiered and point.tiers else qty_ * point.usd) * c.price_factor
         if point.approximation:
             note = f"{note}; PRICE APPROXIMATION: {point.approximation}" if note else \
                 f"PRICE APPROXIMATION: {point.approximation}"
-    return CostLine(c.service, c.item, qty, c.unit, unit, money(cost), c.price_key, CE[c.ce], note, c.category,
-                    c.control)
+    info = KEYS.get(c.price_key) if c.price_key else None
+    return CostLine(service=c.service, item=c.item, quantity=qty_, unit=c.unit, unit_usd=unit, monthly_usd=money(cost),
+                    price_key=c.price_key, ce_service=c.ce or info.ce, note=note, category=c.category,
+                    control=c.control, bill_line=c.bill_line or info.bill_line)
 
 
 def _node_month(n: NodePlan, catalog: Catalog, region: str, sp_discount: Decimal) -> Decimal:
@@ -107,7 +111,7 @@ def _node_month(n: NodePlan, catalog: Catalog, region: str, sp_discount: Decimal
     hours = Decimal(A.HOURS_PER_MONTH)
     cost = n.on_demand * hours * price * (1 - sp_discount) + n.spot * hours * price * (1 - SPOT_DISCOUNT)
     if n.surplus_vcpu_hours_month:
-        cost += _qty(n.surplus_vcpu_hours_month) * catalog.price("ec2:t-unlimited-vcpu-hour", region).usd
+        cost += qty(n.surplus_vcpu_hours_month) * catalog.price("ec2:t-unlimited-vcpu-hour", region).usd
     return money(cost)
 
 
@@ -116,14 +120,14 @@ def _dynamodb_mode(plan: CapacityPlan, catalog: Catalog, region: str) -> DynamoM
     d = plan.dynamodb
     p = lambda k: catalog.price(k, region).usd  # noqa: E731
     hours = Decimal(A.HOURS_PER_MONTH)
-    od = _qty(d.write_request_units_month / 1e6) * p("dynamodb:write-request-million") \
-        + _qty(d.read_request_units_month / 1e6) * p("dynamodb:read-request-million")
+    od = qty(d.write_request_units_month / 1e6) * p("dynamodb:write-request-million") \
+        + qty(d.read_request_units_month / 1e6) * p("dynamodb:read-request-million")
     prov = d.provisioned_wcu_total * hours * p("dynamodb:wcu-hour") \
         + d.provisioned_rcu_total * hours * p("dynamodb:rcu-hour")
     # one WCU held an hour = 3,600 writes: break-even utilisation = WCU-hour price / (3,600 x WRU price)
     per_wru = p("dynamodb:write-request-million") / Decimal(1_000_000)
     break_even = p("dynamodb:wcu-hour") / (Decimal(3600) * per_wru) * 100
-    used = Decimal(repr(d.write_request_units_month / (A.HOURS_PER_MONTH * 3600) / d.provisioned_wcu_total * 100))
+    used = Decimal(repr(d.write_request_units_month / (float(A.HOURS_PER_MONTH) * 3600) / d.provisioned_wcu_total * 100))
     mode = "provisioned" if prov < od else "on_demand"
     return DynamoModeChoice(mode, money(od), money(prov), break_even.quantize(Decimal("0.1")),
                             used.quantize(Decimal("0.1")))
@@ -152,34 +156,22 @@ def _snapshot_label(catalog: Catalog) -> str:
     return f"snapshot {catalog.path}"
 
 
-def estimate(scenario: Scenario, catalog: Catalog | None = None) -> Estimate:
-    """Validate-size-price: the full estimate for one scenario."""
-    catalog = catalog or load_snapshot()
-    plan = size(scenario)
-    region = scenario.region
-    sp_discount, term, all_upfront = SAVINGS_PLAN[scenario.purchase_option]
-    ddb = _dynamodb_mode(plan, catalog, region)
-    comps = C.infrastructure(plan, sp_discount, ddb.recommended == "provisioned")
-    lines = [price_line(c, catalog, region) for c in comps]
-    od_key = f"ec2:{plan.nodes.instance_type}"
-    ec2_od = sum((ln.monthly_usd for ln in lines if ln.price_key == od_key and "on-demand" in ln.item), Decimal(0))
-    upfront = Decimal(0)
-    if all_upfront:   # the commitment is prepaid for the term; the monthly bill no longer carries it
-        upfront = ec2_od * term
-        lines = [replace(ln, monthly_usd=Decimal("0.00"),
-                         note=f"{ln.note}; prepaid: ${ln.monthly_usd:,.2f}/month x {term} months in the upfront")
-                 if ln.price_key == od_key and "on-demand" in ln.item else ln for ln in lines]
-    lines = tuple(lines)
-    monthly = sum((ln.monthly_usd for ln in lines), Decimal(0))
-    first_year = money(upfront + monthly * 12)
-    infra = sum((ln.monthly_usd for ln in lines if ln.category != C.LLM), Decimal(0))
-    llm = sum((ln.monthly_usd for ln in lines if ln.category == C.LLM), Decimal(0))
-    comp = sum((ln.monthly_usd for ln in lines if ln.category == C.COMPLIANCE), Decimal(0))
-    by_control: dict[str, Decimal] = {}
-    for ln in lines:
-        if ln.control:
-            by_control[ln.control] = by_control.get(ln.control, Decimal(0)) + ln.monthly_usd
+def _is_on_demand_node(ln: CostLine, od_key: str) -> bool:
+    return ln.price_key == od_key and ln.bill_line == ON_DEMAND
 
+
+def _prepay(lines: list[CostLine], od_key: str, term: int) -> tuple[list[CostLine], Decimal, Decimal]:
+    """All-upfront savings plan: the node lines move into the upfront; (lines, on-demand EC2, upfront)."""
+    ec2_od = sum((ln.monthly_usd for ln in lines if _is_on_demand_node(ln, od_key)), Decimal(0))
+    upfront = ec2_od * term
+    lines = [replace(ln, monthly_usd=Decimal("0.00"),
+                     note=f"{ln.note}; prepaid: ${ln.monthly_usd:,.2f}/month x {term} months in the upfront")
+             if _is_on_demand_node(ln, od_key) else ln for ln in lines]
+    return lines, ec2_od, upfront
+
+
+def _node_options(plan: CapacityPlan, catalog: Catalog, region: str, sp_discount: Decimal) -> tuple[NodeOption, NodeOption]:
+    """The plan's node type and the cheapest feasible type priced in the region."""
     default = plan.nodes
     node_default = NodeOption(default.instance_type, default.arch, default.desired,
                               _node_month(default, catalog, region, sp_discount))
@@ -189,7 +181,11 @@ def estimate(scenario: Scenario, catalog: Catalog | None = None) -> Estimate:
             cost = _node_month(n, catalog, region, sp_discount)
             if cost < best.monthly_usd:
                 best = NodeOption(n.instance_type, n.arch, n.desired, cost)
+    return node_default, best
 
+
+def _purchase_quotes(monthly: Decimal, ec2_od: Decimal, sp_discount: Decimal, all_upfront: bool) -> tuple[PurchaseQuote, ...]:
+    """The month, upfront and first year under every purchase option."""
     quotes = []
     od_monthly = monthly + (ec2_od if all_upfront else 0)
     base_ec2 = ec2_od / (1 - sp_discount) if sp_discount else ec2_od
@@ -198,9 +194,11 @@ def estimate(scenario: Scenario, catalog: Catalog | None = None) -> Estimate:
         m = od_monthly - ec2_od + (0 if upf else ec2)
         u = ec2 * t if upf else Decimal(0)
         quotes.append(PurchaseQuote(opt.value, money(m), money(u), money(u + m * 12)))
+    return tuple(quotes)
 
-    cost_check = _tier_cost_check(plan, money(infra))
-    plan = replace(plan, plan_checks=plan.plan_checks + (cost_check,))
+
+def _warnings(plan: CapacityPlan, cost_check: PlanCheck, lines: tuple[CostLine, ...], region: str,
+              node_default: NodeOption, best: NodeOption) -> tuple[str, ...]:
     warnings = list(plan.warnings)
     if not cost_check.agrees:
         warnings.append(cost_check.note)
@@ -213,12 +211,51 @@ def estimate(scenario: Scenario, catalog: Catalog | None = None) -> Estimate:
                         f"${best.monthly_usd:,.2f}/month instead of ${node_default.monthly_usd:,.2f} "
                         f"({node_default.nodes} x {node_default.instance_type}): saving "
                         f"${node_default.monthly_usd - best.monthly_usd:,.2f}/month")
+    return tuple(warnings)
+
+
+def _sum(lines: tuple[CostLine, ...], keep=lambda ln: True) -> Decimal:
+    return sum((ln.monthly_usd for ln in lines if keep(ln)), Decimal(0))
+
+
+def estimate(scenario: Scenario, catalog: Catalog | None = None) -> Estimate:
+    """Validate-size-price: the full estimate for one scenario."""
+    catalog = catalog or load_snapshot()
+    plan = size(scenario)
+    region = scenario.region
+    sp_discount, term, all_upfront = SAVINGS_PLAN[scenario.purchase_option]
+    ddb = _dynamodb_mode(plan, catalog, region)
+    comps = bill_of_materials(plan, PriceOptions(savings_plan_discount=sp_discount,
+                                                 dynamodb_provisioned=ddb.recommended == "provisioned"))
+    priced = [price_line(c, catalog, region) for c in comps]
+    od_key = f"ec2:{plan.nodes.instance_type}"
+    ec2_od = _sum(tuple(priced), lambda ln: _is_on_demand_node(ln, od_key))
+    upfront = Decimal(0)
+    if all_upfront:   # the commitment is prepaid for the term; the monthly bill no longer carries it
+        priced, ec2_od, upfront = _prepay(priced, od_key, term)
+    lines = tuple(priced)
+    monthly = _sum(lines)
+    infra = _sum(lines, lambda ln: ln.category != LLM)
+    by_control: dict[str, Decimal] = {}
+    for ln in lines:
+        if ln.control:
+            by_control[ln.control] = by_control.get(ln.control, Decimal(0)) + ln.monthly_usd
+    node_default, best = _node_options(plan, catalog, region, sp_discount)
+    cost_check = _tier_cost_check(plan, money(infra))
+    plan = replace(plan, plan_checks=plan.plan_checks + (cost_check,))
     h = catalog.header
-    return Estimate(scenario, plan, lines, money(monthly), money(upfront), first_year, money(infra), money(llm),
-                    money(comp), {k: money(v) for k, v in by_control.items()},
-                    money((monthly + upfront / term if term and all_upfront else monthly) / scenario.concurrent_users),
-                    node_default, best, ddb, tuple(quotes), tuple(warnings), h.as_of,
-                    _snapshot_label(catalog), h.checksum)
+    return Estimate(
+        scenario=scenario, plan=plan, lines=lines, monthly_usd=money(monthly), upfront_usd=money(upfront),
+        first_year_usd=money(upfront + monthly * 12), infrastructure_usd=money(infra),
+        llm_usd=money(_sum(lines, lambda ln: ln.category == LLM)),
+        compliance_usd=money(_sum(lines, lambda ln: ln.category == COMPLIANCE)),
+        compliance_by_control={k: money(v) for k, v in by_control.items()},
+        cost_per_user_usd=money((monthly + upfront / term if term and all_upfront else monthly)
+                                / scenario.concurrent_users),
+        node_default=node_default, node_cheapest=best, dynamodb_mode=ddb,
+        purchase_options=_purchase_quotes(monthly, ec2_od, sp_discount, all_upfront),
+        warnings=_warnings(plan, cost_check, lines, region, node_default, best),
+        prices_as_of=h.as_of, prices_source=_snapshot_label(catalog), prices_checksum=h.checksum)
 
 
 __all__ = ["CostLine", "Estimate", "estimate", "price_line", "money", "MissingPriceError"]

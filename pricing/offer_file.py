@@ -17,17 +17,10 @@ from typing import IO
 
 import ijson
 
-from pricing.aws_pricing import (
-    GLOBAL_REGION,
-    KEY_SPECS,
-    FetchResult,
-    PriceParseError,
-    collect,
-    match_product,
-    point_from_offer,
-    product_region,
-)
-from pricing.catalog import REGIONS, PricePoint
+from pricing.keys import GLOBAL_REGION, REGIONS
+from pricing.price_list import KEY_SPECS, PriceParseError, match_product, point_from_offer, product_region
+from pricing.pricing_api import FetchResult, collect
+from pricing.snapshot import PricePoint
 
 try:  # the C backend is ~20x faster than pure Python
     _IJSON = ijson.get_backend("yajl2_c")

@@ -16,27 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pricing.aws_pricing import (
-    FAMILIES,
-    REGION_CODE,
-    FetchResult,
-    Query,
-    fetch_points,
-    make_pricing_client,
-    plan_queries,
-)
-from pricing.catalog import (
-    REGIONS,
-    Catalog,
-    PricePoint,
-    SnapshotHeader,
-    active_snapshot_path,
-    load_snapshot,
-    user_snapshot_path,
-    write_snapshot,
-)
+from pricing.catalog import Catalog, active_snapshot_path, load_snapshot, user_snapshot_path
 from pricing.diff import PriceDiff, diff_points
+from pricing.keys import REGIONS
 from pricing.offer_file import ingest_offer_file
+from pricing.price_list import FAMILIES, REGION_CODE
+from pricing.pricing_api import FetchResult, Query, fetch_points, make_pricing_client, plan_queries
+from pricing.snapshot import PricePoint, SnapshotHeader, write_snapshot
 
 Pair = tuple[str, str]
 MAX_LISTED_FAILURES = 40

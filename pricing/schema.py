@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from pricing.constants import SAVINGS_PLAN, SPOT_DISCOUNT
 from pricing.engine import Estimate
+from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from sizing import assumptions as A
 
 

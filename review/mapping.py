@@ -1,10 +1,11 @@
 """Actual lines -> the estimate's lines, by Cost Explorer service and usage-type pattern.
 
-Estimate lines are grouped into review lines (`group_id`): lines priced by the same catalog key are one
-review line (e.g. the base and the compliance KMS keys), EC2 nodes split into on-demand and spot
-whatever the instance type, Bedrock into input and output tokens whatever the model. Each `Rule` says
-which usage types (after the region prefix, e.g. `EUW1-`, is removed) feed which review line, and how
-to convert the billed usage amount into the estimate's unit (`per_unit`, None when unknown).
+Estimate lines are grouped into review lines by their `bill_line` (pricing/services/ decides it):
+lines priced by the same key are one review line (e.g. the base and the compliance KMS keys), EC2
+nodes split into on-demand and spot whatever the instance type, Bedrock into input and output tokens
+whatever the model. Each service module's bill rules say which usage types (after the region prefix,
+e.g. `EUW1-`, is removed) feed which review line, and how to convert the billed usage amount into the
+estimate's unit (`per_unit`, None when unknown).
 """
 from __future__ import annotations
 
@@ -12,25 +13,16 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pricing.constants import CE
 from pricing.engine import CostLine
+from pricing.services import EXTERNAL_CE, bill_rules
 from review.model import USAGE, ZERO, ActualLine, split_usage_type
 
-NOT_BILLED_BY_AWS = CE["external"]
+NOT_BILLED_BY_AWS = EXTERNAL_CE
 
 
 def group_id(line: CostLine) -> str:
     """The review line an estimate line belongs to."""
-    key = line.price_key or ""
-    if line.ce_service == NOT_BILLED_BY_AWS:
-        return "external:" + ("input" if "input" in line.item.lower() else "output")
-    if key.startswith("ec2:") and key != "ec2:t-unlimited-vcpu-hour":
-        return "ec2:nodes:spot" if "spot" in line.item.lower() else "ec2:nodes:on-demand"
-    if key.startswith("elasticache:"):
-        return "elasticache:nodes"
-    if key.startswith("bedrock:"):
-        return "bedrock:" + ("input" if ":input" in key else "output")
-    return key or f"item:{line.service}:{line.item}"
+    return line.bill_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,68 +33,8 @@ class Rule:
     per_unit: Decimal | None = Decimal(1)     # billed usage amount x per_unit = the estimate's quantity unit
 
 
-def _r(group: str, pattern: str, services: tuple[str, ...] | None = None, per_unit: str | None = "1") -> Rule:
-    return Rule(group, re.compile(pattern), services, None if per_unit is None else Decimal(per_unit))
-
-
-_DDB, _S3, _CW, _CF = (CE["dynamodb"],), (CE["s3"],), (CE["cloudwatch"],), (CE["cloudfront"],)
-_WAF, _R53, _SM, _KMS = (CE["waf"],), (CE["route53"],), (CE["secretsmanager"],), (CE["kms"],)
-_BACKUP = (CE["backup"],)
-
-# First match wins: specific patterns before general ones.
-RULES: tuple[Rule, ...] = (
-    _r("eks:cluster-hour", r"AmazonEKS-Hours", (CE["eks"],)),
-    _r("ec2:nodes:spot", r"^SpotUsage"),
-    _r("ec2:nodes:on-demand", r"^(BoxUsage|DedicatedUsage|HostUsage)"),
-    _r("ec2:t-unlimited-vcpu-hour", r"CPUCredits"),
-    _r("ebs:gp3-gb-month", r"^EBS:VolumeUsage(\.|$)"),
-    _r("ebs:gp3-gb-month", r"^EBS:", None, None),
-    _r("vpc:nat-gateway-hour", r"NatGateway-Hours"),
-    _r("vpc:nat-gateway-gb", r"NatGateway-Bytes"),
-    _r("vpc:public-ipv4-hour", r"PublicIPv4"),
-    _r("elb:alb-lcu-hour", r"LCUUsage"),
-    _r("elb:alb-hour", r"LoadBalancerUsage"),
-    _r("dynamodb:write-request-million", r"WriteRequestUnits", _DDB, "0.000001"),
-    _r("dynamodb:read-request-million", r"ReadRequestUnits", _DDB, "0.000001"),
-    _r("dynamodb:wcu-hour", r"WriteCapacityUnit-Hrs", _DDB),
-    _r("dynamodb:rcu-hour", r"ReadCapacityUnit-Hrs", _DDB),
-    _r("dynamodb:pitr-gb-month", r"TimedPITRStorage-ByteHrs", _DDB),
-    _r("backup:dynamodb-gb-month", r"TimedBackupStorage-ByteHrs", _DDB),
-    _r("dynamodb:storage-gb-month", r"TimedStorage-ByteHrs", _DDB),
-    _r("backup:dynamodb-gb-month", r"Storage-ByteHrs", _BACKUP),
-    _r("cloudfront:data-out-gb", r"DataTransfer-Out-Bytes", _CF),
-    _r("cloudfront:https-requests-10k", r"Requests-", _CF, "0.0001"),
-    _r("s3:standard-gb-month", r"^TimedStorage-ByteHrs$", _S3),
-    _r("s3:put-requests-1k", r"Requests-Tier1", _S3, "0.001"),
-    _r("s3:get-requests-1k", r"Requests-Tier2", _S3, "0.001"),
-    _r("cloudwatch:logs-ingest-gb", r"DataProcessing-Bytes|VendedLog-Bytes", _CW),
-    _r("cloudwatch:logs-storage-gb-month", r"TimedStorage-ByteHrs", _CW),
-    _r("cloudwatch:metric-month", r"MetricMonitorUsage", _CW),
-    _r("cloudwatch:alarm-month", r"AlarmMonitorUsage", _CW),
-    _r("cloudwatch:dashboard-month", r"Dashboard", _CW, None),
-    _r("xray:traces-million", r"TracesStored", (CE["xray"],), "0.000001"),
-    _r("secretsmanager:secret-month", r"Secrets?$", _SM),
-    _r("secretsmanager:api-requests-10k", r"APIRequest", _SM, "0.0001"),
-    _r("kms:key-month", r"KMS-Keys", _KMS),
-    _r("kms:requests-10k", r"KMS-Requests", _KMS, "0.0001"),
-    _r("waf:web-acl-month", r"WebACL", _WAF),
-    _r("waf:rule-month", r"Rule", _WAF),
-    _r("waf:requests-million", r"Request", _WAF, "0.000001"),
-    _r("route53:hosted-zone-month", r"HostedZone", _R53),
-    _r("route53:queries-million", r"Queries", _R53, "0.000001"),
-    _r("datatransfer:inter-az-gb", r"DataTransfer-Regional-Bytes"),
-    _r("datatransfer:internet-out-gb", r"^DataTransfer-Out-Bytes$"),
-    _r("elasticache:nodes", r"NodeUsage", (CE["elasticache"],)),
-    _r("bedrock:input", r"(?i)input.?token"),
-    _r("bedrock:output", r"(?i)output.?token"),
-    _r("cloudtrail:data-events-100k", r"DataEventsRecorded", (CE["cloudtrail"],), "0.00001"),
-    _r("guardduty:flow-logs-gb", r"(?i)(flow|dns|vpc).*(log|analy)", (CE["guardduty"],)),
-    _r("guardduty:cloudtrail-events-million", r"(?i)(event|cloudtrail)", (CE["guardduty"],), "0.000001"),
-    _r("config:configuration-item", r"ConfigurationItemRecorded", (CE["config"],)),
-    _r("config:rule-evaluation", r"(ConfigRule|ConformancePack)Evaluations", (CE["config"],)),
-    _r("securityhub:check", r"(?i)check", (CE["securityhub"],)),
-    _r("macie:bucket-month", r"(?i)bucket", (CE["macie"],)),
-)
+# First match wins: rules tied to a service before open ones (see pricing.services.bill_rules).
+RULES: tuple[Rule, ...] = tuple(Rule(line, re.compile(r.usage), r.services, r.per_unit) for line, r in bill_rules())
 
 
 @dataclass

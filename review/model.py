@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from pricing.constants import CE
+from pricing.services import CE
+from pricing.services import PRODUCT_SERVICE as PRICED_PRODUCTS
 
 USAGE = "usage"
 ADJUSTMENT_KINDS: tuple[str, ...] = ("tax", "credit", "refund", "savings_plan", "reservation", "discount", "fee",
@@ -118,13 +119,8 @@ def split_usage_type(usage_type: str) -> tuple[str, str]:
 
 # CUR line_item_product_code -> Cost Explorer SERVICE. AmazonEC2 splits into Compute and "EC2 - Other".
 PRODUCT_SERVICE: dict[str, str] = {
-    "AmazonEKS": CE["eks"], "AWSELB": CE["elb"], "AmazonDynamoDB": CE["dynamodb"],
-    "AmazonCloudFront": CE["cloudfront"], "AmazonS3": CE["s3"], "AmazonCloudWatch": CE["cloudwatch"],
-    "AWSSecretsManager": CE["secretsmanager"], "awskms": CE["kms"], "awswaf": CE["waf"], "AWSXRay": CE["xray"],
-    "AmazonRoute53": CE["route53"], "AmazonElastiCache": CE["elasticache"], "AWSBackup": CE["backup"],
-    "AWSCloudTrail": CE["cloudtrail"], "AmazonGuardDuty": CE["guardduty"], "AWSConfig": CE["config"],
-    "AWSSecurityHub": CE["securityhub"], "AmazonMacie": CE["macie"], "AmazonBedrock": CE["bedrock"],
-    "AmazonVPC": CE["vpc"], "AWSDataTransfer": "AWS Data Transfer",
+    **PRICED_PRODUCTS,
+    # billed near the deployment but not priced by it
     "ComputeSavingsPlans": "Savings Plans for AWS Compute usage", "AmazonECR": "Amazon EC2 Container Registry (ECR)",
     "AWSLambda": "AWS Lambda", "AWSCostExplorer": "AWS Cost Explorer",
 }

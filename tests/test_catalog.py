@@ -14,15 +14,17 @@ from pricing import catalog
 from pricing.catalog import (
     EMBEDDED_SNAPSHOT,
     MissingPriceError,
+    active_snapshot_path,
+    load_snapshot,
+    tiered_cost,
+    user_snapshot_path,
+)
+from pricing.snapshot import (
     PricePoint,
     PriceTier,
     SnapshotError,
-    active_snapshot_path,
-    load_snapshot,
     point_from_json,
     point_to_json,
-    tiered_cost,
-    user_snapshot_path,
     write_snapshot,
 )
 
@@ -79,9 +81,9 @@ def test_listing_helpers(cat: catalog.Catalog) -> None:
     assert models[0] == "amazon.nova-lite" and len(models) == 9
     assert "anthropic.claude-sonnet-4-5" in models
     eu = cat.points("eu-west-1")
-    assert len(eu) == 106 + 2  # regional keys + the two global ones
+    assert len(eu) == 103 + 2  # regional keys + the two global ones
     assert {p.region for p in eu} == {"eu-west-1", "global"}
-    assert len(cat.points()) == 532
+    assert len(cat.points()) == 517
 
 
 def test_age_days_and_staleness(cat: catalog.Catalog) -> None:

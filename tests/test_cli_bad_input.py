@@ -108,7 +108,8 @@ def test_stale_snapshot_is_flagged_on_stderr(tmp_path):
     """A snapshot older than 90 days still prices, with a warning naming its age and the refresh command."""
     from datetime import date, timedelta
 
-    from pricing.catalog import load_snapshot, write_snapshot
+    from pricing.catalog import load_snapshot
+    from pricing.snapshot import write_snapshot
     old = (date.today() - timedelta(days=120)).isoformat()
     path = tmp_path / "old.json"
     cat = load_snapshot()
@@ -124,7 +125,8 @@ def test_stale_snapshot_is_flagged_on_stderr(tmp_path):
 
 
 def test_prices_source_names_the_snapshot_used(tmp_path):
-    from pricing.catalog import load_snapshot, write_snapshot
+    from pricing.catalog import load_snapshot
+    from pricing.snapshot import write_snapshot
     cat = load_snapshot()
     other = tmp_path / "refreshed.json"
     write_snapshot(cat.points(), other, as_of=cat.header.as_of, sources=cat.header.sources)

@@ -74,13 +74,13 @@ def test_region_filter_and_missing_region(files: dict[str, Path]) -> None:
 
 
 def test_product_without_on_demand_term_is_a_clear_failure(tmp_path: Path) -> None:
-    eks_std, eks_ext = H.eks("us-east-1", "0.1", "0.6")
-    eks_ext.dims = None
-    path = H.write_offer_file(tmp_path / "eks.json", "AmazonEKS", [eks_std, eks_ext])
+    hours, lcu = H.alb("us-east-1", "0.0225", "0.008")[:2]
+    lcu.dims = None
+    path = H.write_offer_file(tmp_path / "elb.json", "AWSELB", [hours, lcu])
     result = ingest_offer_file(path)
-    assert [(p.key, p.usd) for p in result.points] == [("eks:cluster-hour", Decimal("0.1"))]
-    assert result.failures == {("eks:cluster-hour-extended", "us-east-1"):
-                               f"eks:cluster-hour-extended: SKU {eks_ext.sku} has no on-demand term (terms.OnDemand)"}
+    assert [(p.key, p.usd) for p in result.points] == [("elb:alb-hour", Decimal("0.0225"))]
+    assert result.failures == {("elb:alb-lcu-hour", "us-east-1"):
+                               f"elb:alb-lcu-hour: SKU {lcu.sku} has no on-demand term (terms.OnDemand)"}
 
 
 def test_refresh_from_several_files(files: dict[str, Path], tmp_path: Path) -> None:
@@ -105,8 +105,8 @@ def test_refresh_from_several_files(files: dict[str, Path], tmp_path: Path) -> N
     assert moved[("dynamodb:write-request-million", "us-east-1")].pct == Decimal("100.00")
     assert ("ec2:t3.medium", "us-east-1") in moved
     assert ("cloudfront:https-requests-10k", "us-east-1") not in moved  # 0.01 both
-    # 86 EC2 + 16 DynamoDB + 10 CloudFront points were refreshed
-    assert report.fetched == 86 + 16 + 10
+    # 86 EC2 + 12 DynamoDB (6 keys x 2 regions) + 10 CloudFront points were refreshed
+    assert report.fetched == 86 + 12 + 10
 
 
 def test_truncated_file_leaves_snapshot_intact(files: dict[str, Path], tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pricing.catalog import EMBEDDED_SNAPSHOT, PricePoint, load_snapshot, write_snapshot
+from pricing.catalog import EMBEDDED_SNAPSHOT, load_snapshot
 from pricing.diff import diff_catalogs, diff_points
+from pricing.snapshot import PricePoint, write_snapshot
 
 
 def _p(key: str, usd: str, region: str = "us-east-1") -> PricePoint:

@@ -14,9 +14,9 @@ from botocore.config import Config
 from botocore.stub import Stubber
 from typer.testing import CliRunner
 
-from pricing import aws_pricing, catalog
-from pricing.aws_pricing import PricingAccessError, Query, make_pricing_client, plan_queries
+from pricing import catalog, price_list
 from pricing.catalog import EMBEDDED_SNAPSHOT, load_snapshot
+from pricing.pricing_api import PricingAccessError, Query, make_pricing_client, plan_queries
 from pricing.refresh import RefreshError, refresh_from_api
 from tests.helpers import offer_files as H
 
@@ -111,7 +111,6 @@ def test_refresh_every_key_family(tmp_path: Path) -> None:
     assert t3.usage_type == "BoxUsage:t3.medium"
     assert price("ec2:c7g.2xlarge").usd == Decimal("0.319")  # 0.0725 x 4 x 1.1
     assert price("eks:cluster-hour").usd == Decimal("0.11")
-    assert price("eks:cluster-hour-extended").usd == Decimal("0.66")
     assert price("vpc:nat-gateway-hour").usd == Decimal("0.0495")
     assert price("vpc:public-ipv4-hour").usd == Decimal("0.0055")
     assert price("elb:alb-hour").usd == Decimal("0.02475")  # not the NLB's 0.0999
@@ -121,7 +120,6 @@ def test_refresh_every_key_family(tmp_path: Path) -> None:
     assert price("dynamodb:read-request-million").usd == Decimal("0.1375")
     assert price("dynamodb:storage-gb-month").usd == Decimal("0.275")  # 25 GB free tier dropped
     assert "free tier dropped" in price("dynamodb:storage-gb-month").note
-    assert price("dynamodb:streams-read-100k").usd == Decimal("0.022")
     cf = price("cloudfront:data-out-gb", "us-east-1")
     assert cf.usd == Decimal("0.0935")
     assert [(t.begin_units, t.end_units, t.usd) for t in cf.tiers] == [
@@ -151,11 +149,11 @@ def test_refresh_every_key_family(tmp_path: Path) -> None:
 
 def test_pagination_follows_next_token(tmp_path: Path) -> None:
     client = _client()
-    queries = plan_queries(["us-east-1"], ["eks"])
+    queries = plan_queries(["us-east-1"], ["elb"])
     assert len(queries) == 1
     with Stubber(client) as stub:
-        pages = _stub_plan(stub, queries, H.eks("us-east-1", "0.1", "0.6"), page_size=1)
-        report = refresh_from_api(regions=["us-east-1"], families=["eks"], output=tmp_path / "s.json",
+        pages = _stub_plan(stub, queries, H.alb("us-east-1", "0.0225", "0.008")[:2], page_size=1)
+        report = refresh_from_api(regions=["us-east-1"], families=["elb"], output=tmp_path / "s.json",
                                   client=client)
         stub.assert_no_pending_responses()
     assert pages == 2
@@ -165,7 +163,7 @@ def test_pagination_follows_next_token(tmp_path: Path) -> None:
 def test_throttling_is_retried_then_succeeds(tmp_path: Path) -> None:
     """A real retry through botocore's adaptive retry handler (HTTP level, no network)."""
     client = _client()
-    items = [i.price_list_entry() for i in H.eks("us-east-1", "0.1", "0.6")]
+    items = [i.price_list_entry() for i in H.alb("us-east-1", "0.0225", "0.008")[:2]]
     calls: list[int] = []
 
     def before_send(request: Any, **_kw: Any) -> AWSResponse:
@@ -177,7 +175,7 @@ def test_throttling_is_retried_then_succeeds(tmp_path: Path) -> None:
         return AWSResponse(request.url, 200, {"x-amzn-requestid": "r2"}, _Raw(body))
 
     client.meta.events.register("before-send.pricing.GetProducts", before_send)
-    report = refresh_from_api(regions=["us-east-1"], families=["eks"], output=tmp_path / "s.json", client=client)
+    report = refresh_from_api(regions=["us-east-1"], families=["elb"], output=tmp_path / "s.json", client=client)
     assert len(calls) == 2
     assert report.fetched == 2
 
@@ -201,7 +199,7 @@ def _seed(path: Path) -> bytes:
 def test_malformed_entry_fails_naming_key_and_field(tmp_path: Path) -> None:
     out = tmp_path / "s.json"
     before = _seed(out)
-    good, bad = H.eks("us-east-1", "0.1", "0.6")
+    good, bad = H.alb("us-east-1", "0.0225", "0.008")[:2]
     entry = json.loads(bad.price_list_entry())
     dims = next(iter(next(iter(entry["terms"]["OnDemand"].values()))["priceDimensions"].values()))
     del dims["pricePerUnit"]
@@ -210,9 +208,9 @@ def test_malformed_entry_fails_naming_key_and_field(tmp_path: Path) -> None:
         stub.add_response("get_products", {"PriceList": [good.price_list_entry(), json.dumps(entry)],
                                            "FormatVersion": "aws_v1"})
         with pytest.raises(RefreshError) as err:
-            refresh_from_api(regions=["us-east-1"], families=["eks"], output=out, client=client)
+            refresh_from_api(regions=["us-east-1"], families=["elb"], output=out, client=client)
     msg = str(err.value)
-    assert "eks:cluster-hour-extended @ us-east-1" in msg and "'pricePerUnit'" in msg
+    assert "elb:alb-lcu-hour @ us-east-1" in msg and "'pricePerUnit'" in msg
     assert "snapshot was not changed" in msg
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
@@ -221,22 +219,22 @@ def test_malformed_entry_fails_naming_key_and_field(tmp_path: Path) -> None:
 def test_unpriced_keys_are_listed_and_allow_partial_keeps_previous(tmp_path: Path) -> None:
     out = tmp_path / "s.json"
     before = _seed(out)
-    only_standard = H.eks("us-east-1", "0.12", "0.6")[:1]
+    only_hours = H.alb("us-east-1", "0.027", "0.008")[:1]   # the LCU product is missing
     client = _client()
     with Stubber(client) as stub:
-        stub.add_response("get_products", {"PriceList": [i.price_list_entry() for i in only_standard]})
-        with pytest.raises(RefreshError, match=r"eks:cluster-hour-extended @ us-east-1: no matching product"):
-            refresh_from_api(regions=["us-east-1"], families=["eks"], output=out, client=client)
+        stub.add_response("get_products", {"PriceList": [i.price_list_entry() for i in only_hours]})
+        with pytest.raises(RefreshError, match=r"elb:alb-lcu-hour @ us-east-1: no matching product"):
+            refresh_from_api(regions=["us-east-1"], families=["elb"], output=out, client=client)
     assert out.read_bytes() == before
     with Stubber(client) as stub:
-        stub.add_response("get_products", {"PriceList": [i.price_list_entry() for i in only_standard]})
-        report = refresh_from_api(regions=["us-east-1"], families=["eks"], output=out, client=client,
+        stub.add_response("get_products", {"PriceList": [i.price_list_entry() for i in only_hours]})
+        report = refresh_from_api(regions=["us-east-1"], families=["elb"], output=out, client=client,
                                   allow_partial=True)
-    assert list(report.kept_previous) == [("eks:cluster-hour-extended", "us-east-1")]
+    assert list(report.kept_previous) == [("elb:alb-lcu-hour", "us-east-1")]
     cat = load_snapshot(out)
-    assert cat.price("eks:cluster-hour", "us-east-1").usd == Decimal("0.12")
-    assert cat.price("eks:cluster-hour-extended", "us-east-1").usd == Decimal("0.6")  # previous (embedded)
-    assert [m.describe() for m in report.diff.moved] == ["eks:cluster-hour @ us-east-1: 0.1 -> 0.12 (+20.00%)"]
+    assert cat.price("elb:alb-hour", "us-east-1").usd == Decimal("0.027")
+    assert cat.price("elb:alb-lcu-hour", "us-east-1").usd == Decimal("0.008")  # previous (embedded)
+    assert [m.describe() for m in report.diff.moved] == ["elb:alb-hour @ us-east-1: 0.0225 -> 0.027 (+20.00%)"]
 
 
 def test_ambiguous_products_are_rejected(tmp_path: Path) -> None:
@@ -252,8 +250,8 @@ def test_ambiguous_products_are_rejected(tmp_path: Path) -> None:
 def test_unexpected_unit_is_rejected() -> None:
     item = H.Item("AmazonEKS", "SKU1", "Compute", H.eks("us-east-1", "0.1", "0.6")[0].attributes,
                   [H.Dim("Seconds", "0.00003")])
-    with pytest.raises(aws_pricing.PriceParseError, match=r"eks:cluster-hour: SKU SKU1 .* unit 'Seconds'"):
-        aws_pricing.points_from_price_item(item.price_list_entry(), "AmazonEKS", ["us-east-1"])
+    with pytest.raises(price_list.PriceParseError, match=r"eks:cluster-hour: SKU SKU1 .* unit 'Seconds'"):
+        price_list.points_from_price_item(item.price_list_entry(), "AmazonEKS", ["us-east-1"])
 
 
 def test_api_error_is_reported(tmp_path: Path) -> None:
@@ -293,17 +291,16 @@ def _cli(args: list[str]) -> Any:
 def test_cli_refresh_writes_user_snapshot_and_prints_diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     client = _client()
     stub = Stubber(client)
-    _stub_plan(stub, plan_queries(["us-east-1"], ["eks"]), H.eks("us-east-1", "0.1", "0.66"))
+    _stub_plan(stub, plan_queries(["us-east-1"], ["eks"]), H.eks("us-east-1", "0.11", "0.66"))
     stub.activate()
-    monkeypatch.setattr(aws_pricing, "make_pricing_client", lambda profile=None: client)
     monkeypatch.setattr("pricing.refresh.make_pricing_client", lambda profile=None: client)
     result = _cli(["pricing", "refresh", "--region", "us-east-1", "--service", "eks", "--no-progress"])
     assert result.exit_code == 0, result.output
     target = tmp_path / "data" / "snapshot.json"
     assert f"wrote {target}" in result.output
-    assert "eks:cluster-hour-extended @ us-east-1: 0.6 -> 0.66 (+10.00%)" in result.output
+    assert "eks:cluster-hour @ us-east-1: 0.1 -> 0.11 (+10.00%)" in result.output
     assert catalog.active_snapshot_path() == target
-    assert load_snapshot().price("eks:cluster-hour-extended", "us-east-1").usd == Decimal("0.66")
+    assert load_snapshot().price("eks:cluster-hour", "us-east-1").usd == Decimal("0.11")
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -10,19 +10,14 @@ from pathlib import Path
 import pytest
 
 from pricing import catalog
-from pricing.catalog import (
-    EC2_INSTANCE_TYPES,
-    EMBEDDED_SNAPSHOT,
-    GLOBAL_KEYS,
-    REGIONS,
-    SnapshotError,
-    canonical_key_units,
-    canonical_pairs,
-    load_snapshot,
-    points_checksum,
-)
+from pricing.catalog import EMBEDDED_SNAPSHOT, load_snapshot
+from pricing.keys import GLOBAL_KEYS, KEY_UNITS, REGIONS, canonical_pairs
+from pricing.snapshot import SnapshotError, points_checksum
+from sizing.instances import INSTANCE_SHAPES
+from tools import build_snapshot as snapshot_build
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "aws-list-prices.yaml"
+EC2_INSTANCE_TYPES = tuple(INSTANCE_SHAPES)
+REFERENCE = snapshot_build.DEFAULT_REFERENCE
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +28,11 @@ def cat() -> catalog.Catalog:
 def test_every_canonical_key_in_every_region(cat: catalog.Catalog) -> None:
     present = {(p.key, p.region) for p in cat.points()}
     assert present == set(canonical_pairs())
-    # 39 EC2 types + 49 service keys + 2 ElastiCache + 18 Bedrock = 108 keys;
-    # 106 regional keys x 5 regions + 2 global keys = 532 points.
+    # 39 EC2 types + 46 service keys + 2 ElastiCache + 18 Bedrock = 105 keys;
+    # 103 regional keys x 5 regions + 2 global keys = 517 points.
     assert len(EC2_INSTANCE_TYPES) == 39
-    assert cat.header.key_count == len(canonical_key_units()) == 108
-    assert cat.header.point_count == 106 * 5 + 2 == 532
+    assert cat.header.key_count == len(KEY_UNITS) == 105
+    assert cat.header.point_count == 103 * 5 + 2 == 517
     assert set(cat.header.regions) == set(REGIONS) | {"global"}
     for key in GLOBAL_KEYS:
         assert cat.price(key, "eu-central-1").region == "global"
@@ -83,7 +78,6 @@ def test_truncated_copy_raises(tmp_path: Path) -> None:
     ("ec2:t3.medium", "ap-southeast-1", "0.0528", "high"),
     ("ec2:m7i.large", "eu-west-1", "0.11235", "medium"),
     ("eks:cluster-hour", "us-east-1", "0.1", "high"),
-    ("eks:cluster-hour-extended", "us-east-1", "0.6", "high"),
     ("vpc:nat-gateway-hour", "us-east-1", "0.045", "high"),
     ("vpc:nat-gateway-gb", "ap-southeast-1", "0.059", "medium"),
     ("vpc:nat-gateway-gb", "eu-central-1", "0.052", "low"),
@@ -165,9 +159,7 @@ def test_tiers_are_contiguous_and_start_at_price(cat: catalog.Catalog) -> None:
     assert [t.end_units for t in us.tiers] == [Decimal(10240), Decimal(51200), Decimal(153600), None]
 
 
-@pytest.mark.skipif(not REFERENCE.is_file(), reason="../shared/reference not available")
 def test_build_reproduces_shipped_snapshot(tmp_path: Path) -> None:
-    from pricing import snapshot_build
 
     out = tmp_path / "snapshot.json"
     assert snapshot_build.main(["--reference", str(REFERENCE), "--output", str(out)]) == 0
@@ -176,11 +168,9 @@ def test_build_reproduces_shipped_snapshot(tmp_path: Path) -> None:
                                 "--check"]) == 0
 
 
-@pytest.mark.skipif(not REFERENCE.is_file(), reason="../shared/reference not available")
 def test_build_fails_on_unmapped_reference_entry(tmp_path: Path) -> None:
     import yaml
 
-    from pricing import snapshot_build
 
     doc = yaml.safe_load(REFERENCE.read_text())
     doc["prices"].append({"service": "Lambda", "item": "Requests", "region": "us-east-1", "unit": "x",

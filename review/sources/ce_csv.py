@@ -16,7 +16,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from pricing.constants import CE
+from pricing.services import CE
 from review.model import USAGE, ZERO, ActualLine, Actuals, ActualsError, parse_month
 
 # Console display names that do not reduce to the API spelling by dropping "Amazon"/"AWS".

@@ -150,6 +150,8 @@ USAGE_FOR_GROUP: dict[str, tuple[str, str, Decimal]] = {
     "vpc:nat-gateway-hour": ("AmazonEC2", "USE1-NatGateway-Hours", Decimal(1)),
     "vpc:nat-gateway-gb": ("AmazonEC2", "USE1-NatGateway-Bytes", Decimal(1)),
     "vpc:public-ipv4-hour": ("AmazonVPC", "USE1-PublicIPv4:InUseAddress", Decimal(1)),
+    "vpc:interface-endpoint-hour": ("AmazonVPC", "USE1-VpcEndpoint-Hours", Decimal(1)),
+    "vpc:interface-endpoint-gb": ("AmazonVPC", "USE1-VpcEndpoint-Bytes", Decimal(1)),
     "elb:alb-hour": ("AWSELB", "USE1-LoadBalancerUsage", Decimal(1)),
     "elb:alb-lcu-hour": ("AWSELB", "USE1-LCUUsage", Decimal(1)),
     "dynamodb:write-request-million": ("AmazonDynamoDB", "USE1-WriteRequestUnits", Decimal(1_000_000)),

@@ -273,7 +273,8 @@ def write_synthetic_ec2_offer(path: Path, target_bytes: int, region: str = "us-e
     Memory stays flat: products and terms are written one at a time and the product
     sequence is regenerated for each terms section instead of being kept.
     """
-    from pricing.catalog import EC2_INSTANCE_TYPES as catalog_types
+    from sizing.instances import INSTANCE_SHAPES
+    catalog_types = tuple(INSTANCE_SHAPES)
 
     def filler() -> Iterable[Item]:
         n = 0
@@ -383,7 +384,7 @@ def ec2_full(region: str, scale: str = "1") -> list[Item]:
     """Every AmazonEC2 canonical key (39 instance types, CPU credits, gp3, NAT) for one region."""
     from decimal import Decimal as D
 
-    from pricing.catalog import EC2_INSTANCE_TYPES
+    from sizing.instances import INSTANCE_SHAPES as EC2_INSTANCE_TYPES
 
     s = D(scale)
     items = []

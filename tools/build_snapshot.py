@@ -1,6 +1,6 @@
 """Build the embedded price snapshot (offline tooling, deterministic).
 
-    python -m pricing.snapshot_build [--reference ../shared/reference/aws-list-prices.yaml]
+    python -m tools.build_snapshot [--reference tools/reference/aws-list-prices.yaml]
                                      [--manual pricing/data/manual_prices.yaml]
                                      [--output pricing/data/snapshot.json] [--check]
 
@@ -27,22 +27,17 @@ from typing import Any
 
 import yaml
 
-from pricing.catalog import (
-    EC2_INSTANCE_TYPES,
-    EMBEDDED_SNAPSHOT,
-    GLOBAL_REGION,
-    REGIONS,
-    PricePoint,
-    PriceTier,
-    build_document,
-    canonical_key_units,
-    canonical_pairs,
-    service_code_for,
-)
+from pricing.catalog import EMBEDDED_SNAPSHOT
+from pricing.keys import GLOBAL_REGION, KEY_UNITS, REGIONS, canonical_pairs
+from pricing.services import service_code_for
+from pricing.snapshot import PricePoint, PriceTier, build_document
+from sizing.instances import INSTANCE_SHAPES
+
+EC2_INSTANCE_TYPES: tuple[str, ...] = tuple(INSTANCE_SHAPES)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference" / "aws-list-prices.yaml"
-DEFAULT_MANUAL = Path(__file__).resolve().parent / "data" / "manual_prices.yaml"
+DEFAULT_REFERENCE = Path(__file__).resolve().parent / "reference" / "aws-list-prices.yaml"
+DEFAULT_MANUAL = REPO_ROOT / "pricing" / "data" / "manual_prices.yaml"
 
 CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 EC2_SIZE_UNITS = {"medium": Decimal("0.5"), "large": Decimal(1), "xlarge": Decimal(2),
@@ -89,7 +84,6 @@ _RCU_IN_UNIT = _from_text("unit", r"\(RCU: ([0-9.]+)\)")
 
 REFERENCE_RULES: list[tuple[str, str, list[tuple[str, Extractor]]]] = [
     ("EKS", r"Cluster, standard support", [("eks:cluster-hour", _usd)]),
-    ("EKS", r"Cluster, extended support", [("eks:cluster-hour-extended", _usd)]),
     ("VPC/NAT Gateway", r"NAT gateway hour", [("vpc:nat-gateway-hour", _usd)]),
     ("VPC/NAT Gateway", r"Data processed", [("vpc:nat-gateway-gb", _usd)]),
     ("VPC/NAT Gateway", r"NAT gateway hour \(and per-GB processed, same value\)",
@@ -100,7 +94,6 @@ REFERENCE_RULES: list[tuple[str, str, list[tuple[str, Extractor]]]] = [
     ("DynamoDB", r"On-demand read request units \(CURRENT.*", [("dynamodb:read-request-million", _usd)]),
     ("DynamoDB", r"Data storage \(Standard table class\)", [("dynamodb:storage-gb-month", _usd)]),
     ("DynamoDB", r"Point-in-time recovery.*", [("dynamodb:pitr-gb-month", _usd)]),
-    ("DynamoDB", r"On-demand backup storage", [("dynamodb:backup-gb-month", _usd)]),
     ("DynamoDB", r"Provisioned WCU / RCU", [("dynamodb:wcu-hour", _usd), ("dynamodb:rcu-hour", _RCU_IN_UNIT)]),
     ("CloudFront", r"Data transfer out to internet, first 10 TB, .*", [("cloudfront:data-out-gb", _usd)]),
     ("CloudFront", r"HTTPS requests, .*", [("cloudfront:https-requests-10k", _usd)]),
@@ -147,6 +140,8 @@ REFERENCE_RULES: list[tuple[str, str, list[tuple[str, Extractor]]]] = [
 #: Reference entries deliberately not used, with the reason (anything else unmatched fails the build).
 REFERENCE_IGNORED: list[tuple[str, str, str]] = [
     ("EC2", r".*\(cross-check\)", "duplicate of the Karpenter row"),
+    ("EKS", r"Cluster, extended support", "no component prices it (clusters pin a standard-support version)"),
+    ("DynamoDB", r"On-demand backup storage", "backups are AWS Backup's (backup:dynamodb-gb-month)"),
     ("DynamoDB", r".*\(OLD, before Nov-2024 cut\)", "superseded price"),
     ("DynamoDB", r"On-demand [WR]RU \(current\) - exact golden", "us-east-2 only"),
     ("DynamoDB", r"Provisioned (write|read) capacity unit", "us-east-2 only (us-east-1 row used)"),
@@ -200,7 +195,7 @@ def _make_point(key: str, region: str, usd: str, *, as_of: str, source: str, con
     if key.startswith("ec2:") and key != "ec2:t-unlimited-vcpu-hour":
         usage_type = f"{EC2_USAGE_PREFIX[region]}BoxUsage:{key[4:]}"
     return PricePoint(
-        key=key, region=region, unit=canonical_key_units()[key], usd=Decimal(usd), as_of=as_of,
+        key=key, region=region, unit=KEY_UNITS[key], usd=Decimal(usd), as_of=as_of,
         source=source, confidence=confidence, note=note, approximation=approximation,
         service_code=service_code_for(key), usage_type=usage_type, sku=None, tiers=tiers,
     )
@@ -252,7 +247,7 @@ def reference_points(doc: dict[str, Any], default_as_of: str) -> Points:
                 continue
             raise BuildError(f"reference entry not mapped: {service} / {item} ({entry['region']})")
         for key, extract in targets:
-            if key not in canonical_key_units():
+            if key not in KEY_UNITS:
                 continue  # e.g. an EC2 type outside the catalog
             regions, geo_note = _entry_regions(entry, key)
             for region in regions:
@@ -282,7 +277,7 @@ def manual_points(manual: dict[str, Any], points: Points) -> None:
     as_of = str(manual["as_of"])
     for entry in manual.get("prices", []):
         key = entry["key"]
-        if key not in canonical_key_units():
+        if key not in KEY_UNITS:
             raise BuildError(f"manual price for unknown key {key!r}")
         for region, usd in entry["usd"].items():
             if (key, region) in points:
@@ -294,7 +289,7 @@ def manual_points(manual: dict[str, Any], points: Points) -> None:
 
 
 def _match_keys(patterns: Iterable[str]) -> list[str]:
-    keys = [k for k in canonical_key_units() if any(fnmatch.fnmatchcase(k, p) for p in patterns)]
+    keys = [k for k in KEY_UNITS if any(fnmatch.fnmatchcase(k, p) for p in patterns)]
     if not keys:
         raise BuildError(f"manual key patterns match nothing: {list(patterns)}")
     return keys
@@ -476,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     """CLI entry point; exit 0 on success, 1 when the build fails or --check finds drift."""
     from pricing.files import write_atomic
 
-    parser = argparse.ArgumentParser(prog="python -m pricing.snapshot_build", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.build_snapshot", description=__doc__.split("\n")[0])
     parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
     parser.add_argument("--manual", type=Path, default=DEFAULT_MANUAL)
     parser.add_argument("--output", type=Path, default=EMBEDDED_SNAPSHOT)
@@ -491,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:
-            print(f"{args.output} is out of date; run python -m pricing.snapshot_build", file=sys.stderr)
+            print(f"{args.output} is out of date; run python -m tools.build_snapshot", file=sys.stderr)
             return 1
         print(f"{args.output} is up to date ({len(points)} points)")
         return 0
