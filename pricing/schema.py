@@ -91,73 +91,84 @@ def _pods(p) -> dict[str, Any]:
             "memory_limit_mi": p.memory_limit_mi}
 
 
+def _capacity_doc(e: Estimate) -> dict[str, Any]:
+    p, n, d = e.plan, e.plan.nodes, e.plan.dynamodb
+    return {
+        "backend": {**_pods(p.backend), "pods_by_cpu": p.backend.pods_by_cpu,
+                    "pods_by_concurrency": p.backend.pods_by_concurrency},
+        "frontend": _pods(p.frontend),
+        "nodes": {"instance_type": n.instance_type, "desired": n.desired, "min": n.min, "max": n.max,
+                  "on_demand": n.on_demand, "spot": n.spot, "backend_pods_per_node": n.backend_pods_per_node,
+                  "binding_limit": n.binding, "utilisation_pct": n.utilisation_pct,
+                  "groups": [asdict(g) for g in p.node_groups],
+                  "monthly_usd": _num(e.node_default.monthly_usd),
+                  "cheapest_alternative": {"instance_type": e.node_cheapest.instance_type,
+                                           "arch": e.node_cheapest.arch, "nodes": e.node_cheapest.nodes,
+                                           "monthly_usd": _num(e.node_cheapest.monthly_usd),
+                                           "saving_usd": _num(e.node_default.monthly_usd
+                                                              - e.node_cheapest.monthly_usd)}},
+        "availability_zones": p.network.availability_zones,
+        "nat_gateways": p.network.nat_gateways,
+        "dynamodb": {"mode": e.dynamodb_mode.recommended,
+                     "on_demand_usd": _num(e.dynamodb_mode.on_demand_usd),
+                     "provisioned_usd": _num(e.dynamodb_mode.provisioned_usd),
+                     "break_even_utilisation_pct": _num(e.dynamodb_mode.break_even_utilisation_pct),
+                     "provisioned_utilisation_pct": _num(e.dynamodb_mode.provisioned_utilisation_pct),
+                     "write_units_per_message": d.write_units_per_message,
+                     "provisioned_wcu": d.provisioned_wcu, "provisioned_rcu": d.provisioned_rcu,
+                     "table_gb": round(d.table_gb, 3), "pitr": d.pitr_enabled, "backups": d.backups_enabled},
+        "alb": {"lcu": round(p.network.alb_lcu, 4),
+                "lcu_dimensions": {k: round(v, 4) for k, v in p.network.alb_lcu_dimensions.items()}},
+        "log_retention_days": p.observability.log_retention_days,
+        "waf_enabled": p.security.waf_enabled,
+        "kms_keys": list(p.security.cmks + p.security.compliance_cmks),
+        "compliance_controls": {k: list(v) for k, v in p.compliance.controls.items()},
+        "elasticache": {"node_type": p.elasticache_node_type, "nodes": p.elasticache_nodes},
+    }
+
+
+def _cost_doc(e: Estimate) -> dict[str, Any]:
+    return {
+        "monthly_usd": _num(e.monthly_usd), "upfront_usd": _num(e.upfront_usd),
+        "first_year_usd": _num(e.first_year_usd), "infrastructure_usd": _num(e.infrastructure_usd),
+        "llm_usd": _num(e.llm_usd), "compliance_usd": _num(e.compliance_usd),
+        "compliance_by_control": {k: _num(v) for k, v in e.compliance_by_control.items()},
+        "cost_per_user_usd": _num(e.cost_per_user_usd),
+        "purchase_options": [{"option": q.option, "monthly_usd": _num(q.monthly_usd),
+                              "upfront_usd": _num(q.upfront_usd), "first_year_usd": _num(q.first_year_usd)}
+                             for q in e.purchase_options],
+        "lines": [{"service": ln.service, "item": ln.item, "quantity": _num(ln.quantity), "unit": ln.unit,
+                   "unit_usd": _num(ln.unit_usd), "monthly_usd": _num(ln.monthly_usd),
+                   "price_key": ln.price_key, "ce_service": ln.ce_service, "note": ln.note,
+                   "category": ln.category, "control": ln.control} for ln in e.lines],
+    }
+
+
+def _assumptions_doc(e: Estimate) -> dict[str, Any]:
+    return {
+        "hours_per_month": A.HOURS_PER_MONTH,
+        "average_load_pct_of_peak": e.scenario.average_load_pct_of_peak,
+        "spot_discount_pct": _num(SPOT_DISCOUNT * 100),
+        "savings_plan_discount_pct": {o.value: _num(d * 100) for o, (d, _, _) in SAVINGS_PLAN.items() if d},
+        "hpa_cpu_target_pct": A.HPA_CPU_TARGET_PCT, "hpa_memory_target_pct": A.HPA_MEMORY_TARGET_PCT,
+        "streams_per_backend_pod": e.scenario.streams_per_backend_pod,
+        "nodes_priced_at": "peak count, all month",
+        "documented_in": "docs/sizing-model.md",
+    }
+
+
 def estimate_to_dict(e: Estimate) -> dict[str, Any]:
     """The estimate JSON document; money as decimal strings so no cent is lost."""
     p = e.plan
-    n = p.nodes
-    d = p.dynamodb
     return {
         "tier": p.tier,
         "tier_reasons": list(p.tier_reasons),
         "scenario": e.scenario.to_yaml_dict(),
         "workload": {k: round(v, 6) for k, v in asdict(p.workload).items()},
-        "capacity": {
-            "backend": {**_pods(p.backend), "pods_by_cpu": p.backend.pods_by_cpu,
-                        "pods_by_concurrency": p.backend.pods_by_concurrency},
-            "frontend": _pods(p.frontend),
-            "nodes": {"instance_type": n.instance_type, "desired": n.desired, "min": n.min, "max": n.max,
-                      "on_demand": n.on_demand, "spot": n.spot, "backend_pods_per_node": n.backend_pods_per_node,
-                      "binding_limit": n.binding, "utilisation_pct": n.utilisation_pct,
-                      "groups": [asdict(g) for g in p.node_groups],
-                      "monthly_usd": _num(e.node_default.monthly_usd),
-                      "cheapest_alternative": {"instance_type": e.node_cheapest.instance_type,
-                                               "arch": e.node_cheapest.arch, "nodes": e.node_cheapest.nodes,
-                                               "monthly_usd": _num(e.node_cheapest.monthly_usd),
-                                               "saving_usd": _num(e.node_default.monthly_usd
-                                                                  - e.node_cheapest.monthly_usd)}},
-            "availability_zones": p.network.availability_zones,
-            "nat_gateways": p.network.nat_gateways,
-            "dynamodb": {"mode": e.dynamodb_mode.recommended,
-                         "on_demand_usd": _num(e.dynamodb_mode.on_demand_usd),
-                         "provisioned_usd": _num(e.dynamodb_mode.provisioned_usd),
-                         "break_even_utilisation_pct": _num(e.dynamodb_mode.break_even_utilisation_pct),
-                         "provisioned_utilisation_pct": _num(e.dynamodb_mode.provisioned_utilisation_pct),
-                         "write_units_per_message": d.write_units_per_message,
-                         "provisioned_wcu": d.provisioned_wcu, "provisioned_rcu": d.provisioned_rcu,
-                         "table_gb": round(d.table_gb, 3), "pitr": d.pitr_enabled, "backups": d.backups_enabled},
-            "alb": {"lcu": round(p.network.alb_lcu, 4),
-                    "lcu_dimensions": {k: round(v, 4) for k, v in p.network.alb_lcu_dimensions.items()}},
-            "log_retention_days": p.observability.log_retention_days,
-            "waf_enabled": p.security.waf_enabled,
-            "kms_keys": list(p.security.cmks + p.security.compliance_cmks),
-            "compliance_controls": {k: list(v) for k, v in p.compliance.controls.items()},
-            "elasticache": {"node_type": p.elasticache_node_type, "nodes": p.elasticache_nodes},
-        },
+        "capacity": _capacity_doc(e),
         "plan_comparison": [asdict(c) for c in p.plan_checks],
-        "cost": {
-            "monthly_usd": _num(e.monthly_usd), "upfront_usd": _num(e.upfront_usd),
-            "first_year_usd": _num(e.first_year_usd), "infrastructure_usd": _num(e.infrastructure_usd),
-            "llm_usd": _num(e.llm_usd), "compliance_usd": _num(e.compliance_usd),
-            "compliance_by_control": {k: _num(v) for k, v in e.compliance_by_control.items()},
-            "cost_per_user_usd": _num(e.cost_per_user_usd),
-            "purchase_options": [{"option": q.option, "monthly_usd": _num(q.monthly_usd),
-                                  "upfront_usd": _num(q.upfront_usd), "first_year_usd": _num(q.first_year_usd)}
-                                 for q in e.purchase_options],
-            "lines": [{"service": ln.service, "item": ln.item, "quantity": _num(ln.quantity), "unit": ln.unit,
-                       "unit_usd": _num(ln.unit_usd), "monthly_usd": _num(ln.monthly_usd),
-                       "price_key": ln.price_key, "ce_service": ln.ce_service, "note": ln.note,
-                       "category": ln.category, "control": ln.control} for ln in e.lines],
-        },
-        "assumptions": {
-            "hours_per_month": A.HOURS_PER_MONTH,
-            "average_load_pct_of_peak": e.scenario.average_load_pct_of_peak,
-            "spot_discount_pct": _num(SPOT_DISCOUNT * 100),
-            "savings_plan_discount_pct": {o.value: _num(d * 100) for o, (d, _, _) in SAVINGS_PLAN.items() if d},
-            "hpa_cpu_target_pct": A.HPA_CPU_TARGET_PCT, "hpa_memory_target_pct": A.HPA_MEMORY_TARGET_PCT,
-            "streams_per_backend_pod": e.scenario.streams_per_backend_pod,
-            "nodes_priced_at": "peak count, all month",
-            "documented_in": "docs/sizing-model.md",
-        },
+        "cost": _cost_doc(e),
+        "assumptions": _assumptions_doc(e),
         "prices": {"as_of": e.prices_as_of, "source": e.prices_source, "checksum": e.prices_checksum},
         "warnings": list(e.warnings),
     }
