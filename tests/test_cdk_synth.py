@@ -45,7 +45,8 @@ def sample_configs() -> dict[str, dict[str, Any]]:
         "dev-small": dict(
             environment="dev", region="us-east-1", client="Acme Corp", scenario_name="Pilot, 200 users",
             kubernetes_version="1.33",
-            network=dict(availability_zones=2, nat_gateways=1, availability_zone_names=_zones("us-east-1", 2)),
+            network=dict(availability_zones=2, nat_gateways=1, availability_zone_names=_zones("us-east-1", 2),
+                         interface_endpoints=["secretsmanager"]),
             node_groups=[dict(name="on-demand", capacity_type="ON_DEMAND", instance_types=["t3.medium"],
                               min_size=1, desired_size=2, max_size=3, disk_size_gib=20)],
             database=dict(billing_mode="PAY_PER_REQUEST", point_in_time_recovery=True, customer_managed_key=False,
@@ -59,7 +60,8 @@ def sample_configs() -> dict[str, dict[str, Any]]:
         "prod-medium": dict(
             environment="prod", region="eu-west-1", client="Globex", scenario_name="Launch 5k users",
             kubernetes_version="1.33",
-            network=dict(availability_zones=3, nat_gateways=3, availability_zone_names=_zones("eu-west-1", 3)),
+            network=dict(availability_zones=3, nat_gateways=3, availability_zone_names=_zones("eu-west-1", 3),
+                         interface_endpoints=["secretsmanager"]),
             node_groups=[
                 dict(name="on-demand", capacity_type="ON_DEMAND", instance_types=["m6i.large"],
                      min_size=2, desired_size=3, max_size=6, disk_size_gib=50),
@@ -545,6 +547,30 @@ def test_generated_app_resolves_env_and_rejects_bad_config(tmp_path: Path, capsy
     assert module.main() == 2
     err = capsys.readouterr().err
     assert "monitoring.log_retention_days" in err and "2192" in err and "Traceback" not in err
+
+
+def test_generated_app_synthesizes_in_a_fresh_process(tmp_path: Path) -> None:
+    """``python3 app.py`` in the bundle (what cdk.json runs) imports nothing of tiersizer and synthesizes."""
+    import json
+    import subprocess
+    import sys
+
+    bundle = tmp_path / "cdk"
+    render_cdk_app(CdkConfig.model_validate(sample_configs()["dev-small"]), bundle)
+    out = tmp_path / "cdk.out"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {
+        "CDK_OUTDIR": str(out), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    proc = subprocess.run([sys.executable, "app.py"], cwd=bundle, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    network = json.loads((out / "ChatApp-dev-Network.template.json").read_text())
+    interface = [r["Properties"] for r in network["Resources"].values()
+                 if r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Interface"]
+    assert [e["ServiceName"] for e in interface] == ["com.amazonaws.us-east-1.secretsmanager"]
+    assert len(interface[0]["SubnetIds"]) == 2
+    assert sorted(p.name for p in out.glob("*.template.json")) == sorted(
+        f"ChatApp-dev-{role}.template.json"
+        for role in ("Cdn", "Database", "Eks", "Monitoring", "Network", "Security", "Storage"))
 
 
 # --------------------------------------------------------------------------- validation
