@@ -41,8 +41,8 @@ def resolve_config_path(env_name: str | None, config_dir: Path = CONFIG_DIR) -> 
     return config_dir / f"{env_name}.yaml"
 
 
-def add_stacks(app: cdk.App, config: CdkConfig) -> dict[str, cdk.Stack]:
-    """Create every stack of one environment in ``app``; return them by role."""
+def set_app_context(app: cdk.App, config: CdkConfig) -> None:
+    """Context that keeps synth offline and deterministic (no AWS lookups)."""
     if config.account is not None:
         # Explicit zone names make synth independent of any AWS account lookup.
         app.node.set_context(
@@ -51,6 +51,11 @@ def add_stacks(app: cdk.App, config: CdkConfig) -> dict[str, cdk.Stack]:
         )
     # Keep CloudFormation exports between stacks strong (protects producers from deletion).
     app.node.set_context("@aws-cdk/core:defaultCrossStackReferences", "strong")
+
+
+def add_stacks(app: cdk.App, config: CdkConfig) -> dict[str, cdk.Stack]:
+    """Create every stack of one environment in ``app``; return them by role."""
+    set_app_context(app, config)
     env = cdk.Environment(account=config.account, region=config.region)
     prefix = config.stack_prefix
     security = SecurityStack(

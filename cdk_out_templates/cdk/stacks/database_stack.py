@@ -14,9 +14,28 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from stacks.config_model import CdkConfig
+from stacks.config_model import CdkConfig, DatabaseConfig
 
 _S = dynamodb.AttributeType.STRING
+
+
+def _table_options(db: DatabaseConfig, table_key: kms.IKey | None) -> dict[str, Any]:
+    """Options both tables share: billing mode, PITR, encryption, removal and deletion protection."""
+    removal = cdk.RemovalPolicy[db.removal_policy]
+    return dict(
+        billing_mode=dynamodb.BillingMode[db.billing_mode],
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=db.point_in_time_recovery,
+            recovery_period_in_days=35 if db.point_in_time_recovery else None,
+        ),
+        encryption=(
+            dynamodb.TableEncryption.CUSTOMER_MANAGED if db.customer_managed_key
+            else dynamodb.TableEncryption.AWS_MANAGED
+        ),
+        encryption_key=table_key if db.customer_managed_key else None,
+        removal_policy=removal,
+        deletion_protection=db.removal_policy == "RETAIN",
+    )
 
 
 class DatabaseStack(cdk.Stack):
@@ -35,22 +54,8 @@ class DatabaseStack(cdk.Stack):
     ) -> None:
         super().__init__(scope, construct_id, env=env, description=description)
         db = config.database
-        removal = cdk.RemovalPolicy[db.removal_policy]
         provisioned = db.billing_mode == "PROVISIONED"
-        common: dict[str, Any] = dict(
-            billing_mode=dynamodb.BillingMode[db.billing_mode],
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=db.point_in_time_recovery,
-                recovery_period_in_days=35 if db.point_in_time_recovery else None,
-            ),
-            encryption=(
-                dynamodb.TableEncryption.CUSTOMER_MANAGED if db.customer_managed_key
-                else dynamodb.TableEncryption.AWS_MANAGED
-            ),
-            encryption_key=table_key if db.customer_managed_key else None,
-            removal_policy=removal,
-            deletion_protection=db.removal_policy == "RETAIN",
-        )
+        common = _table_options(db, table_key)
 
         def capacity(read: int | None, write: int | None) -> dict[str, Any]:
             return {"read_capacity": read, "write_capacity": write} if provisioned else {}
@@ -80,28 +85,35 @@ class DatabaseStack(cdk.Stack):
         )
 
         if db.backups_enabled:
-            vault = backup.BackupVault(
-                self, "BackupVault", backup_vault_name=f"{config.resource_prefix}-vault",
-                encryption_key=table_key, removal_policy=removal,
-            )
-            plan = backup.BackupPlan(self, "BackupPlan", backup_plan_name=f"{config.resource_prefix}-daily", backup_vault=vault)
-            plan.add_rule(backup.BackupPlanRule(
-                rule_name="daily",
-                schedule_expression=events.Schedule.cron(hour="5", minute="0"),
-                start_window=cdk.Duration.hours(1),
-                completion_window=cdk.Duration.hours(8),
-                delete_after=cdk.Duration.days(db.backup_retention_days),
-            ))
-            plan.add_selection("Tables", resources=[
-                backup.BackupResource.from_dynamo_db_table(self.users_table),
-                backup.BackupResource.from_dynamo_db_table(self.chats_table),
-            ])
+            self._backup_plan(config, table_key)
 
         cdk.CfnOutput(self, "UsersTableName", value=self.users_table.table_name)
         cdk.CfnOutput(self, "ChatsTableName", value=self.chats_table.table_name)
         self.cache: elasticache.CfnReplicationGroup | None = None
         if config.cache.enabled:
             self.cache = self._cache(config, vpc)
+
+    def _backup_plan(self, config: CdkConfig, table_key: kms.IKey | None) -> backup.BackupPlan:
+        """Daily AWS Backup of both tables into an (optionally CMK-encrypted) vault."""
+        db = config.database
+        removal = cdk.RemovalPolicy[db.removal_policy]
+        vault = backup.BackupVault(
+            self, "BackupVault", backup_vault_name=f"{config.resource_prefix}-vault",
+            encryption_key=table_key, removal_policy=removal,
+        )
+        plan = backup.BackupPlan(self, "BackupPlan", backup_plan_name=f"{config.resource_prefix}-daily", backup_vault=vault)
+        plan.add_rule(backup.BackupPlanRule(
+            rule_name="daily",
+            schedule_expression=events.Schedule.cron(hour="5", minute="0"),
+            start_window=cdk.Duration.hours(1),
+            completion_window=cdk.Duration.hours(8),
+            delete_after=cdk.Duration.days(db.backup_retention_days),
+        ))
+        plan.add_selection("Tables", resources=[
+            backup.BackupResource.from_dynamo_db_table(self.users_table),
+            backup.BackupResource.from_dynamo_db_table(self.chats_table),
+        ])
+        return plan
 
     def _cache(self, config: CdkConfig, vpc: ec2.IVpc) -> elasticache.CfnReplicationGroup:
         """Encrypted replication group in the isolated subnets, reachable from inside the VPC only."""

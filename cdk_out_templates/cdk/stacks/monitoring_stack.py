@@ -40,17 +40,7 @@ class MonitoringStack(cdk.Stack):
         super().__init__(scope, construct_id, env=env, description=description)
         mon = config.monitoring
         self.config = config
-        removal = cdk.RemovalPolicy[config.database.removal_policy]
-        self.log_groups: dict[str, logs.CfnLogGroup] = {}
-        for kind in LOG_GROUP_KINDS:
-            group = logs.CfnLogGroup(
-                self, f"{kind.capitalize()}LogGroup",
-                log_group_name=f"/aws/containerinsights/{config.cluster_name}/{kind}",
-                retention_in_days=mon.log_retention_days,
-                kms_key_id=logs_key.key_arn if logs_key is not None else None,
-            )
-            group.apply_removal_policy(removal)
-            self.log_groups[kind] = group
+        self.log_groups = self._log_groups(logs_key)
 
         self.topic = sns.Topic(self, "AlarmTopic", display_name=f"{config.stack_prefix} alarms", enforce_ssl=True)
         if mon.alarm_email is not None:
@@ -90,6 +80,21 @@ class MonitoringStack(cdk.Stack):
                                              dashboard_name=f"{config.stack_prefix}-{name}")
             for widget in widgets:
                 dashboard.add_widgets(widget)
+
+    def _log_groups(self, logs_key: kms.IKey | None) -> dict[str, logs.CfnLogGroup]:
+        """Container Insights log groups with the configured retention, created before the agent starts."""
+        removal = cdk.RemovalPolicy[self.config.database.removal_policy]
+        log_groups: dict[str, logs.CfnLogGroup] = {}
+        for kind in LOG_GROUP_KINDS:
+            group = logs.CfnLogGroup(
+                self, f"{kind.capitalize()}LogGroup",
+                log_group_name=f"/aws/containerinsights/{self.config.cluster_name}/{kind}",
+                retention_in_days=self.config.monitoring.log_retention_days,
+                kms_key_id=logs_key.key_arn if logs_key is not None else None,
+            )
+            group.apply_removal_policy(removal)
+            log_groups[kind] = group
+        return log_groups
 
     def _insights_metric(self, name: str) -> cloudwatch.Metric:
         return cloudwatch.Metric(

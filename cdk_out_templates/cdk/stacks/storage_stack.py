@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -57,13 +57,21 @@ class StorageStack(cdk.Stack):
                 "AWS:SourceArn": f"arn:{self.partition}:cloudfront::{self.account}:distribution/*",
             }},
         ))
+        self.log_archive_bucket = self._log_archive_bucket(config, removal, encryption)
+        cdk.CfnOutput(self, "StaticAssetsBucketName", value=self.static_bucket.bucket_name)
+        cdk.CfnOutput(self, "LogArchiveBucketName", value=self.log_archive_bucket.bucket_name)
+
+    def _log_archive_bucket(
+        self, config: StorageConfig, removal: cdk.RemovalPolicy, encryption: dict[str, Any]
+    ) -> s3.Bucket:
+        """Log archive: Glacier after the configured days (when set), expiry after ``log_archive_days``."""
         transitions = []
         if config.log_glacier_transition_days is not None:
             transitions.append(s3.Transition(
                 storage_class=s3.StorageClass.GLACIER,
                 transition_after=cdk.Duration.days(config.log_glacier_transition_days),
             ))
-        self.log_archive_bucket = s3.Bucket(
+        return s3.Bucket(
             self,
             "LogArchiveBucket",
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
@@ -80,5 +88,3 @@ class StorageStack(cdk.Stack):
             )],
             **encryption,
         )
-        cdk.CfnOutput(self, "StaticAssetsBucketName", value=self.static_bucket.bucket_name)
-        cdk.CfnOutput(self, "LogArchiveBucketName", value=self.log_archive_bucket.bucket_name)
