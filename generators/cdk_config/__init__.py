@@ -8,15 +8,8 @@
 The mapping from an estimate is :mod:`generators.cdk_from_estimate`.
 """
 
-from generators.cdk_config.config_loader import ConfigError, format_validation_error, load_config, parse_config
-from generators.cdk_config.config_model import (
-    INTERFACE_ENDPOINT_NAMES,
-    CdkConfig,
-    NetworkConfig,
-)
+from generators.cdk_config.config_loader import ConfigError, load_config, parse_config
+from generators.cdk_config.config_model import INTERFACE_ENDPOINT_NAMES, CdkConfig
 from generators.cdk_config.config_yaml import config_yaml
 
-__all__ = [
-    "INTERFACE_ENDPOINT_NAMES", "CdkConfig", "ConfigError", "NetworkConfig",
-    "config_yaml", "format_validation_error", "load_config", "parse_config",
-]
+__all__ = ["INTERFACE_ENDPOINT_NAMES", "CdkConfig", "ConfigError", "config_yaml", "load_config", "parse_config"]
