@@ -5,6 +5,8 @@ Deliberate adjustments, all visible here (and in docs/report.md):
   and a one-zone plan would still get a two-zone VPC here (a guard, not a resize).
 - The node plan splits into an on-demand and a spot group: desired sizes are the plan's on-demand and
   spot counts, min/max are split so each group's sum equals the plan's min/desired/max.
+- Interface VPC endpoints: every service the estimate prices one for (pricing.services.vpc.INTERFACE_ENDPOINTS),
+  in the private subnet of each zone.
 - Provisioned DynamoDB: the chats table takes the capacity the plan sized (its GSI mirrors it in the
   CDK app); the users table gets the minimum the plan prices (PROVISIONED_MIN_CAPACITY).
 """
@@ -15,6 +17,7 @@ import string
 from generators.cdk_config import CdkConfig, parse_config
 from generators.helm import KUBERNETES_VERSION
 from pricing.engine import Estimate
+from pricing.services.vpc import INTERFACE_ENDPOINTS
 from sizing import assumptions as A
 from sizing.llm import BEDROCK_MODELS
 from sizing.profiles import ENVIRONMENT_PROFILES
@@ -78,7 +81,8 @@ def cdk_config_data(est: Estimate) -> dict:
         "client": s.client or "unspecified", "scenario_name": s.name,
         "kubernetes_version": KUBERNETES_VERSION, "eks_support_type": "STANDARD",
         "network": {"availability_zones": zones, "nat_gateways": p.network.nat_gateways,
-                    "availability_zone_names": zone_names(s.region, zones)},
+                    "availability_zone_names": zone_names(s.region, zones),
+                    "interface_endpoints": list(INTERFACE_ENDPOINTS)},
         "node_groups": split_node_groups(est),
         "database": _database(est),
         "storage": {"static_bucket_versioned": True, "log_archive_days": retention,

@@ -9,7 +9,6 @@ Go YAML 1.1 parser (Helm's) would read as another type are quoted.
 from __future__ import annotations
 
 import math
-import os
 import re
 import shutil
 import tempfile
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from pricing.files import write_atomic
 
 CHART_DIR: Path = Path(__file__).resolve().parent.parent / "cdk_out_templates" / "chart" / "chat-app"
 """Source of the chat-app chart shipped with tiersizer."""
@@ -219,6 +220,67 @@ def _require(field: str, value: object, pattern: re.Pattern[str], allowed: str) 
     return value
 
 
+def _check_inputs(
+    *, environment: str, region: str, project: str, users_table: str, chats_table: str, llm_model_id: str,
+    service_account: str, zones: int, waf_enabled: bool,
+) -> None:
+    """Raise ValueError naming the first bad scalar input of :func:`build_values` and what it allows."""
+    if environment not in ENVIRONMENTS:
+        raise ValueError(f"environment must be one of {', '.join(ENVIRONMENTS)}, got {environment!r}")
+    _require("region", region, _REGION_RE, "an AWS region such as us-east-1")
+    _require("project", project, _LABEL_VALUE_RE, "1-63 letters, digits, '-', '_' or '.' (a Kubernetes label value)")
+    _require("users_table", users_table, _TABLE_RE, "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)")
+    _require("chats_table", chats_table, _TABLE_RE, "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)")
+    _require("llm_model_id", llm_model_id, _MODEL_RE, "a model id (1-2048 of A-Z a-z 0-9 . _ : / -)")
+    _require("service_account", service_account, _K8S_NAME_RE, "a Kubernetes name (lowercase a-z 0-9 - ., max 253)")
+    if isinstance(zones, bool) or not isinstance(zones, int) or not 1 <= zones <= MAX_ZONES:
+        raise ValueError(f"zones must be an integer between 1 and {MAX_ZONES}, got {zones!r}")
+    if not isinstance(waf_enabled, bool):
+        raise ValueError(f"waf_enabled must be true or false, got {waf_enabled!r}")
+
+
+def _components(
+    *, region: str, backend: WorkloadSize, frontend: WorkloadSize, stream_timeout_s: float, env: dict[str, str],
+) -> dict[str, Any]:
+    """The ``backend`` and ``frontend`` blocks."""
+    # A streamed answer in flight when the pod is stopped gets the whole
+    # stream time to finish after the pre-stop pause.
+    backend_grace = max(30, PRE_STOP_SLEEP_S + math.ceil(stream_timeout_s) + 5)
+    registry = f"{PLACEHOLDER_ACCOUNT}.dkr.ecr.{region}.amazonaws.com"
+    return {
+        "backend": _component(
+            "backend", backend, repository=f"{registry}/chat-backend", port=8000,
+            existing_secret="chat-backend-secrets", grace_s=backend_grace, writable_dirs=["/tmp"], env=env,
+        ),
+        "frontend": _component(
+            "frontend", frontend, repository=f"{registry}/chat-frontend", port=8080, existing_secret="",
+            grace_s=30, writable_dirs=["/tmp", "/var/cache/nginx", "/var/run"], env={},
+        ),
+    }
+
+
+def _ingress(*, region: str, waf_enabled: bool, idle_s: int) -> dict[str, Any]:
+    """The ALB ingress block: placeholder ARNs until ``cdk deploy``, stream-aware idle timeout."""
+    return {
+        "enabled": True,
+        "scheme": "internet-facing",
+        "certificateArn": placeholder_certificate_arn(region),
+        "wafAclArn": placeholder_waf_acl_arn(region) if waf_enabled else "",
+        "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "idleTimeoutSeconds": idle_s,
+        "host": "",
+    }
+
+
+def _topology_spread(environment: str, zones: int) -> dict[str, Any]:
+    """Spread pods over zones; only prod with two or more zones refuses to schedule unevenly."""
+    return {
+        "enabled": True,
+        "maxSkew": 1,
+        "whenUnsatisfiable": "DoNotSchedule" if environment == "prod" and zones >= 2 else "ScheduleAnyway",
+    }
+
+
 def build_values(
     *,
     environment: str,
@@ -247,61 +309,18 @@ def build_values(
     Raises:
         ValueError: naming the field and its allowed values on bad input.
     """
-    if environment not in ENVIRONMENTS:
-        raise ValueError(f"environment must be one of {', '.join(ENVIRONMENTS)}, got {environment!r}")
-    _require("region", region, _REGION_RE, "an AWS region such as us-east-1")
-    _require("project", project, _LABEL_VALUE_RE, "1-63 letters, digits, '-', '_' or '.' (a Kubernetes label value)")
-    _require("users_table", users_table, _TABLE_RE, "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)")
-    _require("chats_table", chats_table, _TABLE_RE, "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)")
-    _require("llm_model_id", llm_model_id, _MODEL_RE, "a model id (1-2048 of A-Z a-z 0-9 . _ : / -)")
-    _require("service_account", service_account, _K8S_NAME_RE, "a Kubernetes name (lowercase a-z 0-9 - ., max 253)")
-    if isinstance(zones, bool) or not isinstance(zones, int) or not 1 <= zones <= MAX_ZONES:
-        raise ValueError(f"zones must be an integer between 1 and {MAX_ZONES}, got {zones!r}")
-    if not isinstance(waf_enabled, bool):
-        raise ValueError(f"waf_enabled must be true or false, got {waf_enabled!r}")
+    _check_inputs(environment=environment, region=region, project=project, users_table=users_table,
+                  chats_table=chats_table, llm_model_id=llm_model_id, service_account=service_account,
+                  zones=zones, waf_enabled=waf_enabled)
     idle_s = idle_timeout_seconds(stream_timeout_s)
     env = {"LOG_LEVEL": "debug" if environment == "dev" else "info"}
     env.update(_check_env(extra_env or {}))
-    # A streamed answer in flight when the pod is stopped gets the whole
-    # stream time to finish after the pre-stop pause.
-    backend_grace = max(30, PRE_STOP_SLEEP_S + math.ceil(stream_timeout_s) + 5)
     return {
         "global": {"environment": environment, "region": region, "project": project},
-        "backend": _component(
-            "backend",
-            backend,
-            repository=f"{PLACEHOLDER_ACCOUNT}.dkr.ecr.{region}.amazonaws.com/chat-backend",
-            port=8000,
-            existing_secret="chat-backend-secrets",
-            grace_s=backend_grace,
-            writable_dirs=["/tmp"],
-            env=env,
-        ),
-        "frontend": _component(
-            "frontend",
-            frontend,
-            repository=f"{PLACEHOLDER_ACCOUNT}.dkr.ecr.{region}.amazonaws.com/chat-frontend",
-            port=8080,
-            existing_secret="",
-            grace_s=30,
-            writable_dirs=["/tmp", "/var/cache/nginx", "/var/run"],
-            env={},
-        ),
+        **_components(region=region, backend=backend, frontend=frontend, stream_timeout_s=stream_timeout_s, env=env),
         "serviceAccount": {"create": True, "name": service_account, "roleArn": placeholder_role_arn()},
-        "ingress": {
-            "enabled": True,
-            "scheme": "internet-facing",
-            "certificateArn": placeholder_certificate_arn(region),
-            "wafAclArn": placeholder_waf_acl_arn(region) if waf_enabled else "",
-            "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
-            "idleTimeoutSeconds": idle_s,
-            "host": "",
-        },
-        "topologySpread": {
-            "enabled": True,
-            "maxSkew": 1,
-            "whenUnsatisfiable": "DoNotSchedule" if environment == "prod" and zones >= 2 else "ScheduleAnyway",
-        },
+        "ingress": _ingress(region=region, waf_enabled=waf_enabled, idle_s=idle_s),
+        "topologySpread": _topology_spread(environment, zones),
         "config": {
             "dynamodbUsersTable": users_table,
             "dynamodbChatsTable": chats_table,
@@ -348,21 +367,8 @@ def dump_values(values: Mapping[str, Any]) -> str:
 
 
 def write_values(values: Mapping[str, Any], path: Path) -> None:
-    """Write values as YAML to ``path`` atomically (temp file + rename)."""
-    path = Path(path)
-    text = dump_values(values)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write values as YAML to ``path`` atomically (:func:`pricing.files.write_atomic`)."""
+    write_atomic(path, dump_values(values))
 
 
 def copy_chart(dest: Path) -> Path:

@@ -63,7 +63,7 @@ def test_layout_complete(case: str, bundles) -> None:
     est, root = bundles[case]
     env = est.scenario.environment.value
     for rel in ("cdk/app.py", "cdk/cdk.json", "cdk/requirements.txt", f"cdk/config/{env}.yaml",
-                "cdk/stacks/config_model.py", "cdk/stacks/network_stack.py", "cdk/stacks/eks_stack.py",
+                "cdk/stacks/config_model.py", "cdk/stacks/config_loader.py", "cdk/stacks/network_stack.py", "cdk/stacks/eks_stack.py",
                 "cdk/stacks/database_stack.py", "cdk/stacks/storage_stack.py", "cdk/stacks/security_stack.py",
                 "cdk/stacks/monitoring_stack.py", "cdk/stacks/cdn_stack.py",
                 "helm/chat-app/Chart.yaml", "helm/chat-app/values.schema.json", f"helm/values-{env}.yaml",
@@ -366,6 +366,29 @@ def test_generated_cdk_app_synthesizes_the_estimate(case: str, bundles, synthesi
         props = table["Properties"]
         assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is est.plan.dynamodb.pitr_enabled
         assert props.get("BillingMode", "PROVISIONED") == mode
+
+
+@pytest.mark.parametrize(("case", "zones"), [("dev-small", 2), ("prod-enterprise-spot", 3)])
+def test_secrets_manager_interface_endpoint_in_every_zone(case: str, zones: int, bundles, synthesized) -> None:
+    """The Secrets Manager interface endpoint the estimate prices is deployed once, in the private subnet of
+    every zone (dev: 2 zones, prod: 3)."""
+    est, root = bundles[case]
+    assert load_config(root / "cdk" / "config" / f"{est.scenario.environment.value}.yaml").network \
+        .availability_zones == zones
+    interface = [r["Properties"] for t in synthesized[case].values() for r in t["Resources"].values()
+                 if r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Interface"]
+    assert [e["ServiceName"] for e in interface] == [f"com.amazonaws.{est.scenario.region}.secretsmanager"]
+    assert len(interface[0]["SubnetIds"]) == zones
+    assert interface[0]["PrivateDnsEnabled"] is True
+
+
+def test_every_priced_interface_endpoint_is_deployable() -> None:
+    from generators.cdk_config import INTERFACE_ENDPOINT_NAMES
+    from pricing.services.vpc import INTERFACE_ENDPOINTS
+
+    assert INTERFACE_ENDPOINTS and set(INTERFACE_ENDPOINTS) <= set(INTERFACE_ENDPOINT_NAMES)
+    est = estimate(_scenario("dev-small"))
+    assert cdk_config_from_estimate(est).network.interface_endpoints == list(INTERFACE_ENDPOINTS)
 
 
 def test_generated_cdk_templates_pass_cfn_lint(bundles, synthesized) -> None:

@@ -45,7 +45,8 @@ def sample_configs() -> dict[str, dict[str, Any]]:
         "dev-small": dict(
             environment="dev", region="us-east-1", client="Acme Corp", scenario_name="Pilot, 200 users",
             kubernetes_version="1.33",
-            network=dict(availability_zones=2, nat_gateways=1, availability_zone_names=_zones("us-east-1", 2)),
+            network=dict(availability_zones=2, nat_gateways=1, availability_zone_names=_zones("us-east-1", 2),
+                         interface_endpoints=["secretsmanager"]),
             node_groups=[dict(name="on-demand", capacity_type="ON_DEMAND", instance_types=["t3.medium"],
                               min_size=1, desired_size=2, max_size=3, disk_size_gib=20)],
             database=dict(billing_mode="PAY_PER_REQUEST", point_in_time_recovery=True, customer_managed_key=False,
@@ -59,7 +60,8 @@ def sample_configs() -> dict[str, dict[str, Any]]:
         "prod-medium": dict(
             environment="prod", region="eu-west-1", client="Globex", scenario_name="Launch 5k users",
             kubernetes_version="1.33",
-            network=dict(availability_zones=3, nat_gateways=3, availability_zone_names=_zones("eu-west-1", 3)),
+            network=dict(availability_zones=3, nat_gateways=3, availability_zone_names=_zones("eu-west-1", 3),
+                         interface_endpoints=["secretsmanager"]),
             node_groups=[
                 dict(name="on-demand", capacity_type="ON_DEMAND", instance_types=["m6i.large"],
                      min_size=2, desired_size=3, max_size=6, disk_size_gib=50),
@@ -238,6 +240,27 @@ def test_nat_gateways_subnets_and_endpoints(synth: Synth) -> None:
         if res["Type"] == "AWS::EC2::Route" and "private" in key
     ]
     assert len(private_default_routes) == (net.availability_zones if net.nat_gateways else 0)
+
+
+def test_interface_endpoints_in_every_zone_with_https_from_the_vpc(synth: Synth) -> None:
+    net = synth.config.network
+    interface = {res["Properties"]["ServiceName"]: res["Properties"]
+                 for _, res in synth.resources("AWS::EC2::VPCEndpoint")
+                 if res["Properties"].get("VpcEndpointType") == "Interface"}
+    assert sorted(interface) == sorted(f"com.amazonaws.{synth.config.region}.{n}" for n in net.interface_endpoints)
+    groups = [res["Properties"] for _, res in synth.resources("AWS::EC2::SecurityGroup")
+              if res["Properties"]["GroupDescription"].endswith("interface VPC endpoints")]
+    assert len(groups) == (1 if interface else 0)
+    for props in interface.values():
+        assert props["PrivateDnsEnabled"] is True
+        assert len(props["SubnetIds"]) == net.availability_zones
+        assert all("privateSubnet" in ref["Ref"] for ref in props["SubnetIds"])
+        assert len(props["SecurityGroupIds"]) == 1
+    for group in groups:
+        assert group["SecurityGroupIngress"] == [{
+            "CidrIp": {"Fn::GetAtt": [next(k for k, r in synth.json["network"]["Resources"].items()
+                                           if r["Type"] == "AWS::EC2::VPC"), "CidrBlock"]},
+            "Description": "HTTPS from the VPC", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}]
 
 
 def test_waf_present_iff_enabled(synth: Synth) -> None:
@@ -446,13 +469,17 @@ def test_render_writes_bundle_atomically(tmp_path: Path) -> None:
     rel = sorted(p.relative_to(out).as_posix() for p in written)
     assert rel == sorted([
         ".gitignore", "README.md", "app.py", "cdk.json", "config/dev.yaml", "requirements.txt",
-        "stacks/__init__.py", "stacks/cdn_stack.py", "stacks/config_model.py", "stacks/database_stack.py",
+        "stacks/__init__.py", "stacks/cdn_stack.py", "stacks/config_loader.py", "stacks/config_model.py",
+        "stacks/database_stack.py",
         "stacks/eks_stack.py", "stacks/monitoring_stack.py", "stacks/network_stack.py",
         "stacks/security_stack.py", "stacks/storage_stack.py", "stacks/tagging.py",
     ])
     assert all(p.is_file() for p in written)
-    assert (out / "stacks" / "config_model.py").read_bytes() == (
-        Path(__file__).parents[1] / "generators" / "cdk_config.py").read_bytes()
+    for name in ("config_model.py", "config_loader.py"):
+        assert (out / "stacks" / name).read_bytes() == (
+            Path(__file__).parents[1] / "generators" / "cdk_config" / name).read_bytes()
+    for source in CDK_TEMPLATES_DIR.rglob("*.py"):   # plain sources are copied verbatim
+        assert (out / source.relative_to(CDK_TEMPLATES_DIR)).read_bytes() == source.read_bytes()
     assert (out / "requirements.txt").read_text().splitlines()[1:] == [
         "aws-cdk-lib==2.275.0", "constructs==10.8.1", "pydantic==2.14.3", "PyYAML==6.0.3"]
     import json
@@ -471,12 +498,20 @@ def test_python_sources_do_not_depend_on_config(tmp_path: Path) -> None:
     b = render_cdk_app(CdkConfig.model_validate(sample_configs()["prod-large-hipaa-pci"]), tmp_path / "b")
     py_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in a if p.suffix == ".py"}
     py_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in b if p.suffix == ".py"}
-    assert py_a == py_b and len(py_a) == 11
+    assert py_a == py_b and len(py_a) == 12
 
 
-def test_templates_dir_holds_only_templates() -> None:
-    files = [p for p in CDK_TEMPLATES_DIR.rglob("*") if p.is_file()]
-    assert files and all(p.suffix == ".j2" for p in files)
+def test_jinja_only_where_something_is_filled_in() -> None:
+    files = [p for p in CDK_TEMPLATES_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    templates = [p for p in files if p.suffix == ".j2"]
+    assert [p.name for p in templates] == ["requirements.txt.j2"]
+    for path in templates:
+        assert "{{" in path.read_text(encoding="utf-8"), path
+    plain_python = [p for p in files if p.suffix == ".py"]
+    assert len(plain_python) == 10          # app.py and the stacks package (config_* are copied from generators/)
+    for path in files:
+        if path.suffix != ".j2":
+            assert "{{ " not in path.read_text(encoding="utf-8"), path
 
 
 def test_hostile_client_and_scenario_names_stay_data(tmp_path: Path) -> None:
@@ -514,6 +549,30 @@ def test_generated_app_resolves_env_and_rejects_bad_config(tmp_path: Path, capsy
     assert "monitoring.log_retention_days" in err and "2192" in err and "Traceback" not in err
 
 
+def test_generated_app_synthesizes_in_a_fresh_process(tmp_path: Path) -> None:
+    """``python3 app.py`` in the bundle (what cdk.json runs) imports nothing of tiersizer and synthesizes."""
+    import json
+    import subprocess
+    import sys
+
+    bundle = tmp_path / "cdk"
+    render_cdk_app(CdkConfig.model_validate(sample_configs()["dev-small"]), bundle)
+    out = tmp_path / "cdk.out"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {
+        "CDK_OUTDIR": str(out), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    proc = subprocess.run([sys.executable, "app.py"], cwd=bundle, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    network = json.loads((out / "ChatApp-dev-Network.template.json").read_text())
+    interface = [r["Properties"] for r in network["Resources"].values()
+                 if r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Interface"]
+    assert [e["ServiceName"] for e in interface] == ["com.amazonaws.us-east-1.secretsmanager"]
+    assert len(interface[0]["SubnetIds"]) == 2
+    assert sorted(p.name for p in out.glob("*.template.json")) == sorted(
+        f"ChatApp-dev-{role}.template.json"
+        for role in ("Cdn", "Database", "Eks", "Monitoring", "Network", "Security", "Storage"))
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -545,6 +604,10 @@ def _bad(case: str, path: str, value: Any) -> dict[str, Any]:
     ("prod-large-hipaa-pci", "database.customer_managed_key", False, "database.customer_managed_key: must be true"),
     ("staging-provisioned", "network.interface_endpoints", ["ec2"],
      "network.interface_endpoints: with nat_gateways 0 the nodes need"),
+    ("dev-small", "network.interface_endpoints", ["secretsmanager", "secrets-manager"],
+     "network.interface_endpoints: unknown endpoint(s) ['secrets-manager']; allowed: ['ec2', "),
+    ("dev-small", "network.interface_endpoints", ["kms", "kms"],
+     "network.interface_endpoints: must not contain duplicates"),
     ("dev-small", "node_groups.0.instance_types", ["m7g.large", "m6i.large"], "mixes arm64 and x86_64"),
     ("dev-small", "storage.log_glacier_transition_days", 30,
      "storage.log_glacier_transition_days: must be less than log_archive_days (30)"),

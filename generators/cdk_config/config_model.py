@@ -1,21 +1,19 @@
-"""Typed configuration of the generated AWS CDK app (one file per environment).
+"""Typed configuration of the generated AWS CDK app (one file per environment): the pydantic model.
 
 This module is copied verbatim into every generated bundle as
 ``cdk/stacks/config_model.py``, so the model lives in exactly one place: the
 generator validates with it before writing ``config/<env>.yaml`` and the CDK app
 validates the same YAML with it again at synth time.  It must therefore import
-nothing but the standard library, pydantic and PyYAML.
+nothing but the standard library and pydantic.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: Retention values CloudWatch Logs accepts (``PutRetentionPolicy``), in days.
 CLOUDWATCH_RETENTION_DAYS: tuple[int, ...] = (
@@ -39,11 +37,6 @@ _TAG_VALUE = re.compile(r"^[\w .:/=+\-@]{0,256}$")
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 _ARM_FAMILY = re.compile(r"^(a1|[a-z]+\d+g[a-z]*)\.")
 _GPU_FAMILY = re.compile(r"^(g\d|p\d)[a-z]*\.")
-_FIELD_PREFIX = re.compile(r"^[a-z_]+(\.[A-Za-z_0-9]+)*: ")
-
-
-class ConfigError(ValueError):
-    """A CDK config failed validation; the message names every bad field."""
 
 
 class _Model(BaseModel):
@@ -404,39 +397,3 @@ class CdkConfig(_Model):
     def chats_table_name(self) -> str:
         """Physical name of the chats table, e.g. ``chatapp-prod-chats``."""
         return f"{self.resource_prefix}-chats"
-
-
-def format_validation_error(exc: ValidationError) -> str:
-    """One line per problem, each starting with the dotted field name."""
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "config"
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (not part of the CDK config model)"
-        lines.append(msg if _FIELD_PREFIX.match(msg) else f"{loc}: {msg}")
-    return "\n".join(lines)
-
-
-def parse_config(data: object, source: str = "config") -> CdkConfig:
-    """Validate already-parsed YAML/JSON data; raise ConfigError naming each bad field."""
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
-    try:
-        return CdkConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"{source}: invalid CDK config\n{format_validation_error(exc)}") from None
-
-
-def load_config(path: Path) -> CdkConfig:
-    """Read and validate ``config/<env>.yaml``; raise ConfigError with a readable message."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read CDK config ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
-    return parse_config(data, source=str(path))
