@@ -32,7 +32,7 @@ run: venv
 	$(PY) -m streamlit run app/streamlit_app.py --server.port $(PORT) --server.headless true
 
 test: venv sysdeps
-	$(PY) -m ruff check .
+	$(PY) -m ruff check . cdk_out_templates/cdk
 	TIERSIZER_REQUIRE_PG=1 $(PY) -m pytest -n 2 --dist loadfile -q tests
 
 bench: venv sysdeps
