@@ -86,7 +86,7 @@ def test_review_from_cost_explorer_flags_nat_stores_and_exports(saved, monkeypat
     assert len(flagged) == 1 and "NAT data processed" in flagged[0] and "VPC endpoints" in flagged[0]
     charts = [el.proto.id for el in at.get("plotly_chart")]
     assert any("review_service_chart" in c for c in charts) and any("review_trend_chart" in c for c in charts)
-    from app.review_store import open_review_store
+    from app.storage.reviews import open_review_store
     stored = open_review_store().list("Acme prod")
     assert [(s.month, s.flags, s.actual_usd) for s in stored] == [("2025-05", 1, est.monthly_usd + 4 * nat
                                                                      + Decimal("7.50"))]

@@ -171,7 +171,7 @@ def _build_review(est: Any, actuals: Any, threshold: float, min_delta: float, ob
 
 
 def _store(review: Any, scenario: Scenario, db: Optional[str]) -> None:
-    from app.review_store import ReviewStoreError, open_review_store
+    from app.storage.reviews import ReviewStoreError, open_review_store
     try:
         open_review_store(db).save(review, scenario, review.scenario_name)
     except ReviewStoreError as exc:

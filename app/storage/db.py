@@ -1,9 +1,11 @@
-"""Where the saved scenarios live: engine creation (SQLite in WAL mode, or PostgreSQL) and migrations.
+"""Where both stores live (saved scenarios, monthly reviews): engine creation (SQLite in WAL mode, or PostgreSQL)
+and migrations.
 
 `TIERSIZER_DATABASE_URL` selects a server database (``postgresql://...`` is driven by psycopg 3);
 otherwise a SQLite file ``tiersizer.db`` in `TIERSIZER_DATA_DIR` (default ``./data``) is used.
-Migrations (Alembic, ``app/storage/migrations``) are applied programmatically on first use, under a
-lock so that several processes starting at once do not race.
+Migrations (one Alembic chain, ``app/storage/migrations``: 0001 saved scenarios, 0002 monthly reviews) are
+applied programmatically on first use, under a lock so that several processes starting at once do not race;
+``alembic upgrade head`` at the repository root runs the same chain on the same database.
 """
 from __future__ import annotations
 

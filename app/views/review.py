@@ -14,8 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app.review_export import review_csv, review_html, review_pdf, service_chart, trend_chart
-from app.review_store import ReviewStoreError, open_review_store
-from app.storage import StorageError, database_url
+from app.storage import ReviewStoreError, StorageError, database_url, open_review_store
 from app.ui_saved import get_repository
 from app.ui_text import md_escape
 from pricing.catalog import MissingPriceError, SnapshotError, load_snapshot

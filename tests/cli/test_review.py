@@ -46,7 +46,7 @@ def test_json_contract_store_and_trend(env):
     assert flagged[0]["delta_pct"] == "400.0" and Decimal(flagged[0]["delta_usd"]) == 4 * nat
     assert env["run"]("--scenario", env["scen"], "--month", "2025-06", "--cur", env["june"],
                       "--format", "json").exit_code == 0
-    from app.review_store import open_review_store
+    from app.storage.reviews import open_review_store
     store = open_review_store()
     assert [(x.month, x.flags) for x in store.list("Acme prod")] == [("2025-05", 1), ("2025-06", 0)]
     trend = [t for t in store.trend("Acme prod") if t.service == "EC2 - Other"]
