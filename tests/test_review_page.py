@@ -96,7 +96,7 @@ def test_bad_month_is_shown_by_the_field_and_blocks_the_run(saved):
     at = start()
     at.text_input(key="review_month").set_value("2025-13")
     at.run()
-    assert any("expected YYYY-MM" in e.value.replace("\\", "") for e in at.error)
+    assert any("Month (YYYY-MM): expected YYYY-MM" in e.value.replace("\\", "") for e in at.error)
     assert at.button(key="review_run").disabled
 
 
@@ -119,7 +119,7 @@ def test_user_text_in_messages_is_not_markdown(tmp_path, monkeypatch):
     at.button(key="review_run").click()
     at.run()
     assert not at.exception, at.exception
-    message = "--profile: AWS profile 'ops_*team*' not found in ~/.aws/config or credentials"
+    message = "AWS profile: AWS profile 'ops_*team*' not found in ~/.aws/config or credentials"
     assert [e.value for e in at.error] == [md_escape(message)]
     stub_cost_explorer(monkeypatch, estimate(s), nat_factor=1)
     at.button(key="review_run").click()

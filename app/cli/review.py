@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.common import ListFormat, fail, invalid, open_catalog, print_invalid, run_estimate, with_scenario
+from review.model import ActualsError
 from sizing.scenario import Scenario, ScenarioError, parse_scenario
 
 
@@ -114,20 +115,19 @@ def review_cmd(scenario: Scenario,
 
 
 # The option that supplies each field a review error can name (review/model.py: ActualsError.field).
-FIELD_FLAGS: dict[str, str] = {"month": "--month", "basis": "--basis", "cur": "--cur", "ce_csv": "--ce-csv",
+FIELD_FLAGS: dict[str, str] = {"month": "--month", "basis": "--basis", "cur_file": "--cur", "ce_csv_file": "--ce-csv",
                                "cost_explorer": "--cost-explorer", "profile": "--profile"}
 
 
-def actuals_message(exc: Any) -> str:
+def actuals_message(exc: ActualsError) -> str:
     """An ActualsError as the CLI shows it: prefixed with the flag of the field it names, if any."""
-    field = getattr(exc, "field", None)
-    return f"{FIELD_FLAGS.get(field, field)}: {exc}" if field else str(exc)
+    return f"{FIELD_FLAGS[exc.field]}: {exc}" if exc.field else str(exc)
 
 
 def _check_options(month: str, cur: Optional[Path], ce_csv: Optional[Path], cost_explorer: bool, threshold: float,
                    min_delta: float) -> None:
     """Exactly one source, a valid month, threshold and minimum delta in range; otherwise exit 2."""
-    from review.model import ActualsError, parse_month
+    from review.model import parse_month
 
     sources = [n for n, v in (("--cur", cur), ("--ce-csv", ce_csv), ("--cost-explorer", cost_explorer)) if v]
     if len(sources) != 1:
@@ -146,7 +146,7 @@ def _check_options(month: str, cur: Optional[Path], ce_csv: Optional[Path], cost
 def _read_actuals(month: str, cur: Optional[Path], ce_csv: Optional[Path], tags: dict[str, str], basis: str,
                   profile: Optional[str]) -> Any:
     """The month's actuals from the one source given; bad files exit 2, Cost Explorer failures exit 1."""
-    from review.sources import ActualsError, fetch_cost_explorer, read_ce_csv, read_cur
+    from review.sources import fetch_cost_explorer, read_ce_csv, read_cur
     try:
         if cur is not None:
             return read_cur(cur, month, tags, basis)

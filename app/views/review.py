@@ -28,6 +28,14 @@ from sizing.scenario import ScenarioError
 # --- constants ---------------------------------------------------------------------------------
 UPLOAD, API = "Upload a file", "Cost Explorer API"
 RESULT_KEY = "review_result"
+# The widget that supplies each field a review error can name (review/model.py: ActualsError.field).
+FIELD_LABELS = {"month": "Month (YYYY-MM)", "profile": "AWS profile", "cost_explorer": API, "basis": "Cost basis",
+                "cur_file": "CUR 2.0 export", "ce_csv_file": "Cost Explorer console CSV"}
+
+
+def actuals_message(exc: ActualsError) -> str:
+    """An ActualsError as the page shows it: prefixed with the label of the field it names, if any."""
+    return f"{FIELD_LABELS[exc.field]}: {exc}" if exc.field else str(exc)
 
 
 def last_month(today: date) -> str:
@@ -82,7 +90,7 @@ def run_review(name: str, month: str, source: str, upload, profile: str, project
             actuals = fetch_cost_explorer(month, tags, profile=profile.strip() or None)
         review = build_review(est, actuals, threshold, min_delta, observed, catalog, name)
     except ActualsError as exc:     # names the uploaded file or the profile: user text, escaped
-        st.error(md_escape(exc))
+        st.error(md_escape(actuals_message(exc)))
         return None
     except ScenarioError as exc:
         for field, msg in exc.errors:
@@ -184,7 +192,7 @@ elif names:
     try:
         parse_month(month)
     except ActualsError as exc:
-        right.error(md_escape(str(exc).replace("--month: ", "")))
+        right.error(md_escape(actuals_message(exc)))
         month_ok = False
     source = st.radio("Actual spend from", [UPLOAD, API], horizontal=True, key="review_source")
     upload, profile = None, ""
