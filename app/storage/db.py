@@ -62,10 +62,6 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def make_engine(url: str | None = None) -> Engine:
     """An engine for `url` (default: `database_url()`); SQLite gets WAL, a busy timeout and IMMEDIATE writes."""
     url = normalise_url(url) if url else database_url()

@@ -99,7 +99,7 @@ def test_list_is_newest_first_and_filters_by_client(repo):
     repo.save("one", scen(10), client="X")
     repo.save("two", scen(20), client="Y")
     repo.save("three", scen(30), client="X")
-    repo.update_details("one", notes="touched")               # now the most recent
+    repo.save("one", scen(10), client="X", notes="touched", overwrite=True)   # now the most recent
     rows = repo.list()
     assert [r.name for r in rows] == ["one", "three", "two"]
     assert rows[0].notes == "touched" and rows[0].concurrent_users == 10
