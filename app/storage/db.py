@@ -83,6 +83,23 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
+def _set_wal(cur) -> None:  # type: ignore[no-untyped-def]
+    """Switch to WAL; while another process creates the same new file, SQLite answers "locked" at once (the busy
+    handler is not asked), so retry until the busy timeout."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_events(engine: Engine) -> None:
     """WAL journal, foreign keys, and BEGIN IMMEDIATE so concurrent writers wait instead of failing."""
 
@@ -90,8 +107,8 @@ def _sqlite_events(engine: Engine) -> None:
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_conn.isolation_level = None        # let SQLAlchemy's begin event emit BEGIN itself
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        _set_wal(cur)
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
