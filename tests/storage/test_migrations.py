@@ -169,3 +169,22 @@ def test_alembic_cli_upgrades_an_old_layout_database(request, tmp_path, kind):
         assert_adopted(engine)
     finally:
         engine.dispose()
+
+
+def test_alembic_cli_offline_sql_and_downgrade(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TIERSIZER_")}
+    env["TIERSIZER_DATA_DIR"] = str(tmp_path / "data")
+    run = [sys.executable, "-m", "alembic"]
+    res = subprocess.run([*run, "upgrade", "head", "--sql"], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=180)
+    assert res.returncode == 0, res.stderr
+    assert "CREATE TABLE saved_scenarios" in res.stdout and "CREATE TABLE monthly_reviews" in res.stdout
+    for step in (["upgrade", "head"], ["downgrade", "0001_saved_scenarios"], ["upgrade", "head"]):
+        res = subprocess.run([*run, *step], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+        assert res.returncode == 0, res.stderr
+    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'tiersizer.db'}")
+    try:
+        assert current_revision(engine) == "0002_monthly_reviews"
+        assert TABLES <= set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()

@@ -3,7 +3,7 @@
 Databases made before the two stores shared this chain already hold these tables (created by a separate
 review chain, version table `alembic_version_reviews`, money as decimal strings). Those are adopted: their
 rows are read, the tables are made again as below and the rows written back with Numeric money; the old
-version table is dropped.
+version table is dropped. Offline (`alembic upgrade head --sql`) the tables are simply created.
 
 Revision ID: 0002_monthly_reviews
 Revises: 0001_saved_scenarios
@@ -77,6 +77,9 @@ def _drop() -> None:
 
 def upgrade() -> None:
     """Create the review tables, or adopt the ones the separate review chain made (rows kept)."""
+    if op.get_context().as_sql:                    # `alembic upgrade --sql`: no database to look at
+        _create()
+        return
     bind = op.get_bind()
     inspector = sa.inspect(bind)
     if not inspector.has_table("monthly_reviews"):
