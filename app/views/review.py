@@ -28,14 +28,16 @@ from sizing.scenario import ScenarioError
 # --- constants ---------------------------------------------------------------------------------
 UPLOAD, API = "Upload a file", "Cost Explorer API"
 RESULT_KEY = "review_result"
-# The widget that supplies each field a review error can name (review/model.py: ActualsError.field).
-FIELD_LABELS = {"month": "Month (YYYY-MM)", "profile": "AWS profile", "cost_explorer": API, "basis": "Cost basis",
-                "cur_file": "CUR 2.0 export", "ce_csv_file": "Cost Explorer console CSV"}
+UPLOAD_LABEL = "CUR 2.0 export (CSV, CSV.gz or Parquet) or Cost Explorer console CSV"
+# The widget that supplies each field a review error can name (review/model.py: ActualsError.field); the page
+# always reads with basis "auto", so `basis` never comes from a widget here and keeps its field name.
+FIELD_LABELS = {"month": "Month (YYYY-MM)", "profile": "AWS profile", "cost_explorer": API,
+                "cur_file": UPLOAD_LABEL, "ce_csv_file": UPLOAD_LABEL}
 
 
 def actuals_message(exc: ActualsError) -> str:
     """An ActualsError as the page shows it: prefixed with the label of the field it names, if any."""
-    return f"{FIELD_LABELS[exc.field]}: {exc}" if exc.field else str(exc)
+    return f"{FIELD_LABELS.get(exc.field, exc.field)}: {exc}" if exc.field else str(exc)
 
 
 def last_month(today: date) -> str:
@@ -197,8 +199,7 @@ elif names:
     source = st.radio("Actual spend from", [UPLOAD, API], horizontal=True, key="review_source")
     upload, profile = None, ""
     if source == UPLOAD:
-        upload = st.file_uploader("CUR 2.0 export (CSV, CSV.gz or Parquet) or Cost Explorer console CSV",
-                                  type=["csv", "gz", "parquet"], key="review_file")
+        upload = st.file_uploader(UPLOAD_LABEL, type=["csv", "gz", "parquet"], key="review_file")
     else:
         profile = st.text_input("AWS profile (empty: the default credential chain)", key="review_profile")
     with st.expander("Options: tags, threshold, observed usage"):
