@@ -126,7 +126,7 @@ def assemble(root: Path, scenario: Scenario, est: "Estimate", progress: Progress
     else:
         problems.append("report: generator not available yet")
     if not (root / "report" / "bom.csv").exists():
-        from app.cli import lines_csv
+        from app.cli.estimate import lines_csv
         _write(root / "report" / "bom.csv", lines_csv(est))
     return problems
 

@@ -21,7 +21,15 @@ ZERO = Decimal(0)
 
 
 class ActualsError(ValueError):
-    """Cost data that cannot be used; the message names the file, row, column or option at fault."""
+    """Cost data that cannot be used; the message names the file, row or column at fault.
+
+    `field` names the input that supplied the bad value when one did (month, basis, cur_file, ce_csv_file,
+    cost_explorer, profile); each face shows it its own way (the CLI as its flag, the page as its label).
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +79,10 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def parse_month(text: str) -> tuple[date, date]:
-    """'YYYY-MM' -> (first day, first day of the next month); bad text names --month and the format."""
+    """'YYYY-MM' -> (first day, first day of the next month); bad text is an error of the field `month`."""
     m = _MONTH.match(str(text).strip())
     if not m or not 1 <= int(m.group(2)) <= 12 or not 2000 <= int(m.group(1)) <= 2100:
-        raise ActualsError(f"--month: expected YYYY-MM (a month 2000-01..2100-12), got {text!r}")
+        raise ActualsError(f"expected YYYY-MM (a month 2000-01..2100-12), got {text!r}", field="month")
     y, mo = int(m.group(1)), int(m.group(2))
     return date(y, mo, 1), date(y + mo // 12, mo % 12 + 1, 1)
 

@@ -131,7 +131,9 @@ def test_missing_credentials_and_profile(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    with pytest.raises(ActualsError, match="no AWS credentials found"):
+    with pytest.raises(ActualsError, match="no AWS credentials found") as exc:
         ce_client()
-    with pytest.raises(ActualsError, match="--profile: AWS profile 'nope' not found"):
+    assert exc.value.field == "cost_explorer"
+    with pytest.raises(ActualsError, match="^AWS profile 'nope' not found") as exc:
         ce_client("nope")
+    assert exc.value.field == "profile"

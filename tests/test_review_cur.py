@@ -89,9 +89,19 @@ def test_other_month_lists_the_months_found(tmp_path):
         read_cur(write_cur_csv(tmp_path / "cur.csv", fixture_rows()), "2025-07", TAGS)
 
 
-def test_bad_month_names_the_option(tmp_path):
-    with pytest.raises(ActualsError, match=r"--month: expected YYYY-MM"):
+def test_bad_month_names_the_field(tmp_path):
+    with pytest.raises(ActualsError, match=r"^expected YYYY-MM") as exc:
         read_cur(write_cur_csv(tmp_path / "cur.csv", fixture_rows()), "May 2025", TAGS)
+    assert exc.value.field == "month"
+
+
+def test_missing_file_and_bad_basis_name_their_fields(tmp_path):
+    with pytest.raises(ActualsError, match="no such file") as exc:
+        read_cur(tmp_path / "absent.csv", "2025-05", TAGS)
+    assert exc.value.field == "cur_file"
+    with pytest.raises(ActualsError, match="expected auto, unblended or amortized") as exc:
+        read_cur(write_cur_csv(tmp_path / "cur.csv", fixture_rows()), "2025-05", TAGS, "blended")
+    assert exc.value.field == "basis"
 
 
 def _rewrite(path: Path, rows: list[dict[str, str]], drop: str | None = None) -> Path:

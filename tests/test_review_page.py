@@ -86,7 +86,7 @@ def test_review_from_cost_explorer_flags_nat_stores_and_exports(saved, monkeypat
     assert len(flagged) == 1 and "NAT data processed" in flagged[0] and "VPC endpoints" in flagged[0]
     charts = [el.proto.id for el in at.get("plotly_chart")]
     assert any("review_service_chart" in c for c in charts) and any("review_trend_chart" in c for c in charts)
-    from app.review_store import open_review_store
+    from app.storage.reviews import open_review_store
     stored = open_review_store().list("Acme prod")
     assert [(s.month, s.flags, s.actual_usd) for s in stored] == [("2025-05", 1, est.monthly_usd + 4 * nat
                                                                      + Decimal("7.50"))]
@@ -96,7 +96,7 @@ def test_bad_month_is_shown_by_the_field_and_blocks_the_run(saved):
     at = start()
     at.text_input(key="review_month").set_value("2025-13")
     at.run()
-    assert any("expected YYYY-MM" in e.value.replace("\\", "") for e in at.error)
+    assert any("Month (YYYY-MM): expected YYYY-MM" in e.value.replace("\\", "") for e in at.error)
     assert at.button(key="review_run").disabled
 
 
@@ -119,7 +119,7 @@ def test_user_text_in_messages_is_not_markdown(tmp_path, monkeypatch):
     at.button(key="review_run").click()
     at.run()
     assert not at.exception, at.exception
-    message = "--profile: AWS profile 'ops_*team*' not found in ~/.aws/config or credentials"
+    message = "AWS profile: AWS profile 'ops_*team*' not found in ~/.aws/config or credentials"
     assert [e.value for e in at.error] == [md_escape(message)]
     stub_cost_explorer(monkeypatch, estimate(s), nat_factor=1)
     at.button(key="review_run").click()

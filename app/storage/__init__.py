@@ -1,4 +1,9 @@
-"""Saved scenarios in a real database (SQLite file by default, PostgreSQL via TIERSIZER_DATABASE_URL)."""
+"""Both stores in one database (SQLite file by default, PostgreSQL via TIERSIZER_DATABASE_URL), one Alembic chain.
+
+- saved scenarios: app/storage/repository.py (`open_repository`);
+- monthly reviews: app/storage/reviews.py (`open_review_store`);
+- engines and migrations: app/storage/db.py; migrations in app/storage/migrations (also `alembic upgrade head`).
+"""
 from __future__ import annotations
 
 from app.storage.db import (
@@ -22,6 +27,7 @@ from app.storage.repository import (
     Totals,
     scenario_json,
 )
+from app.storage.reviews import ReviewStore, ReviewStoreError, StoredReview, TrendPoint, open_review_store
 
 
 def open_repository(url: str | None = None) -> ScenarioRepository:
@@ -41,7 +47,7 @@ def open_repository(url: str | None = None) -> ScenarioRepository:
         raise StorageError(f"cannot open the scenario database: {str(detail).strip().splitlines()[0]}") from exc
 
 
-__all__ = ["DATA_DIR_ENV", "DATABASE_URL_ENV", "DatabaseConfigError", "InvalidFieldError", "SavedScenario",
-           "ScenarioExistsError", "ScenarioNotFoundError", "ScenarioRepository", "ScenarioSummary", "StorageError",
-           "Totals", "database_url", "dispose_engines", "get_engine", "make_engine", "migrate", "open_repository",
-           "scenario_json"]
+__all__ = ["DATA_DIR_ENV", "DATABASE_URL_ENV", "DatabaseConfigError", "InvalidFieldError", "ReviewStore",
+           "ReviewStoreError", "SavedScenario", "ScenarioExistsError", "ScenarioNotFoundError", "ScenarioRepository",
+           "ScenarioSummary", "StorageError", "StoredReview", "Totals", "TrendPoint", "database_url", "dispose_engines",
+           "get_engine", "make_engine", "migrate", "open_repository", "open_review_store", "scenario_json"]

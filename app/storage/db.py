@@ -1,9 +1,11 @@
-"""Where the saved scenarios live: engine creation (SQLite in WAL mode, or PostgreSQL) and migrations.
+"""Where both stores live (saved scenarios, monthly reviews): engine creation (SQLite in WAL mode, or PostgreSQL)
+and migrations.
 
 `TIERSIZER_DATABASE_URL` selects a server database (``postgresql://...`` is driven by psycopg 3);
 otherwise a SQLite file ``tiersizer.db`` in `TIERSIZER_DATA_DIR` (default ``./data``) is used.
-Migrations (Alembic, ``app/storage/migrations``) are applied programmatically on first use, under a
-lock so that several processes starting at once do not race.
+Migrations (one Alembic chain, ``app/storage/migrations``: 0001 saved scenarios, 0002 monthly reviews) are
+applied programmatically on first use, under a lock so that several processes starting at once do not race;
+``alembic upgrade head`` at the repository root runs the same chain on the same database.
 """
 from __future__ import annotations
 
@@ -60,10 +62,6 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def make_engine(url: str | None = None) -> Engine:
     """An engine for `url` (default: `database_url()`); SQLite gets WAL, a busy timeout and IMMEDIATE writes."""
     url = normalise_url(url) if url else database_url()
@@ -85,6 +83,23 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
+def _set_wal(cur) -> None:  # type: ignore[no-untyped-def]
+    """Switch to WAL; while another process creates the same new file, SQLite answers "locked" at once (the busy
+    handler is not asked), so retry until the busy timeout."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_events(engine: Engine) -> None:
     """WAL journal, foreign keys, and BEGIN IMMEDIATE so concurrent writers wait instead of failing."""
 
@@ -92,8 +107,8 @@ def _sqlite_events(engine: Engine) -> None:
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_conn.isolation_level = None        # let SQLAlchemy's begin event emit BEGIN itself
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        _set_wal(cur)
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()

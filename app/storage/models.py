@@ -1,16 +1,19 @@
-"""SQLAlchemy 2 models of the saved-scenario store (schema changes go through Alembic migrations)."""
+"""SQLAlchemy 2 models of both stores, saved scenarios and monthly reviews (schema changes go through the one
+Alembic chain in app/storage/migrations)."""
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAME_MAX_CHARS = 200
 CLIENT_MAX_CHARS = 200
 NOTES_MAX_CHARS = 10_000
 MONEY = Numeric(14, 2)
+# Reviews keep what the bill says: CUR amounts carry up to 10 decimals (SQLite keeps 15 significant digits).
+REVIEW_MONEY = Numeric(24, 10)
 
 
 class Base(DeclarativeBase):
@@ -48,3 +51,40 @@ class ScenarioRow(Base):
     prices_checksum: Mapped[str] = mapped_column(String(80), nullable=False)
     # The whole estimate document (pricing.schema.estimate_to_dict) as saved, for the monthly review.
     estimate_json: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class ReviewRow(Base):
+    """One stored monthly review: a scenario's estimate against a month's actual spend."""
+
+    __tablename__ = "monthly_reviews"
+    __table_args__ = (UniqueConstraint("scenario_name", "month", name="uq_monthly_reviews_scenario_month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scenario_name: Mapped[str] = mapped_column(String(NAME_MAX_CHARS), nullable=False)
+    month: Mapped[str] = mapped_column(String(7), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)
+    source_name: Mapped[str] = mapped_column(String(300), nullable=False)
+    basis: Mapped[str] = mapped_column(String(20), nullable=False)
+    tier: Mapped[str] = mapped_column(String(16), nullable=False)
+    recommended_tier: Mapped[str] = mapped_column(String(16), nullable=False)
+    estimate_usd: Mapped[Decimal] = mapped_column(REVIEW_MONEY, nullable=False)
+    actual_usd: Mapped[Decimal] = mapped_column(REVIEW_MONEY, nullable=False)
+    actual_usage_usd: Mapped[Decimal] = mapped_column(REVIEW_MONEY, nullable=False)
+    tax_and_credits_usd: Mapped[Decimal] = mapped_column(REVIEW_MONEY, nullable=False)
+    flags: Mapped[int] = mapped_column(Integer, nullable=False)
+    scenario_json: Mapped[str] = mapped_column(Text, nullable=False)
+    review_json: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class ReviewServiceRow(Base):
+    """Estimate and actual of one service in a stored review (the trend over months)."""
+
+    __tablename__ = "monthly_review_services"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("monthly_reviews.id", ondelete="CASCADE"), nullable=False,
+                                           index=True)
+    service: Mapped[str] = mapped_column(String(200), nullable=False)
+    estimate_usd: Mapped[Decimal] = mapped_column(REVIEW_MONEY, nullable=False)
+    actual_usd: Mapped[Decimal] = mapped_column(REVIEW_MONEY, nullable=False)

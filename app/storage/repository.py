@@ -243,19 +243,6 @@ class ScenarioRepository:
             raise
         return self.load(new)
 
-    def update_details(self, name: str, *, client: str | None = None, notes: str | None = None) -> SavedScenario:
-        """Change the client name and/or notes of a saved scenario."""
-        with self._tx(f"update scenario {name!r}") as session:
-            row = self._get(session, name)
-            if row is None:
-                raise ScenarioNotFoundError(name)
-            if client is not None:
-                row.client = _clean("client", client, CLIENT_MAX_CHARS, required=False)
-            if notes is not None:
-                row.notes = _clean("notes", notes, NOTES_MAX_CHARS, required=False, multiline=True)
-            row.updated_at = datetime.now(timezone.utc)
-        return self.load(name)
-
     def load(self, name: str) -> SavedScenario:
         """The saved scenario `name`, its input validated again."""
         with self._tx(f"load scenario {name!r}") as session:

@@ -14,8 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app.review_export import review_csv, review_html, review_pdf, service_chart, trend_chart
-from app.review_store import ReviewStoreError, open_review_store
-from app.storage import StorageError, database_url
+from app.storage import ReviewStoreError, StorageError, database_url, open_review_store
 from app.ui_saved import get_repository
 from app.ui_text import md_escape
 from pricing.catalog import MissingPriceError, SnapshotError, load_snapshot
@@ -29,6 +28,16 @@ from sizing.scenario import ScenarioError
 # --- constants ---------------------------------------------------------------------------------
 UPLOAD, API = "Upload a file", "Cost Explorer API"
 RESULT_KEY = "review_result"
+UPLOAD_LABEL = "CUR 2.0 export (CSV, CSV.gz or Parquet) or Cost Explorer console CSV"
+# The widget that supplies each field a review error can name (review/model.py: ActualsError.field); the page
+# always reads with basis "auto", so `basis` never comes from a widget here and keeps its field name.
+FIELD_LABELS = {"month": "Month (YYYY-MM)", "profile": "AWS profile", "cost_explorer": API,
+                "cur_file": UPLOAD_LABEL, "ce_csv_file": UPLOAD_LABEL}
+
+
+def actuals_message(exc: ActualsError) -> str:
+    """An ActualsError as the page shows it: prefixed with the label of the field it names, if any."""
+    return f"{FIELD_LABELS.get(exc.field, exc.field)}: {exc}" if exc.field else str(exc)
 
 
 def last_month(today: date) -> str:
@@ -83,7 +92,7 @@ def run_review(name: str, month: str, source: str, upload, profile: str, project
             actuals = fetch_cost_explorer(month, tags, profile=profile.strip() or None)
         review = build_review(est, actuals, threshold, min_delta, observed, catalog, name)
     except ActualsError as exc:     # names the uploaded file or the profile: user text, escaped
-        st.error(md_escape(exc))
+        st.error(md_escape(actuals_message(exc)))
         return None
     except ScenarioError as exc:
         for field, msg in exc.errors:
@@ -185,13 +194,12 @@ elif names:
     try:
         parse_month(month)
     except ActualsError as exc:
-        right.error(md_escape(str(exc).replace("--month: ", "")))
+        right.error(md_escape(actuals_message(exc)))
         month_ok = False
     source = st.radio("Actual spend from", [UPLOAD, API], horizontal=True, key="review_source")
     upload, profile = None, ""
     if source == UPLOAD:
-        upload = st.file_uploader("CUR 2.0 export (CSV, CSV.gz or Parquet) or Cost Explorer console CSV",
-                                  type=["csv", "gz", "parquet"], key="review_file")
+        upload = st.file_uploader(UPLOAD_LABEL, type=["csv", "gz", "parquet"], key="review_file")
     else:
         profile = st.text_input("AWS profile (empty: the default credential chain)", key="review_profile")
     with st.expander("Options: tags, threshold, observed usage"):

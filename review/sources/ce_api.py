@@ -25,13 +25,14 @@ def ce_client(profile: str | None = None) -> Any:
     try:
         session = boto3.Session(profile_name=profile) if profile else boto3.Session()
         if session.get_credentials() is None:
-            raise ActualsError("--cost-explorer: no AWS credentials found (environment, ~/.aws/credentials, SSO "
-                               "or instance role); pass --profile NAME or set AWS_PROFILE")
+            raise ActualsError("no AWS credentials found (environment, ~/.aws/credentials, SSO "
+                               "or instance role); pass --profile NAME or set AWS_PROFILE", field="cost_explorer")
         return session.client("ce", region_name="us-east-1")   # Cost Explorer's endpoint lives in us-east-1
     except ProfileNotFound:
-        raise ActualsError(f"--profile: AWS profile {profile!r} not found in ~/.aws/config or credentials") from None
+        raise ActualsError(f"AWS profile {profile!r} not found in ~/.aws/config or credentials",
+                           field="profile") from None
     except BotoCoreError as exc:
-        raise ActualsError(f"--cost-explorer: cannot create the Cost Explorer client: {exc}") from None
+        raise ActualsError(f"cannot create the Cost Explorer client: {exc}", field="cost_explorer") from None
 
 
 def tag_filter(tags: dict[str, str] | None) -> list[dict[str, Any]]:
@@ -60,20 +61,21 @@ def _pages(client: Any, month: str, group_by: tuple[str, str], flt: dict[str, An
         try:
             resp = client.get_cost_and_usage(**args, **({"NextPageToken": token} if token else {}))
         except NoCredentialsError:
-            raise ActualsError("--cost-explorer: no AWS credentials found; pass --profile NAME or set "
-                               "AWS_PROFILE") from None
+            raise ActualsError("no AWS credentials found; pass --profile NAME or set "
+                               "AWS_PROFILE", field="cost_explorer") from None
         except ClientError as exc:
             err = exc.response.get("Error", {})
-            raise ActualsError(f"--cost-explorer: {err.get('Code', 'error')}: {err.get('Message', exc)}") from None
+            raise ActualsError(f"{err.get('Code', 'error')}: {err.get('Message', exc)}",
+                               field="cost_explorer") from None
         except BotoCoreError as exc:
-            raise ActualsError(f"--cost-explorer: {exc}") from None
+            raise ActualsError(str(exc), field="cost_explorer") from None
         for r in resp.get("ResultsByTime", []):
             estimated = estimated or bool(r.get("Estimated"))
             groups.extend(r.get("Groups", []))
         token = resp.get("NextPageToken")
         if not token:
             return groups, estimated
-    raise ActualsError("--cost-explorer: more than 10,000 result pages; narrow the tag filter")
+    raise ActualsError("more than 10,000 result pages; narrow the tag filter", field="cost_explorer")
 
 
 def _metric(group: dict[str, Any], name: str) -> tuple[Decimal, str]:
@@ -109,7 +111,7 @@ def fetch_cost_explorer(month: str, tags: dict[str, str] | None = None, basis: s
     """The month's tagged spend from the Cost Explorer API (see the module docstring for the three queries)."""
     parse_month(month)
     if basis not in ("auto", "unblended", "amortized"):
-        raise ActualsError(f"--basis: expected auto, unblended or amortized, got {basis!r}")
+        raise ActualsError(f"expected auto, unblended or amortized, got {basis!r}", field="basis")
     client = client or ce_client(profile)
     tag_exprs = tag_filter(tags)
 
@@ -147,8 +149,9 @@ def fetch_cost_explorer(month: str, tags: dict[str, str] | None = None, basis: s
         elif kind == USAGE:
             excluded_untagged += unb
     if not rows:
-        raise ActualsError(f"--cost-explorer: no cost for {month} with tags "
-                           f"{', '.join(f'{k}={v}' for k, v in (tags or {}).items()) or '(none)'}")
+        raise ActualsError(f"no cost for {month} with tags "
+                           f"{', '.join(f'{k}={v}' for k, v in (tags or {}).items()) or '(none)'}",
+                           field="cost_explorer")
     chosen = basis if basis != "auto" else ("amortized" if special else "unblended")
     lines = tuple(ActualLine(svc, ut, kind, amo if chosen == "amortized" else unb, qty, "", acct)
                   for svc, ut, kind, unb, amo, qty, acct in rows)

@@ -60,23 +60,9 @@ def _number(text: str, row: int, column: str, name: str) -> Decimal:
     return d
 
 
-def read_ce_csv(path: Path | str, month: str, display_name: str | None = None) -> Actuals:
-    """The month's per-service spend from a console CSV export."""
-    path = Path(path)
-    name = display_name or path.name
-    parse_month(month)
-    if not path.is_file():
-        raise ActualsError(f"--ce-csv: no such file {path}")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ActualsError(f"{name}: cannot read the file as UTF-8 text ({exc})") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or len(rows[0]) < 2:
-        raise ActualsError(f"{name}: empty or not a Cost Explorer CSV export (expected a header "
-                           f"'Service,<service>($),...,Total costs($)')")
-    header = rows[0]
-    columns: list[tuple[int, str, bool]] = []     # (index, service name, is total column)
+def _columns(header: list[str], name: str) -> list[tuple[int, str, bool]]:
+    """(index, service name, is the total column) of each money column; only USD columns are accepted."""
+    columns: list[tuple[int, str, bool]] = []
     for i, h in enumerate(header[1:], start=1):
         m = _HEADER.match(h.strip())
         if not m:
@@ -87,6 +73,11 @@ def read_ce_csv(path: Path | str, month: str, display_name: str | None = None) -
                                f"the USD estimate")
         svc = m.group("name").strip()
         columns.append((i, svc, bool(_TOTAL.match(svc))))
+    return columns
+
+
+def _month_row(rows: list[list[str]], month: str, name: str) -> tuple[int, list[str]]:
+    """The one row of `month` (and its 1-based row number), as long as the header."""
     periods = [(r_no, r) for r_no, r in enumerate(rows[1:], start=2) if r and r[0].strip()]
     chosen = [(r_no, r) for r_no, r in periods if r[0].strip().startswith(month)]
     if not chosen:
@@ -97,8 +88,29 @@ def read_ce_csv(path: Path | str, month: str, display_name: str | None = None) -
         raise ActualsError(f"{name}: {len(chosen)} rows start with {month} (daily export?); export with monthly "
                            f"granularity")
     r_no, row = chosen[0]
-    if len(row) != len(header):
-        raise ActualsError(f"{name}: row {r_no} has {len(row)} cells, the header has {len(header)}")
+    if len(row) != len(rows[0]):
+        raise ActualsError(f"{name}: row {r_no} has {len(row)} cells, the header has {len(rows[0])}")
+    return r_no, row
+
+
+def read_ce_csv(path: Path | str, month: str, display_name: str | None = None) -> Actuals:
+    """The month's per-service spend from a console CSV export."""
+    path = Path(path)
+    name = display_name or path.name
+    parse_month(month)
+    if not path.is_file():
+        raise ActualsError(f"no such file {path}", field="ce_csv_file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ActualsError(f"{name}: cannot read the file as UTF-8 text ({exc})") from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or len(rows[0]) < 2:
+        raise ActualsError(f"{name}: empty or not a Cost Explorer CSV export (expected a header "
+                           f"'Service,<service>($),...,Total costs($)')")
+    header = rows[0]
+    columns = _columns(header, name)
+    r_no, row = _month_row(rows, month, name)
     lines: list[ActualLine] = []
     source_total = None
     for i, svc, is_total in columns:

@@ -234,9 +234,9 @@ def read_cur(path: Path | str, month: str, tags: dict[str, str] | None = None, b
     name = display_name or path.name
     parse_month(month)
     if basis not in ("auto", "unblended", "amortized"):
-        raise ActualsError(f"--basis: expected auto, unblended or amortized, got {basis!r}")
+        raise ActualsError(f"expected auto, unblended or amortized, got {basis!r}", field="basis")
     if not path.is_file():
-        raise ActualsError(f"--cur: no such file {path}")
+        raise ActualsError(f"no such file {path}", field="cur_file")
     matcher = TagMatcher(tags)
     parquet = _is_parquet(path)
     try:

@@ -99,7 +99,7 @@ def test_list_is_newest_first_and_filters_by_client(repo):
     repo.save("one", scen(10), client="X")
     repo.save("two", scen(20), client="Y")
     repo.save("three", scen(30), client="X")
-    repo.update_details("one", notes="touched")               # now the most recent
+    repo.save("one", scen(10), client="X", notes="touched", overwrite=True)   # now the most recent
     rows = repo.list()
     assert [r.name for r in rows] == ["one", "three", "two"]
     assert rows[0].notes == "touched" and rows[0].concurrent_users == 10
@@ -214,7 +214,7 @@ def test_migrations_are_at_head_idempotent_and_match_the_models(engine):
 
     from app.storage.models import Base
 
-    assert current_revision(engine) == head_revision() == "0001_saved_scenarios"
+    assert current_revision(engine) == head_revision() == "0002_monthly_reviews"
     assert migrate(engine) == head_revision()
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)

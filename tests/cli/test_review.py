@@ -46,7 +46,7 @@ def test_json_contract_store_and_trend(env):
     assert flagged[0]["delta_pct"] == "400.0" and Decimal(flagged[0]["delta_usd"]) == 4 * nat
     assert env["run"]("--scenario", env["scen"], "--month", "2025-06", "--cur", env["june"],
                       "--format", "json").exit_code == 0
-    from app.review_store import open_review_store
+    from app.storage.reviews import open_review_store
     store = open_review_store()
     assert [(x.month, x.flags) for x in store.list("Acme prod")] == [("2025-05", 1), ("2025-06", 0)]
     trend = [t for t in store.trend("Acme prod") if t.service == "EC2 - Other"]
@@ -77,12 +77,14 @@ def test_table_view_and_saved_scenario(env, monkeypatch):
     ([], 2, "give exactly one source"),
     (["--cur", "{may}", "--ce-csv", "{may}"], 2, "got --cur, --ce-csv"),
     (["--cur", "{may}", "--month", "05/2025"], 2, "--month: expected YYYY-MM"),
-    (["--cur", "{tmp}/absent.csv"], 2, "no such file"),
+    (["--cur", "{tmp}/absent.csv"], 2, "invalid input: --cur: no such file"),
+    (["--ce-csv", "{tmp}/absent.csv"], 2, "invalid input: --ce-csv: no such file"),
     (["--cur", "{bad}"], 2, "data row 2, column line_item_unblended_cost: 'abc' is not a number"),
     (["--cur", "{may}", "--threshold", "0"], 2, "--threshold"),
     (["--cur", "{may}", "--actual-users", "10", "--actual-messages", "1e12"], 2, "--actual-messages"),
     (["--cur", "{may}", "--users", "0"], 2, "concurrent_users (--users)"),
-    (["--cost-explorer"], 1, "no AWS credentials found"),
+    (["--cost-explorer"], 1, "error: --cost-explorer: no AWS credentials found"),
+    (["--cost-explorer", "--profile", "nope"], 1, "error: --profile: AWS profile 'nope' not found"),
 ])
 def test_errors_exit_2_for_input_and_1_for_aws(env, monkeypatch, args, code, text):
     bad = env["tmp"] / "bad.csv"

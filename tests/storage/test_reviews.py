@@ -1,5 +1,5 @@
-"""Review store on SQLite and PostgreSQL: its own Alembic chain beside the saved-scenario one, save/replace,
-exact money, trend per service and month, and a failed save leaving nothing behind."""
+"""Review store on SQLite and PostgreSQL: the second migration of the one chain, save/replace, exact money,
+trend per service and month, and a failed save leaving nothing behind."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,9 +8,8 @@ import pytest
 from sqlalchemy import event, inspect
 from sqlalchemy.exc import OperationalError
 
-from app.review_store import VERSION_TABLE, ReviewStore, ReviewStoreError, current_revision, head_revision, migrate
-from app.storage.db import make_engine
-from app.storage.db import migrate as migrate_scenarios
+from app.storage.db import current_revision, head_revision, make_engine, migrate
+from app.storage.reviews import ReviewStore, ReviewStoreError
 from pricing.engine import estimate
 from review.sources import read_cur
 from review.variance import build_review
@@ -25,7 +24,6 @@ TAGS = {"Project": "ChatApp", "Environment": "prod"}
 def engine(request, tmp_path):
     url = fresh_database_url(request, tmp_path, request.param, "r")
     eng = make_engine(url)
-    migrate_scenarios(eng)
     migrate(eng)
     yield eng
     eng.dispose()
@@ -42,12 +40,12 @@ def _review(tmp_path, est, month, nat=Decimal(1)):
     return build_review(est, read_cur(write_cur_csv(tmp_path / f"{month}.csv", rows), month, TAGS))
 
 
-def test_own_migration_chain_beside_the_scenarios(engine):
-    assert current_revision(engine) == head_revision() == "r0001_monthly_reviews"
+def test_one_migration_chain_with_the_scenarios(engine):
+    assert current_revision(engine) == head_revision() == "0002_monthly_reviews"
     assert migrate(engine) == head_revision()              # idempotent
     tables = set(inspect(engine).get_table_names())
-    assert {"saved_scenarios", "alembic_version", VERSION_TABLE, "monthly_reviews",
-            "monthly_review_services"} <= tables
+    assert {"saved_scenarios", "alembic_version", "monthly_reviews", "monthly_review_services"} <= tables
+    assert "alembic_version_reviews" not in tables
 
 
 def test_save_replace_list_load_and_trend(engine, est, tmp_path):

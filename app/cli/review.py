@@ -4,8 +4,6 @@ python -m app.cli review --scenario FILE|--saved NAME --month YYYY-MM (--cur FIL
     --cost-explorer [--profile P]) [--actual-users N ...] [--format table|json]
 Exit codes: 0 done, 2 invalid input (option, file row or column named), 1 other failures (AWS, database).
 """
-from __future__ import annotations
-
 import functools
 import json
 import sys
@@ -17,7 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from app.cli import ListFormat, err, fail, invalid, open_catalog, run_estimate, with_scenario
+from app.cli.common import ListFormat, fail, invalid, open_catalog, print_invalid, run_estimate, with_scenario
+from review.model import ActualsError
 from sizing.scenario import Scenario, ScenarioError, parse_scenario
 
 
@@ -96,10 +95,39 @@ def review_cmd(scenario: Scenario,
                db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: TIERSIZER_DATABASE_URL, "
                                                                    "else ./data/tiersizer.db)")) -> None:
     """Compare a month's actual AWS spend with the estimate, line by line, and recommend a tier."""
-    from review.model import parse_month
     from review.recommend import ObservedUsage
-    from review.sources import ActualsError, fetch_cost_explorer, project_tags, read_ce_csv, read_cur
-    from review.variance import build_review, review_to_dict
+    from review.sources import project_tags
+    from review.variance import review_to_dict
+
+    _check_options(month, cur, ce_csv, cost_explorer, threshold, min_delta)
+    tags = {} if no_tag_filter else project_tags(project, tag_environment or scenario.environment.value)
+    catalog = open_catalog(snapshot)
+    est = run_estimate(scenario, catalog)
+    actuals = _read_actuals(month, cur, ce_csv, tags, basis.value, profile)
+    observed = ObservedUsage(actual_users, actual_messages, actual_input_tokens, actual_output_tokens)
+    review = _build_review(est, actuals, threshold, min_delta, observed, catalog, saved)
+    if format is ListFormat.json:
+        sys.stdout.write(json.dumps(review_to_dict(review), indent=2) + "\n")
+    else:
+        print_review(review)
+    if store:
+        _store(review, scenario, db)
+
+
+# The option that supplies each field a review error can name (review/model.py: ActualsError.field).
+FIELD_FLAGS: dict[str, str] = {"month": "--month", "basis": "--basis", "cur_file": "--cur", "ce_csv_file": "--ce-csv",
+                               "cost_explorer": "--cost-explorer", "profile": "--profile"}
+
+
+def actuals_message(exc: ActualsError) -> str:
+    """An ActualsError as the CLI shows it: prefixed with the flag of the field it names, if any."""
+    return f"{FIELD_FLAGS[exc.field]}: {exc}" if exc.field else str(exc)
+
+
+def _check_options(month: str, cur: Optional[Path], ce_csv: Optional[Path], cost_explorer: bool, threshold: float,
+                   min_delta: float) -> None:
+    """Exactly one source, a valid month, threshold and minimum delta in range; otherwise exit 2."""
+    from review.model import parse_month
 
     sources = [n for n, v in (("--cur", cur), ("--ce-csv", ce_csv), ("--cost-explorer", cost_explorer)) if v]
     if len(sources) != 1:
@@ -108,46 +136,46 @@ def review_cmd(scenario: Scenario,
     try:
         parse_month(month)
     except ActualsError as exc:
-        raise fail(f"invalid input: {exc}", 2) from None
+        raise fail(f"invalid input: {actuals_message(exc)}", 2) from None
     for opt, val, lo, hi in (("--threshold", threshold, 0.0, 1000.0), ("--min-delta", min_delta, 0.0, 1e6)):
         if not (lo <= val <= hi) or (opt == "--threshold" and val == 0):
             raise fail(f"invalid input: {opt}: must be {'>0' if opt == '--threshold' else lo:}..{hi:g}, got {val:g}",
                        2)
-    tags = {} if no_tag_filter else project_tags(project, tag_environment or scenario.environment.value)
-    catalog = open_catalog(snapshot)
-    est = run_estimate(scenario, catalog)
+
+
+def _read_actuals(month: str, cur: Optional[Path], ce_csv: Optional[Path], tags: dict[str, str], basis: str,
+                  profile: Optional[str]) -> Any:
+    """The month's actuals from the one source given; bad files exit 2, Cost Explorer failures exit 1."""
+    from review.sources import fetch_cost_explorer, read_ce_csv, read_cur
     try:
         if cur is not None:
-            actuals = read_cur(cur, month, tags, basis.value)
-        elif ce_csv is not None:
-            actuals = read_ce_csv(ce_csv, month)
-        else:
-            actuals = None
+            return read_cur(cur, month, tags, basis)
+        if ce_csv is not None:
+            return read_ce_csv(ce_csv, month)
     except ActualsError as exc:
-        raise fail(f"invalid input: {exc}", 2) from None
-    if actuals is None:
-        try:
-            actuals = fetch_cost_explorer(month, tags, basis.value, profile=profile)
-        except ActualsError as exc:
-            raise fail(str(exc), 1) from None
-    observed = ObservedUsage(actual_users, actual_messages, actual_input_tokens, actual_output_tokens)
+        raise fail(f"invalid input: {actuals_message(exc)}", 2) from None
     try:
-        review = build_review(est, actuals, threshold, min_delta, observed, catalog, saved)
+        return fetch_cost_explorer(month, tags, basis, profile=profile)
+    except ActualsError as exc:
+        raise fail(actuals_message(exc), 1) from None
+
+
+def _build_review(est: Any, actuals: Any, threshold: float, min_delta: float, observed: Any, catalog: Any,
+                  saved: Optional[str]) -> Any:
+    from review.variance import build_review
+    try:
+        return build_review(est, actuals, threshold, min_delta, observed, catalog, saved)
     except ScenarioError as exc:
-        for field, msg in exc.errors:
-            err.print(f"[bold red]invalid input:[/] {field}: {msg}", highlight=False, soft_wrap=True)
+        print_invalid(exc.errors)
         raise typer.Exit(2) from None
 
-    if format is ListFormat.json:
-        sys.stdout.write(json.dumps(review_to_dict(review), indent=2) + "\n")
-    else:
-        print_review(review)
-    if store:
-        from app.review_store import ReviewStoreError, open_review_store
-        try:
-            open_review_store(db).save(review, scenario, review.scenario_name)
-        except ReviewStoreError as exc:
-            raise fail(f"the review was not stored: {exc}", 1) from None
+
+def _store(review: Any, scenario: Scenario, db: Optional[str]) -> None:
+    from app.storage.reviews import ReviewStoreError, open_review_store
+    try:
+        open_review_store(db).save(review, scenario, review.scenario_name)
+    except ReviewStoreError as exc:
+        raise fail(f"the review was not stored: {exc}", 1) from None
 
 
 def _m(x: Any) -> str:
@@ -205,6 +233,3 @@ def print_review(r: Any) -> None:
     for w in r.warnings:
         out.print(f"[yellow]warning:[/] {w}", highlight=False)
 
-
-def register(app: typer.Typer, pricing_app: typer.Typer) -> None:
-    app.command("review")(review_cmd)

@@ -1,4 +1,4 @@
-"""`scenarios list|show|save|rename|delete`: named scenarios in the database (see app/storage)."""
+"""`scenarios list|show|save|rename|delete`: named scenarios in the database (see app/storage/repository.py)."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from app.cli import ListFormat, fail, open_catalog, run_estimate, with_scenario
+from app.cli.common import ListFormat, fail, open_catalog, run_estimate, with_scenario
 from sizing.scenario import Scenario
 
 scenarios_app = typer.Typer(no_args_is_help=True, help="Save, list, show and delete named scenarios.")
@@ -132,7 +132,3 @@ def delete_cmd(name: str = typer.Argument(..., help="Saved scenario name"),
     _storage_call(_repo(db).delete, name)
     Console(stderr=True).print(f"deleted {name!r}", highlight=False, markup=False)
 
-
-def register(app: typer.Typer, pricing_app: typer.Typer) -> None:
-    """Add the `scenarios` command group to the tiersizer CLI."""
-    app.add_typer(scenarios_app, name="scenarios")

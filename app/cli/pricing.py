@@ -1,10 +1,7 @@
-"""`pricing refresh` and `pricing diff` commands (registered on the `pricing` sub-app by app/cli.py).
+"""`pricing list|refresh|diff`: browse the price snapshot, refresh it from AWS, compare two snapshots.
 
 Exit codes: 0 success, 2 bad input (message names the option), 1 failure (nothing written).
 """
-
-from __future__ import annotations
-
 import json
 import sys
 from enum import Enum
@@ -13,8 +10,12 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
-err = Console(stderr=True)
+from app.cli.common import ListFormat, fail, open_catalog
+from sizing.scenario import REGIONS
+
+pricing_app = typer.Typer(no_args_is_help=True, help="Browse and refresh the price snapshot.")
 
 
 class DiffFormat(str, Enum):
@@ -22,11 +23,32 @@ class DiffFormat(str, Enum):
     json = "json"
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
-    return typer.Exit(code)
+@pricing_app.command("list")
+def pricing_list(region: str = typer.Option("us-east-1", "--region", help="AWS region"),
+                 format: ListFormat = typer.Option(ListFormat.table, "--format", help="table | json"),
+                 snapshot: Optional[Path] = typer.Option(None, "--snapshot", help="Price snapshot file")) -> None:
+    """List the price points of one region (global keys included)."""
+    if region not in REGIONS:
+        raise fail(f"--region: unknown region {region!r}; allowed: {', '.join(REGIONS)}", 2)
+    cat = open_catalog(snapshot)
+    points = [p for p in cat.points() if p.region in (region, "global")]
+    if format is ListFormat.json:
+        rows = [{"key": p.key, "region": p.region, "unit": p.unit, "usd": format_decimal(p.usd), "as_of": p.as_of,
+                 "source": p.source, "confidence": p.confidence, "approximation": p.approximation}
+                for p in points]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    t = Table("Key", "Region", "USD", "Unit", "As of", "Confidence", title=f"Prices for {region}")
+    for p in points:
+        t.add_row(p.key, p.region, format_decimal(p.usd), p.unit, p.as_of, p.confidence)
+    Console().print(t)
 
 
+def format_decimal(x) -> str:  # type: ignore[no-untyped-def]
+    return format(x, "f")
+
+
+@pricing_app.command("refresh")
 def refresh_command(
     region: list[str] = typer.Option([], "--region", help="Region to refresh (repeatable; default: the 5 catalog regions)"),
     service: list[str] = typer.Option([], "--service", help="Key family to refresh (repeatable): ec2, ebs, eks, vpc, elb, dynamodb, cloudfront, s3, cloudwatch, ..."),
@@ -52,10 +74,10 @@ def refresh_command(
         regions = validate_regions(region) if region else None
         families = validate_families(service)
     except ValueError as exc:
-        raise _fail(str(exc), 2) from None
+        raise fail(str(exc), 2) from None
     missing = [str(f) for f in offer_file if not f.is_file()]
     if missing:
-        raise _fail(f"--offer-file: no such file {', '.join(missing)}", 2)
+        raise fail(f"--offer-file: no such file {', '.join(missing)}", 2)
     try:
         if offer_file:
             report = refresh_from_offer_files(offer_file, regions=regions, families=families, output=output,
@@ -65,11 +87,12 @@ def refresh_command(
             report = refresh_from_api(families=families, output=output, profile=profile, progress=progress,
                                       allow_partial=allow_partial, **kwargs)
     except (RefreshError, PricingAccessError, OfferFileError, SnapshotError, OSError) as exc:
-        raise _fail(str(exc), 1) from None
+        raise fail(str(exc), 1) from None
     clear_cache()
     sys.stdout.write(report.to_text() + "\n")
 
 
+@pricing_app.command("diff")
 def diff_command(
     old: Path = typer.Argument(..., help="Older snapshot file", dir_okay=False),
     new: Path = typer.Argument(..., help="Newer snapshot file", dir_okay=False),
@@ -82,18 +105,12 @@ def diff_command(
 
     for name, path in (("OLD", old), ("NEW", new)):
         if not path.is_file():
-            raise _fail(f"{name}: no such file {path}", 2)
+            raise fail(f"{name}: no such file {path}", 2)
     try:
         result = diff_catalogs(load_snapshot(old), load_snapshot(new), threshold_pct)
     except SnapshotError as exc:
-        raise _fail(str(exc), 1) from None
+        raise fail(str(exc), 1) from None
     if format is DiffFormat.json:
         sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
     else:
         sys.stdout.write(result.to_text() + "\n")
-
-
-def register(app: typer.Typer, pricing_app: typer.Typer) -> None:
-    """Add `pricing refresh` and `pricing diff` to the CLI."""
-    pricing_app.command("refresh")(refresh_command)
-    pricing_app.command("diff")(diff_command)

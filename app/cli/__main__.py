@@ -1,0 +1,4 @@
+"""`python -m app.cli ...`."""
+from app.cli import main
+
+main()

@@ -1,0 +1,102 @@
+"""What every command group shares: the one `fail()`, error printing, format enums, opening the catalog,
+running an estimate and the scenario options (`--scenario FILE` plus one flag per Scenario field).
+
+Exit codes: 0 success, 2 invalid input (stderr names the field and the allowed range), 1 other failure.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from app.scenario_input import build_scenario, flag_name
+from pricing.catalog import Catalog, MissingPriceError, SnapshotError, active_snapshot_path, load_snapshot
+from sizing.scenario import Scenario, ScenarioError
+
+err = Console(stderr=True)
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """Print an error (no traceback; the text is shown literally, never read as markup) and return the Exit."""
+    err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def print_invalid(errors: Iterable[tuple[str, str]]) -> None:
+    """One `invalid input: FIELD: MESSAGE` line per error, shown literally."""
+    for field, msg in errors:
+        err.print(f"[bold red]invalid input:[/] {escape(field)}: {escape(msg)}", highlight=False, soft_wrap=True)
+
+
+def invalid(exc: ScenarioError) -> typer.Exit:
+    """Print a scenario's errors by field and flag; return the Exit(2) to raise."""
+    print_invalid((flag_or_field(field), msg) for field, msg in exc.errors)
+    return typer.Exit(2)
+
+
+def flag_or_field(field: str) -> str:
+    name = field.split(".")[0]
+    return f"{name} (--{flag_name(name)})" if name in Scenario.model_fields else field
+
+
+def open_catalog(snapshot: Optional[Path]) -> Catalog:
+    """The snapshot given, else the active one (user refresh, else embedded); errors exit 2/1."""
+    if snapshot is not None and not snapshot.is_file():
+        raise fail(f"--snapshot: no such file {snapshot}", 2)
+    try:
+        return load_snapshot(snapshot or active_snapshot_path())
+    except SnapshotError as exc:
+        raise fail(str(exc), 1) from None
+
+
+def with_scenario(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command `--scenario FILE` plus one flag per Scenario field; pass it a validated Scenario."""
+    sig = inspect.signature(func)
+    params = [p for p in sig.parameters.values() if p.name != "scenario"]
+    extra = [inspect.Parameter("scenario_file", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[Path],
+                               default=typer.Option(None, "--scenario", help="Scenario YAML file", dir_okay=False))]
+    for name, field in Scenario.model_fields.items():
+        extra.append(inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+            default=typer.Option(None, f"--{flag_name(name)}", help=field.description, show_default=False,
+                                 rich_help_panel="Scenario")))
+
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        scenario_file = kwargs.pop("scenario_file")
+        flags = {n: kwargs.pop(n) for n in Scenario.model_fields}
+        try:
+            scenario = build_scenario(scenario_file, flags)
+        except ScenarioError as exc:
+            raise invalid(exc) from None
+        return func(scenario=scenario, **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=params + extra)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def run_estimate(scenario: Scenario, catalog: Catalog):  # type: ignore[no-untyped-def]
+    """Estimate with the given catalog; a missing price exits 1; stale prices are flagged on stderr."""
+    from datetime import date
+
+    from pricing.catalog import STALE_AFTER_DAYS
+    from pricing.engine import estimate
+    if catalog.is_stale(date.today()):
+        err.print(f"[yellow]warning:[/] prices are {catalog.age_days(date.today())} days old (as of "
+                  f"{catalog.header.as_of}; stale after {STALE_AFTER_DAYS}): run `python -m app.cli pricing refresh`",
+                  highlight=False, soft_wrap=True)
+    try:
+        return estimate(scenario, catalog)
+    except MissingPriceError as exc:
+        raise fail(str(exc), 1) from None

@@ -1,0 +1,76 @@
+"""`estimate`: size and price one scenario (table, JSON or CSV)."""
+import csv
+import io
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from app.cli.common import open_catalog, run_estimate, with_scenario
+from sizing.scenario import Scenario
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@with_scenario
+def estimate_cmd(scenario: Scenario,
+                 format: Format = typer.Option(Format.table, "--format", help="table | json | csv"),
+                 snapshot: Optional[Path] = typer.Option(None, "--snapshot", help="Price snapshot file")) -> None:
+    """Size and price one scenario."""
+    from pricing.schema import estimate_to_dict
+    est = run_estimate(scenario, open_catalog(snapshot))
+    if format is Format.json:
+        sys.stdout.write(json.dumps(estimate_to_dict(est), indent=2) + "\n")
+    elif format is Format.csv:
+        sys.stdout.write(lines_csv(est))
+    else:
+        print_estimate(est)
+
+
+def lines_csv(est) -> str:  # type: ignore[no-untyped-def]
+    """The bill of materials as CSV, one row per line plus a TOTAL row (also the page's CSV download)."""
+    from generators.safe_text import csv_cell
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["service", "item", "quantity", "unit", "unit_usd", "monthly_usd", "price_key", "ce_service",
+                "category", "control", "note"])
+    for ln in est.lines:
+        w.writerow([csv_cell(ln.service), csv_cell(ln.item), ln.quantity, ln.unit, ln.unit_usd, ln.monthly_usd,
+                    ln.price_key or "", ln.ce_service, ln.category, ln.control or "", csv_cell(ln.note)])
+    w.writerow(["TOTAL", "", "", "", "", est.monthly_usd, "", "", "", "", ""])
+    return buf.getvalue()
+
+
+def print_estimate(est) -> None:  # type: ignore[no-untyped-def]
+    out = Console()
+    p = est.plan
+    out.print(f"[bold]{escape(est.scenario.name)}[/] — tier [bold]{p.tier}[/], {est.scenario.environment.value}, "
+              f"{est.scenario.region}", highlight=False)
+    for r in p.tier_reasons:
+        out.print(f"  • {escape(r)}", highlight=False)
+    n = p.nodes
+    out.print(f"Backend pods {p.backend.replicas} (HPA {p.backend.hpa_min}-{p.backend.hpa_max}), frontend "
+              f"{p.frontend.replicas} (HPA {p.frontend.hpa_min}-{p.frontend.hpa_max}); nodes {n.desired} x "
+              f"{n.instance_type} (min {n.min}, max {n.max}; {n.on_demand} on-demand, {n.spot} spot); "
+              f"{p.network.availability_zones} AZs, {p.network.nat_gateways} NAT; DynamoDB "
+              f"{est.dynamodb_mode.recommended}", highlight=False)
+    t = Table("Service", "Item", "Quantity", "Unit", "Unit USD", "Monthly USD", title="Bill of materials")
+    for ln in est.lines:
+        t.add_row(ln.service, ln.item, f"{ln.quantity:,.2f}", ln.unit, f"{ln.unit_usd}", f"{ln.monthly_usd:,.2f}")
+    out.print(t)
+    out.print(f"Monthly ${est.monthly_usd:,.2f} (infrastructure ${est.infrastructure_usd:,.2f}, LLM "
+              f"${est.llm_usd:,.2f}, compliance ${est.compliance_usd:,.2f}); upfront ${est.upfront_usd:,.2f}; "
+              f"first year ${est.first_year_usd:,.2f}; per user ${est.cost_per_user_usd:,.2f}", highlight=False)
+    for w in est.warnings:
+        out.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
+    out.print(f"Prices as of {est.prices_as_of} ({est.prices_source})", highlight=False)

@@ -1,0 +1,127 @@
+"""Stored monthly reviews: one per scenario and month, with per-service rows for the trend over months.
+
+Same database and the same Alembic chain as the saved scenarios (app/storage/migrations, revision
+0002_monthly_reviews); money columns are Numeric.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.storage.models import ReviewRow, ReviewServiceRow
+from review.variance import Review, review_to_dict
+from sizing.scenario import Scenario
+
+
+class ReviewStoreError(RuntimeError):
+    """The review database could not do what was asked; the message says what and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReview:
+    scenario_name: str
+    month: str
+    created_at: datetime
+    source: str
+    tier: str
+    recommended_tier: str
+    estimate_usd: Decimal
+    actual_usd: Decimal
+    flags: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    month: str
+    service: str
+    estimate_usd: Decimal
+    actual_usd: Decimal
+
+
+class ReviewStore:
+    """Reviews by scenario name and month; saving the same month again replaces it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _session(self, action: str) -> Iterator[Session]:
+        """One transaction; database errors become ReviewStoreError naming the action."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise ReviewStoreError(f"could not {action}: {str(detail).strip().splitlines()[0]}") from exc
+
+    def save(self, review: Review, scenario: Scenario, scenario_name: str | None = None) -> int:
+        """Store `review` (with its scenario) under the scenario's name and month; return the row id."""
+        doc = review_to_dict(review)
+        name = (scenario_name or scenario.name).strip()
+        values = dict(created_at=datetime.now(timezone.utc), source=review.actuals.source,
+                      source_name=review.actuals.source_name[:300], basis=review.actuals.basis, tier=review.tier,
+                      recommended_tier=review.recommended_tier, estimate_usd=review.estimate_usd,
+                      actual_usd=review.actual_usd, actual_usage_usd=review.actual_usage_usd,
+                      tax_and_credits_usd=review.tax_and_credits_usd, flags=len(review.flagged),
+                      scenario_json=json.dumps(scenario.to_yaml_dict(), separators=(",", ":")),
+                      review_json=json.dumps(doc, separators=(",", ":")))
+        with self._session(f"save the {review.month} review of {name!r}") as s:
+            row = s.scalar(select(ReviewRow).where(ReviewRow.scenario_name == name, ReviewRow.month == review.month))
+            if row is None:
+                row = ReviewRow(scenario_name=name, month=review.month, **values)
+                s.add(row)
+                s.flush()
+            else:
+                for k, v in values.items():
+                    setattr(row, k, v)
+                s.execute(delete(ReviewServiceRow).where(ReviewServiceRow.review_id == row.id))
+            for v in review.services:
+                s.add(ReviewServiceRow(review_id=row.id, service=v.service, estimate_usd=v.estimate_usd,
+                                       actual_usd=v.actual_usd))
+            return row.id
+
+    def list(self, scenario_name: str | None = None) -> list[StoredReview]:
+        stmt = select(ReviewRow).order_by(ReviewRow.scenario_name, ReviewRow.month)
+        if scenario_name is not None:
+            stmt = stmt.where(ReviewRow.scenario_name == scenario_name)
+        with self._session("list reviews") as s:
+            return [StoredReview(r.scenario_name, r.month, r.created_at, r.source, r.tier, r.recommended_tier,
+                                 r.estimate_usd, r.actual_usd, r.flags) for r in s.scalars(stmt)]
+
+    def load(self, scenario_name: str, month: str) -> dict[str, Any] | None:
+        """The stored review document, or None."""
+        with self._session("load a review") as s:
+            row = s.scalar(select(ReviewRow).where(ReviewRow.scenario_name == scenario_name,
+                                                  ReviewRow.month == month))
+            return None if row is None else json.loads(row.review_json)
+
+    def trend(self, scenario_name: str) -> list[TrendPoint]:
+        """Estimate vs actual per service and month, oldest month first."""
+        stmt = (select(ReviewRow.month, ReviewServiceRow.service, ReviewServiceRow.estimate_usd,
+                       ReviewServiceRow.actual_usd)
+                .join(ReviewServiceRow, ReviewServiceRow.review_id == ReviewRow.id)
+                .where(ReviewRow.scenario_name == scenario_name)
+                .order_by(ReviewRow.month, ReviewServiceRow.service))
+        with self._session("read the review trend") as s:
+            return [TrendPoint(m, svc, e, a) for m, svc, e, a in s.execute(stmt)]
+
+
+def open_review_store(url: str | None = None) -> ReviewStore:
+    """The review store on the app's database (`url`, else TIERSIZER_DATABASE_URL or the SQLite file), migrated."""
+    from app.storage.db import DatabaseConfigError, get_engine
+    try:
+        return ReviewStore(get_engine(url))
+    except DatabaseConfigError as exc:
+        raise ReviewStoreError(str(exc)) from None
+    except SQLAlchemyError as exc:
+        detail = getattr(exc, "orig", None) or exc
+        raise ReviewStoreError(f"cannot open the review database: {str(detail).strip().splitlines()[0]}") from exc
