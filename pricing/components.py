@@ -38,7 +38,7 @@ def _billable(qty: float, free: float) -> float:
 
 
 def eks_cluster(p: CapacityPlan) -> list[Component]:
-    return [Component("EKS", "Cluster control plane (standard support)", A.HOURS_PER_MONTH, "cluster-hours",
+    return [Component("EKS", "Cluster control plane (standard support)", int(A.HOURS_PER_MONTH), "cluster-hours",
                       "eks:cluster-hour", "eks", "upgrade policy STANDARD; extended support would be $0.60/h")]
 
 
@@ -49,11 +49,11 @@ def ec2_nodes(p: CapacityPlan, sp_discount: Decimal) -> list[Component]:
         note = f"{n.on_demand} on-demand nodes at peak, priced all month"
         if sp_discount:
             note += f"; Compute Savings Plan rate: list price less {sp_discount * 100:.0f}% (assumption)"
-        out.append(Component("EC2", f"{n.instance_type} nodes, on-demand", n.on_demand * A.HOURS_PER_MONTH,
+        out.append(Component("EC2", f"{n.instance_type} nodes, on-demand", n.on_demand * int(A.HOURS_PER_MONTH),
                              "instance-hours", f"ec2:{n.instance_type}", "ec2", note,
                              price_factor=Decimal(1) - sp_discount))
     if n.spot:
-        out.append(Component("EC2", f"{n.instance_type} nodes, spot", n.spot * A.HOURS_PER_MONTH, "instance-hours",
+        out.append(Component("EC2", f"{n.instance_type} nodes, spot", n.spot * int(A.HOURS_PER_MONTH), "instance-hours",
                              f"ec2:{n.instance_type}", "ec2",
                              f"{n.spot} spot nodes ({p.spot_share_pct:g}% share); spot = list price less "
                              f"{K.SPOT_DISCOUNT * 100:.0f}% (assumption; plan: 60-90% savings)",
@@ -74,7 +74,7 @@ def ebs_volumes(p: CapacityPlan) -> list[Component]:
 def nat_gateways(p: CapacityPlan) -> list[Component]:
     net = p.network
     per = "one per AZ" if net.nat_gateways == net.availability_zones else "single NAT"
-    return [Component("VPC", f"NAT gateways ({net.nat_gateways}, {per})", net.nat_gateways * A.HOURS_PER_MONTH,
+    return [Component("VPC", f"NAT gateways ({net.nat_gateways}, {per})", net.nat_gateways * int(A.HOURS_PER_MONTH),
                       "gateway-hours", "vpc:nat-gateway-hour", "ec2_other"),
             Component("VPC", "NAT data processed (LLM calls, logs, image pulls)", net.nat_gb_month, "GB",
                       "vpc:nat-gateway-gb", "ec2_other", "DynamoDB and S3 use free gateway endpoints")]
@@ -83,15 +83,15 @@ def nat_gateways(p: CapacityPlan) -> list[Component]:
 def public_ipv4(p: CapacityPlan) -> list[Component]:
     net = p.network
     return [Component("VPC", f"Public IPv4 addresses ({net.nat_gateways} NAT EIPs + {net.availability_zones} ALB)",
-                      net.public_ipv4_addresses * A.HOURS_PER_MONTH, "address-hours", "vpc:public-ipv4-hour",
+                      net.public_ipv4_addresses * int(A.HOURS_PER_MONTH), "address-hours", "vpc:public-ipv4-hour",
                       "vpc")]
 
 
 def load_balancer(p: CapacityPlan) -> list[Component]:
     net = p.network
     dim = max(net.alb_lcu_dimensions, key=lambda k: net.alb_lcu_dimensions[k])
-    return [Component("ELB", "Application Load Balancer", A.HOURS_PER_MONTH, "ALB-hours", "elb:alb-hour", "elb"),
-            Component("ELB", "ALB capacity units", net.alb_lcu * A.HOURS_PER_MONTH, "LCU-hours",
+    return [Component("ELB", "Application Load Balancer", int(A.HOURS_PER_MONTH), "ALB-hours", "elb:alb-hour", "elb"),
+            Component("ELB", "ALB capacity units", net.alb_lcu * int(A.HOURS_PER_MONTH), "LCU-hours",
                       "elb:alb-lcu-hour", "elb", f"{net.alb_lcu:.3f} LCU at average load, bound by {dim}")]
 
 
@@ -99,11 +99,11 @@ def dynamodb(p: CapacityPlan, provisioned: bool) -> list[Component]:
     d = p.dynamodb
     out: list[Component] = []
     if provisioned:
-        out += [Component("DynamoDB", "Provisioned write capacity", d.provisioned_wcu_total * A.HOURS_PER_MONTH,
+        out += [Component("DynamoDB", "Provisioned write capacity", d.provisioned_wcu_total * int(A.HOURS_PER_MONTH),
                           "WCU-hours", "dynamodb:wcu-hour", "dynamodb",
                           f"chats table and GSI {d.provisioned_wcu} WCU each at "
                           f"{A.PROVISIONED_TARGET_UTILISATION:.0%} target; users table and GSI at the minimum"),
-                Component("DynamoDB", "Provisioned read capacity", d.provisioned_rcu_total * A.HOURS_PER_MONTH,
+                Component("DynamoDB", "Provisioned read capacity", d.provisioned_rcu_total * int(A.HOURS_PER_MONTH),
                           "RCU-hours", "dynamodb:rcu-hour", "dynamodb",
                           f"chats table and GSI {d.provisioned_rcu} RCU each; users table and GSI at the minimum")]
     else:
@@ -219,7 +219,7 @@ def elasticache(p: CapacityPlan) -> list[Component]:
     if not p.elasticache_node_type:
         return []
     return [Component("ElastiCache", f"{p.elasticache_node_type} nodes (Valkey) x {p.elasticache_nodes}",
-                      p.elasticache_nodes * A.HOURS_PER_MONTH, "node-hours",
+                      p.elasticache_nodes * int(A.HOURS_PER_MONTH), "node-hours",
                       f"elasticache:{p.elasticache_node_type}", "elasticache")]
 
 

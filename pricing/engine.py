@@ -123,7 +123,7 @@ def _dynamodb_mode(plan: CapacityPlan, catalog: Catalog, region: str) -> DynamoM
     # one WCU held an hour = 3,600 writes: break-even utilisation = WCU-hour price / (3,600 x WRU price)
     per_wru = p("dynamodb:write-request-million") / Decimal(1_000_000)
     break_even = p("dynamodb:wcu-hour") / (Decimal(3600) * per_wru) * 100
-    used = Decimal(repr(d.write_request_units_month / (A.HOURS_PER_MONTH * 3600) / d.provisioned_wcu_total * 100))
+    used = Decimal(repr(d.write_request_units_month / (float(A.HOURS_PER_MONTH) * 3600) / d.provisioned_wcu_total * 100))
     mode = "provisioned" if prov < od else "on_demand"
     return DynamoModeChoice(mode, money(od), money(prov), break_even.quantize(Decimal("0.1")),
                             used.quantize(Decimal("0.1")))
@@ -142,7 +142,8 @@ def _tier_cost_check(plan: CapacityPlan, infra: Decimal) -> PlanCheck:
                "the load needs fewer nodes than the plan's range (CPU requests bind; sizing-facts 1.5)")
         note = (f"infrastructure cost ${infra:,.2f}/month is outside the plan's {plan.tier} range {rng} "
                 f"(LLM tokens excluded): {why}")
-    return PlanCheck("monthly infrastructure cost (USD)", rng, f"${infra:,.2f}", ok, note)
+    return PlanCheck(metric="monthly infrastructure cost (USD)", plan_range=rng, computed=f"${infra:,.2f}", agrees=ok,
+                     note=note)
 
 
 def _snapshot_label(catalog: Catalog) -> str:

@@ -96,5 +96,4 @@ TIERS: tuple[TierSpec, ...] = (
     TierSpec("Large", 2000, 10000, (10, 50), (8, 28), "c5.xlarge", (1500, 3000)),
     TierSpec("Enterprise", 10000, None, (20, 100), (15, 55), "c5.2xlarge", (6000, None)),
 )
-TIER_BY_NAME: dict[str, TierSpec] = {t.name: t for t in TIERS}
 PLAN_HPA_MAX_REPLICAS = 10  # the plan's HPA manifest: maxReplicas 10
