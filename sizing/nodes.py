@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sizing import assumptions as A
 from sizing.instances import INSTANCE_SHAPES, InstanceShape
@@ -53,60 +54,93 @@ def _usable(shape: InstanceShape) -> tuple[int, int, int]:
 
 # Shape arithmetic done once per process (the sweep sizes every shape for every scenario).
 USABLE: dict[str, tuple[int, int, int]] = {n: _usable(sh) for n, sh in INSTANCE_SHAPES.items()}
-_ALLOCATABLE: dict[str, tuple[int, int]] = {n: (sh.allocatable_cpu_m, sh.allocatable_memory_mi)
-                                            for n, sh in INSTANCE_SHAPES.items()}
+_SHAPE_FACTS: dict[str, tuple[int, int, str, int, int, int, float | None]] = {
+    n: (sh.vcpu, sh.memory_gib, sh.arch, sh.max_pods, sh.allocatable_cpu_m, sh.allocatable_memory_mi,
+        sh.burst_baseline_pct) for n, sh in INSTANCE_SHAPES.items()}
 
 
-def _nodes_for(shape: InstanceShape, backend: int, b_cpu: int, b_mem: int, frontend: int) -> tuple[int, int, str]:
-    """Nodes to hold the pods (with DaemonSets and add-ons) on one shape; 0 when a pod cannot fit."""
-    ucpu, umem, slots = USABLE[shape.name]
+@lru_cache(maxsize=1024)
+def _packing(instance_type: str, b_cpu: int, b_mem: int) -> tuple[int, str]:
+    """Backend pods one node of this type holds next to DaemonSets (0: none fits), and what binds:
+    cpu | memory | ips. Depends only on the type and the pod's requests, so it is worked out once."""
+    ucpu, umem, slots = USABLE[instance_type]
     k_cpu = ucpu // b_cpu if ucpu > 0 else 0
     k_mem = umem // b_mem if umem > 0 else 0
     k, binding = (k_cpu, "cpu") if k_cpu <= k_mem else (k_mem, "memory")
     if slots < k:
         k, binding = slots, "ips"
-    if k < 1:
-        return 0, 0, binding
-    cpu = backend * b_cpu + frontend * A.FRONTEND_CPU_REQUEST_M + A.CLUSTER_ADDON_CPU_M
-    mem = backend * b_mem + frontend * A.FRONTEND_MEMORY_REQUEST_MI + A.CLUSTER_ADDON_MEMORY_MI
-    pods = backend + frontend + A.CLUSTER_ADDON_PODS
-    # integer ceiling divisions (all quantities are whole millicores, MiB and pods)
-    nodes = max(-(-cpu // ucpu), -(-mem // umem), -(-pods // slots), -(-backend // k))
-    return nodes, k, binding
+    return max(k, 0), binding
 
 
-def size_nodes(s: Scenario, shape: InstanceShape, backend: PodPlan, frontend: PodPlan, zones: int,
-               spot_pct: float) -> NodePlan:
-    """Managed node group sizes for one instance type (facts 1.3-1.5, 2)."""
-    desired, per_node, binding = _nodes_for(shape, backend.replicas, backend.cpu_request_m,
-                                            backend.memory_request_mi, frontend.replicas)
-    peak_max, _, _ = _nodes_for(shape, backend.hpa_max, backend.cpu_request_m, backend.memory_request_mi,
-                                frontend.hpa_max)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PodLoad:
+    """What the pods ask of the cluster, worked out once per scenario and fitted onto every instance type."""
+
+    backend: int                     # backend pods at the scenario's peak
+    requests: tuple[int, int, int]   # CPU (m), memory (Mi) and pods incl. frontend and cluster add-ons
+    backend_max: int                 # backend pods at the HPA maxima
+    requests_max: tuple[int, int, int]
+    cpu_request_m: int               # one backend pod's requests
+    memory_request_mi: int
+    used_cpu_m: float                # CPU used at the HPA target, add-ons included (DaemonSets are per node)
+
+
+def _requests(backend: int, frontend: int, b_cpu: int, b_mem: int) -> tuple[int, int, int]:
+    return (backend * b_cpu + frontend * A.FRONTEND_CPU_REQUEST_M + A.CLUSTER_ADDON_CPU_M,
+            backend * b_mem + frontend * A.FRONTEND_MEMORY_REQUEST_MI + A.CLUSTER_ADDON_MEMORY_MI,
+            backend + frontend + A.CLUSTER_ADDON_PODS)
+
+
+def pod_load(backend: PodPlan, frontend: PodPlan) -> PodLoad:
+    """The cluster-wide requests of the pods at peak and at the HPA maxima."""
+    b_cpu, b_mem = backend.cpu_request_m, backend.memory_request_mi
+    return PodLoad(
+        backend=backend.replicas, requests=_requests(backend.replicas, frontend.replicas, b_cpu, b_mem),
+        backend_max=backend.hpa_max, requests_max=_requests(backend.hpa_max, frontend.hpa_max, b_cpu, b_mem),
+        cpu_request_m=b_cpu, memory_request_mi=b_mem,
+        used_cpu_m=(backend.replicas * b_cpu + frontend.replicas * A.FRONTEND_CPU_REQUEST_M)
+        * A.HPA_CPU_TARGET_PCT / 100 + A.CLUSTER_ADDON_CPU_M)
+
+
+def _node_counts(instance_type: str, load: PodLoad, per_node: int) -> tuple[int, int]:
+    """Nodes to hold the pods at peak and at the HPA maxima; integer ceiling divisions (whole millicores, MiB
+    and pods), each resource against what a node leaves for app pods."""
+    ucpu, umem, slots = USABLE[instance_type]
+    cpu, mem, pods = load.requests
+    cpu_max, mem_max, pods_max = load.requests_max
+    return (max(-(-cpu // ucpu), -(-mem // umem), -(-pods // slots), -(-load.backend // per_node)),
+            max(-(-cpu_max // ucpu), -(-mem_max // umem), -(-pods_max // slots), -(-load.backend_max // per_node)))
+
+
+def size_nodes(instance_type: str, load: PodLoad, min_nodes: int, spot_pct: float) -> NodePlan:
+    """Managed node group sizes on one instance type (facts 1.3-1.5, 2); infeasible when a backend pod cannot
+    fit (then only the minimum count is planned)."""
+    per_node, binding = _packing(instance_type, load.cpu_request_m, load.memory_request_mi)
+    desired, peak_max = _node_counts(instance_type, load, per_node) if per_node else (0, 0)
     feasible = desired > 0
-    min_nodes = zones if s.environment is Environment.prod else 1
     desired = max(desired, min_nodes)
     spot = floor_whole(desired * spot_pct / 100)
-    used_m = (backend.replicas * backend.cpu_request_m + frontend.replicas * A.FRONTEND_CPU_REQUEST_M) \
-        * A.HPA_CPU_TARGET_PCT / 100 + A.CLUSTER_ADDON_CPU_M + desired * A.DAEMONSET_CPU_M
-    util = min(100.0, used_m / (desired * shape.vcpu * 1000) * 100) if feasible else 0.0
+    vcpu, memory_gib, arch, max_pods, allocatable_cpu_m, allocatable_memory_mi, baseline = _SHAPE_FACTS[instance_type]
+    used_m = load.used_cpu_m + desired * A.DAEMONSET_CPU_M
+    util = min(100.0, used_m / (desired * vcpu * 1000) * 100) if feasible else 0.0
     surplus = 0.0
-    if shape.burst_baseline_pct is not None and A.T_UNLIMITED_DEFAULT and util > shape.burst_baseline_pct:
+    if baseline is not None and A.T_UNLIMITED_DEFAULT and util > baseline:
         # hourly surplus = (avg util - baseline) x vCPUs x rate; facts 2 [S15][S17]
-        surplus = (util - shape.burst_baseline_pct) / 100 * shape.vcpu * float(A.HOURS_PER_MONTH) * desired
-    alloc_cpu, alloc_mem = _ALLOCATABLE[shape.name]
+        surplus = (util - baseline) / 100 * vcpu * float(A.HOURS_PER_MONTH) * desired
     return NodePlan(
-        instance_type=shape.name, vcpu=shape.vcpu, memory_gib=shape.memory_gib, arch=shape.arch,
-        max_pods=shape.max_pods, allocatable_cpu_m=alloc_cpu, allocatable_memory_mi=alloc_mem,
+        instance_type=instance_type, vcpu=vcpu, memory_gib=memory_gib, arch=arch,
+        max_pods=max_pods, allocatable_cpu_m=allocatable_cpu_m, allocatable_memory_mi=allocatable_memory_mi,
         backend_pods_per_node=per_node, binding=binding, feasible=feasible,
         desired=desired, min=min_nodes, max=max(peak_max, desired), on_demand=desired - spot, spot=spot,
-        utilisation_pct=round(util, 2), burst_baseline_pct=shape.burst_baseline_pct,
-        surplus_vcpu_hours_month=surplus)
+        utilisation_pct=round(util, 2), burst_baseline_pct=baseline, surplus_vcpu_hours_month=surplus)
 
 
 def node_candidates(s: Scenario, backend: PodPlan, frontend: PodPlan, zones: int,
                     spot_pct: float) -> dict[str, NodePlan]:
     """The node plan on every known instance type (the tier picks one; the UI compares them)."""
-    return {n: size_nodes(s, sh, backend, frontend, zones, spot_pct) for n, sh in INSTANCE_SHAPES.items()}
+    load = pod_load(backend, frontend)
+    min_nodes = zones if s.environment is Environment.prod else 1
+    return {n: size_nodes(n, load, min_nodes, spot_pct) for n in INSTANCE_SHAPES}
 
 
 def split_node_groups(n: NodePlan, spot_pct: float) -> tuple[NodeGroup, ...]:
