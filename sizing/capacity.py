@@ -56,6 +56,7 @@ class CapacityPlan:
 
 def size(s: Scenario) -> CapacityPlan:
     """The whole capacity plan for a scenario."""
+    # the environment's defaults and the compliance controls the scenario's regimes ask for
     prof = ENVIRONMENT_PROFILES[s.environment]
     zones = s.availability_zones or prof.availability_zones
     spot_pct = prof.spot_share_pct if s.spot_share_pct is None else s.spot_share_pct
