@@ -8,7 +8,7 @@ from sizing.llm import model_speed
 from sizing.scenario import Scenario
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Workload:
     """Rates at peak (per second) and volumes over an average month."""
 

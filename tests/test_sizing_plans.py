@@ -9,11 +9,12 @@ from sizing import capacity
 from sizing.instances import InstanceShape
 from sizing.profiles import ComplianceRegime, EnvironmentProfile, TierSpec
 from sizing.scenario import parse_scenario
+from sizing.workload import Workload
 
 PLAN_TYPES = [getattr(capacity, name) for name in capacity.__all__ if isinstance(getattr(capacity, name), type)]
 
 
-@pytest.mark.parametrize("cls", PLAN_TYPES + [EnvironmentProfile, ComplianceRegime, TierSpec, InstanceShape],
+@pytest.mark.parametrize("cls", PLAN_TYPES + [Workload, EnvironmentProfile, ComplianceRegime, TierSpec, InstanceShape],
                          ids=lambda c: c.__name__)
 def test_plan_types_are_frozen_and_keyword_only(cls):
     params = cls.__dataclass_params__
