@@ -146,7 +146,8 @@ def _tier_cost_check(plan: CapacityPlan, infra: Decimal) -> PlanCheck:
                "the load needs fewer nodes than the plan's range (CPU requests bind; sizing-facts 1.5)")
         note = (f"infrastructure cost ${infra:,.2f}/month is outside the plan's {plan.tier} range {rng} "
                 f"(LLM tokens excluded): {why}")
-    return PlanCheck("monthly infrastructure cost (USD)", rng, f"${infra:,.2f}", ok, note)
+    return PlanCheck(metric="monthly infrastructure cost (USD)", plan_range=rng, computed=f"${infra:,.2f}", agrees=ok,
+                     note=note)
 
 
 def _snapshot_label(catalog: Catalog) -> str:

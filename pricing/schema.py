@@ -146,7 +146,7 @@ def _cost_doc(e: Estimate) -> dict[str, Any]:
 
 def _assumptions_doc(e: Estimate) -> dict[str, Any]:
     return {
-        "hours_per_month": A.HOURS_PER_MONTH,
+        "hours_per_month": int(A.HOURS_PER_MONTH),
         "average_load_pct_of_peak": e.scenario.average_load_pct_of_peak,
         "spot_discount_pct": _num(SPOT_DISCOUNT * 100),
         "savings_plan_discount_pct": {o.value: _num(d * 100) for o, (d, _, _) in SAVINGS_PLAN.items() if d},

@@ -73,7 +73,7 @@ def observed_scenario(s: Scenario, obs: ObservedUsage) -> Scenario:
         if not isinstance(users, int) or users < 1:
             raise ScenarioError([("--actual-users", f"must be 1..1000000, got {users!r}")])
         # messages/month = users x messages per user-hour x average load x hours per month (sizing/workload.py)
-        hours = users * (s.average_load_pct_of_peak / 100) * A.HOURS_PER_MONTH
+        hours = users * (s.average_load_pct_of_peak / 100) * float(A.HOURS_PER_MONTH)
         data["messages_per_user_per_hour"] = round(obs.messages_month / hours, 6)
     try:
         return parse_scenario(data)

@@ -5,9 +5,11 @@ planning assumptions shown to the user, not facts.
 """
 from __future__ import annotations
 
-HOURS_PER_MONTH = 730            # facts conventions: 1 month = 730 h (also Infracost's constant)
+from decimal import Decimal
+
+HOURS_PER_MONTH = Decimal(730)   # AWS bills a month as 730 hours (facts conventions; also Infracost's constant)
 SECONDS_PER_HOUR = 3600
-DAYS_PER_MONTH = HOURS_PER_MONTH / 24   # 30.4167 days
+DAYS_PER_MONTH = float(HOURS_PER_MONTH) / 24   # 30.4167 days
 BYTES_PER_GB = 1024 ** 3         # AWS billing GB (2^30 bytes)
 KB = 1024
 
@@ -85,7 +87,6 @@ ALARMS = 8                       # plan: service down, error rate, DB unavailabl
 DASHBOARDS = 3                   # plan lists executive, operations, developer, cost; cost is Cost Explorer
 XRAY_SAMPLING_RATE = 0.05        # X-Ray default rule: 1 req/s reservoir + 5%
 XRAY_RESERVOIR_PER_S = 1
-SECRETS = 3                      # UNSOURCED: JWT signing key, app config, admin bootstrap (+1 external LLM key)
 SECRET_FETCHES_PER_POD_HOUR = 1  # UNSOURCED: fetched at start, refreshed hourly
 
 # --- Compliance controls (facts 9) -------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InstanceShape:
     """Published size of an instance type plus its VPC CNI network limits."""
 
@@ -69,8 +69,10 @@ def _shape(name: str) -> InstanceShape:
     if family.startswith("t"):
         enis, ips = _T_LIMITS[size]
         memory = {"medium": 4, "large": 8, "xlarge": 16}[size]
-        return InstanceShape(name, vcpu, memory, enis, ips, arch, _T_BASELINE[size])
-    return InstanceShape(name, vcpu, vcpu * _MEMORY_PER_VCPU[family[0]], enis, ips, arch)
+        return InstanceShape(name=name, vcpu=vcpu, memory_gib=memory, enis=enis, ipv4_per_eni=ips, arch=arch,
+                             burst_baseline_pct=_T_BASELINE[size])
+    return InstanceShape(name=name, vcpu=vcpu, memory_gib=vcpu * _MEMORY_PER_VCPU[family[0]], enis=enis,
+                         ipv4_per_eni=ips, arch=arch)
 
 
 _TYPES = (

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sizing.scenario import Compliance, Environment
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EnvironmentProfile:
     """What an environment gets by default."""
 
@@ -25,9 +25,15 @@ class EnvironmentProfile:
 # subnets in two zones; one NAT, one node), staging
 # mirrors prod's shape at low scale, prod follows the plan (3 AZs, NAT per AZ, 3 replicas).
 ENVIRONMENT_PROFILES: dict[Environment, EnvironmentProfile] = {
-    Environment.dev: EnvironmentProfile(2, False, 1, 1, 7, 100.0, False, False, False),
-    Environment.staging: EnvironmentProfile(2, False, 2, 1, 30, 50.0, False, True, False),
-    Environment.prod: EnvironmentProfile(3, True, 3, 2, 90, 30.0, True, True, True),
+    Environment.dev: EnvironmentProfile(
+        availability_zones=2, nat_per_az=False, min_backend_replicas=1, min_frontend_replicas=1,
+        log_retention_days=7, spot_share_pct=100.0, waf_default=False, pitr=False, removal_retain=False),
+    Environment.staging: EnvironmentProfile(
+        availability_zones=2, nat_per_az=False, min_backend_replicas=2, min_frontend_replicas=1,
+        log_retention_days=30, spot_share_pct=50.0, waf_default=False, pitr=True, removal_retain=False),
+    Environment.prod: EnvironmentProfile(
+        availability_zones=3, nat_per_az=True, min_backend_replicas=3, min_frontend_replicas=2,
+        log_retention_days=90, spot_share_pct=30.0, waf_default=True, pitr=True, removal_retain=True),
 }
 
 # CloudWatch Logs allowed retention values (days), PutRetentionPolicy API.
@@ -35,7 +41,7 @@ CLOUDWATCH_RETENTION_DAYS: tuple[int, ...] = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ComplianceRegime:
     """A regime's named controls and the log retention it demands."""
 
@@ -43,7 +49,6 @@ class ComplianceRegime:
     controls: tuple[str, ...]
     log_retention_days: int
     requires_waf: bool
-    customer_managed_keys: bool
     source: str
 
 
@@ -61,22 +66,24 @@ CONTROL_LABELS: dict[str, str] = {
 COMPLIANCE_REGIMES: dict[Compliance, ComplianceRegime] = {
     # 45 CFR 164.316(b)(2)(i): 6 years -> 2192 days; facts 9 [S64][S66]
     Compliance.hipaa: ComplianceRegime(
-        "HIPAA", ("cmk", "cloudtrail_data_events", "guardduty", "config", "log_retention"),
-        2192, False, True, "sizing-facts 9 [S63][S64][S66]"),
+        label="HIPAA", controls=("cmk", "cloudtrail_data_events", "guardduty", "config", "log_retention"),
+        log_retention_days=2192, requires_waf=False, source="sizing-facts 9 [S63][S64][S66]"),
     # UNSOURCED auditor expectation of 1 year; facts 9
     Compliance.soc2: ComplianceRegime(
-        "SOC 2", ("config", "security_hub", "guardduty", "log_retention"), 365, False, False,
-        "sizing-facts 9 (UNSOURCED: common auditor expectation)"),
+        label="SOC 2", controls=("config", "security_hub", "guardduty", "log_retention"),
+        log_retention_days=365, requires_waf=False, source="sizing-facts 9 (UNSOURCED: common auditor expectation)"),
     # Art. 17/45/46: erasure, transfers; facts 9 [S67]
-    Compliance.gdpr: ComplianceRegime("GDPR", ("macie",), 30, False, False, "sizing-facts 9 [S67]"),
+    Compliance.gdpr: ComplianceRegime(
+        label="GDPR", controls=("macie",), log_retention_days=30, requires_waf=False, source="sizing-facts 9 [S67]"),
     # PCI DSS 10.5.1 (12 months logs) and 6.4.2 (WAF); facts 9 [S68][S69]
     Compliance.pci: ComplianceRegime(
-        "PCI DSS", ("waf", "cloudtrail_data_events", "config", "guardduty", "security_hub", "log_retention"),
-        365, True, False, "sizing-facts 9 [S68][S69]"),
+        label="PCI DSS",
+        controls=("waf", "cloudtrail_data_events", "config", "guardduty", "security_hub", "log_retention"),
+        log_retention_days=365, requires_waf=True, source="sizing-facts 9 [S68][S69]"),
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TierSpec:
     """One row of the plan's 'Quick Sizing Summary' table."""
 
@@ -91,10 +98,13 @@ class TierSpec:
 
 # production-deployment-plan.md, "Quick Sizing Summary"; thresholds per issue 2.
 TIERS: tuple[TierSpec, ...] = (
-    TierSpec("Small", 0, 500, (3, 6), (2, 4), "t3.medium", (200, 300)),
-    TierSpec("Medium", 500, 2000, (5, 15), (4, 12), "t3.large", (500, 800)),
-    TierSpec("Large", 2000, 10000, (10, 50), (8, 28), "c5.xlarge", (1500, 3000)),
-    TierSpec("Enterprise", 10000, None, (20, 100), (15, 55), "c5.2xlarge", (6000, None)),
+    TierSpec(name="Small", min_users=0, max_users=500, pods=(3, 6), nodes=(2, 4), instance_type="t3.medium",
+             cost_usd=(200, 300)),
+    TierSpec(name="Medium", min_users=500, max_users=2000, pods=(5, 15), nodes=(4, 12), instance_type="t3.large",
+             cost_usd=(500, 800)),
+    TierSpec(name="Large", min_users=2000, max_users=10000, pods=(10, 50), nodes=(8, 28), instance_type="c5.xlarge",
+             cost_usd=(1500, 3000)),
+    TierSpec(name="Enterprise", min_users=10000, max_users=None, pods=(20, 100), nodes=(15, 55),
+             instance_type="c5.2xlarge", cost_usd=(6000, None)),
 )
-TIER_BY_NAME: dict[str, TierSpec] = {t.name: t for t in TIERS}
 PLAN_HPA_MAX_REPLICAS = 10  # the plan's HPA manifest: maxReplicas 10

@@ -140,12 +140,6 @@ def parse_scenario(data: dict[str, Any]) -> Scenario:
         raise ScenarioError([_describe(err) for err in exc.errors()]) from None
 
 
-_RANGE_HINT = {
-    "greater_than_equal": "must be >= {ge}",
-    "less_than_equal": "must be <= {le}",
-}
-
-
 def _describe(err: dict[str, Any]) -> tuple[str, str]:
     loc = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
     field = ".".join(loc) or "scenario"

@@ -8,7 +8,7 @@ from sizing.llm import model_speed
 from sizing.scenario import Scenario
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Workload:
     """Rates at peak (per second) and volumes over an average month."""
 
@@ -37,7 +37,7 @@ def derive_workload(s: Scenario) -> Workload:
     stream_s = speed.time_to_first_token_s + s.output_tokens_per_message / speed.output_tokens_per_s \
         + A.APP_OVERHEAD_PER_STREAM_S
     load = s.average_load_pct_of_peak / 100
-    seconds = A.HOURS_PER_MONTH * A.SECONDS_PER_HOUR
+    seconds = float(A.HOURS_PER_MONTH) * A.SECONDS_PER_HOUR
     messages = msg_s * load * seconds
     api = api_s * load * seconds
     page_loads_s = s.concurrent_users / (A.SESSION_HOURS * A.SECONDS_PER_HOUR)

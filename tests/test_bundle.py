@@ -158,7 +158,7 @@ def test_node_group_split_by_hand() -> None:
     """Plan 5 nodes desired (3 on-demand + 2 spot), min 3, max 9, spot 40%: extra 4 -> spot floor(1.6)=1."""
     import dataclasses
 
-    from sizing.capacity import split_node_groups as split_groups
+    from sizing.nodes import split_node_groups as split_groups
     est = estimate(_scenario("dev-small"))
     nodes = dataclasses.replace(est.plan.nodes, desired=5, min=3, max=9, on_demand=3, spot=2)
     plan = dataclasses.replace(est.plan, nodes=nodes, node_groups=split_groups(nodes, 40.0), spot_share_pct=40.0)

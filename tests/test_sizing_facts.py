@@ -2,8 +2,9 @@
 import pytest
 
 from sizing import assumptions as A
-from sizing.capacity import _USABLE, size
+from sizing.capacity import size
 from sizing.instances import INSTANCE_SHAPES
+from sizing.nodes import USABLE
 from sizing.scenario import parse_scenario
 from sizing.workload import derive_workload
 
@@ -31,13 +32,13 @@ def test_allocatable_matches_facts_table(name, expected):
 @pytest.mark.parametrize("name,pods", [("t3.medium", 6), ("t3.large", 6), ("m5.large", 6), ("c5.xlarge", 14),
                                        ("c5.2xlarge", 30)])
 def test_backend_pods_per_node_matches_facts(name, pods):
-    ucpu, umem, slots = _USABLE[name]
+    ucpu, umem, slots = USABLE[name]
     assert min(ucpu // 250, umem // 256, slots) == pods
 
 
 def test_fifty_pods_need_four_c5_xlarge():
     """facts 1.5: '50 pods need about 4 x c5.xlarge'."""
-    ucpu = _USABLE["c5.xlarge"][0]
+    ucpu = USABLE["c5.xlarge"][0]
     assert -(-(50 * 250 + A.CLUSTER_ADDON_CPU_M) // ucpu) == 4
 
 

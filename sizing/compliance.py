@@ -1,0 +1,75 @@
+"""Compliance: the controls the chosen regimes ask for, what those controls record, and the regimes' warnings."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sizing import assumptions as A
+from sizing.llm import EXTERNAL_MODEL
+from sizing.network import NetworkPlan
+from sizing.profiles import COMPLIANCE_REGIMES, ENVIRONMENT_PROFILES, ComplianceRegime
+from sizing.scenario import EU_REGIONS, Compliance, Scenario
+from sizing.workload import Workload
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompliancePlan:
+    """The controls in force and the monthly volumes the compliance services bill (0 when a control is off)."""
+
+    controls: dict[str, tuple[str, ...]]     # control -> regimes that ask for it
+    cloudtrail_data_events_month: float
+    guardduty_events_month: float
+    guardduty_flow_gb_month: float
+    config_items_month: float
+    config_evaluations_month: float
+    security_hub_checks_month: float
+    macie_buckets: int
+
+
+def regimes_for(s: Scenario) -> tuple[ComplianceRegime, ...]:
+    """The scenario's regimes in a stable order (by name)."""
+    return tuple(COMPLIANCE_REGIMES[c] for c in sorted(s.compliance, key=lambda c: c.value))
+
+
+def controls_for(regimes: tuple[ComplianceRegime, ...]) -> dict[str, tuple[str, ...]]:
+    """Each control any regime asks for, with the labels of the regimes that ask for it."""
+    controls: dict[str, tuple[str, ...]] = {}
+    for r in regimes:
+        for c in r.controls:
+            controls[c] = controls.get(c, ()) + (r.label,)
+    return controls
+
+
+def compliance_warnings(s: Scenario) -> tuple[str, ...]:
+    """What the regimes ask of the scenario that sizing cannot buy: data residency, BAAs, erasure."""
+    warnings = []
+    if Compliance.gdpr in s.compliance and s.region not in EU_REGIONS:
+        warnings.append(f"GDPR with region {s.region}: personal data leaves the EU; you need an adequacy decision "
+                        f"(Art. 45) or SCCs (Art. 46), or choose eu-west-1 / eu-central-1")
+    if Compliance.hipaa in s.compliance and s.llm_model == EXTERNAL_MODEL:
+        warnings.append("HIPAA with an external LLM: PHI may only go to a provider that signs a BAA")
+    if Compliance.gdpr in s.compliance and ENVIRONMENT_PROFILES[s.environment].pitr:
+        warnings.append(f"GDPR erasure: PITR keeps deleted chats up to {A.PITR_WINDOW_DAYS} days and backups "
+                        f"{A.BACKUP_RETENTION_DAYS} days; document this in the erasure process")
+    return tuple(warnings)
+
+
+def size_compliance(w: Workload, *, controls: dict[str, tuple[str, ...]], nodes: int,
+                    network: NetworkPlan) -> CompliancePlan:
+    """CloudTrail data events, GuardDuty, Config, Security Hub and Macie volumes for the controls in force."""
+    resources = A.CONFIG_BASE_RESOURCES + nodes * 5
+    ddb_calls = w.messages_per_month * 2 + w.api_requests_per_month
+    data_events = ddb_calls + network.s3_put_requests_month + network.s3_get_requests_month
+    config_items = resources * A.CONFIG_ITEMS_PER_RESOURCE_MONTH
+    guardduty = "guardduty" in controls
+    config = "config" in controls
+    return CompliancePlan(
+        controls=controls,
+        cloudtrail_data_events_month=data_events if "cloudtrail_data_events" in controls else 0.0,
+        guardduty_events_month=(A.CLOUDTRAIL_MGMT_EVENTS_BASE_MONTH + nodes * A.CLOUDTRAIL_MGMT_EVENTS_PER_NODE_MONTH)
+        if guardduty else 0.0,
+        guardduty_flow_gb_month=nodes * A.FLOW_LOG_GB_PER_NODE_MONTH if guardduty else 0.0,
+        config_items_month=config_items if config else 0.0,
+        config_evaluations_month=config_items * A.CONFIG_RULES if config else 0.0,
+        security_hub_checks_month=resources * A.SECURITY_HUB_CHECKS_PER_RESOURCE_MONTH
+        if "security_hub" in controls else 0.0,
+        macie_buckets=A.S3_BUCKETS if "macie" in controls else 0)
