@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from generators.charts import OPTION_LABELS, ReportSeries, bom_rows, fmt_usd, tier_band_name
 from pricing.catalog import STALE_AFTER_DAYS
-from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from pricing.engine import Estimate
+from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from sizing import assumptions as A
 from sizing.llm import model_speed
 from sizing.profiles import CONTROL_LABELS, ENVIRONMENT_PROFILES, TIERS

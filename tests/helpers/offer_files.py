@@ -273,23 +273,8 @@ def write_synthetic_ec2_offer(path: Path, target_bytes: int, region: str = "us-e
     Memory stays flat: products and terms are written one at a time and the product
     sequence is regenerated for each terms section instead of being kept.
     """
-    from sizing.instances import INSTANCE_SHAPES
-    catalog_types = tuple(INSTANCE_SHAPES)
-
     def filler() -> Iterable[Item]:
-        n = 0
-        while True:
-            for itype in _FILLER_TYPES:
-                for os_, sw in _FILLER_OS:
-                    for ten in _FILLER_TENANCY:
-                        for cap in _FILLER_CAPACITY:
-                            if (os_, sw, ten, cap) == ("Linux", "NA", "Shared", "Used") and itype in catalog_types:
-                                continue  # never a second on-demand price for a catalog key
-                            item = ec2_instance(region, f"{itype}", f"{0.01 + (n % 997) / 100:.4f}", os=os_,
-                                                tenancy=ten, capacity=cap, sw=sw)
-                            item.sku = make_sku(item.sku, n)
-                            n += 1
-                            yield item
+        return _filler_products(region)
 
     def sequence(n_filler: int) -> Iterable[Item]:
         yield from _take(filler(), n_filler)
@@ -321,6 +306,22 @@ def write_synthetic_ec2_offer(path: Path, target_bytes: int, region: str = "us-e
             fh.write(f'{"," if i else ""}\n      {json.dumps(item.sku)}: {json.dumps(item.reserved_terms(), indent=8)}')
         fh.write('\n    }\n  }\n}\n')
     return path.stat().st_size
+
+
+def _filler_products(region: str) -> Iterable[Item]:
+    """Endless EC2 products that price no catalog key: other types, OS, tenancies and capacity states."""
+    import itertools
+
+    from sizing.instances import INSTANCE_SHAPES
+    combos = [(itype, os_, sw, ten, cap) for itype in _FILLER_TYPES for os_, sw in _FILLER_OS
+              for ten in _FILLER_TENANCY for cap in _FILLER_CAPACITY
+              # never a second on-demand price for a catalog key
+              if not ((os_, sw, ten, cap) == ("Linux", "NA", "Shared", "Used") and itype in INSTANCE_SHAPES)]
+    for n, (itype, os_, sw, ten, cap) in enumerate(itertools.cycle(combos)):
+        item = ec2_instance(region, f"{itype}", f"{0.01 + (n % 997) / 100:.4f}", os=os_, tenancy=ten, capacity=cap,
+                            sw=sw)
+        item.sku = make_sku(item.sku, n)
+        yield item
 
 
 def _take(it: Iterable[Item], n: int) -> Iterable[Item]:
