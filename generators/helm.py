@@ -132,7 +132,7 @@ def idle_timeout_seconds(stream_timeout_s: float) -> int:
     """ALB idle timeout for streamed answers: max(60, ceil(2 x stream time)).
 
     The ALB default (60 s) closes a connection that is silent for that long,
-    so the timeout must exceed the longest streamed answer (sizing-facts 3).
+    so the timeout must exceed the longest streamed answer (docs/sizing-facts.md § ALB capacity units and timeouts).
     """
     if isinstance(stream_timeout_s, bool) or not isinstance(stream_timeout_s, (int, float)):
         raise ValueError(f"stream_timeout_s must be a number, got {stream_timeout_s!r}")

@@ -116,7 +116,7 @@ def _node_month(n: NodePlan, catalog: Catalog, region: str, sp_discount: Decimal
 
 
 def _dynamodb_mode(plan: CapacityPlan, catalog: Catalog, region: str) -> DynamoModeChoice:
-    """On-demand vs provisioned for the chats workload; break-even per sizing-facts 4.4."""
+    """On-demand vs provisioned for the chats workload; break-even per docs/sizing-facts.md § DynamoDB capacity mode break-even."""
     d = plan.dynamodb
     p = lambda k: catalog.price(k, region).usd  # noqa: E731
     hours = Decimal(A.HOURS_PER_MONTH)
@@ -141,9 +141,9 @@ def _tier_cost_check(plan: CapacityPlan, infra: Decimal) -> PlanCheck:
     note = ""
     if not ok:
         why = ("a 3-AZ production floor (EKS, NAT per AZ, ALB, public IPv4, WAF, KMS) is about $231 before nodes "
-               "(sizing-facts 12), and the plan's figures leave out DynamoDB growth, logs and compliance"
+               "(docs/sizing-facts.md § Monthly floor and plan tiers), and the plan's figures leave out DynamoDB growth, logs and compliance"
                if hi is not None and infra > hi else
-               "the load needs fewer nodes than the plan's range (CPU requests bind; sizing-facts 1.5)")
+               "the load needs fewer nodes than the plan's range (CPU requests bind; docs/sizing-facts.md § Backend pod packing)")
         note = (f"infrastructure cost ${infra:,.2f}/month is outside the plan's {plan.tier} range {rng} "
                 f"(LLM tokens excluded): {why}")
     return PlanCheck(metric="monthly infrastructure cost (USD)", plan_range=rng, computed=f"${infra:,.2f}", agrees=ok,

@@ -1,13 +1,13 @@
 """Every sizing constant, once, with its source. `docs/sizing-model.md` explains how each is used.
 
-Facts cite ../shared/docs/sizing-facts.md sections and its [Sx] sources; UNSOURCED values are
+Facts cite docs/sizing-facts.md sections (by name, after §) and its [Sx] sources; UNSOURCED values are
 planning assumptions shown to the user, not facts.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
-HOURS_PER_MONTH = Decimal(730)   # AWS bills a month as 730 hours (facts conventions; also Infracost's constant)
+HOURS_PER_MONTH = Decimal(730)   # AWS bills a month as 730 hours (docs/sizing-facts.md § Conventions; also Infracost's constant)
 SECONDS_PER_HOUR = 3600
 DAYS_PER_MONTH = float(HOURS_PER_MONTH) / 24   # 30.4167 days
 BYTES_PER_GB = 1024 ** 3         # AWS billing GB (2^30 bytes)
@@ -21,53 +21,53 @@ HPA_MAX_HEADROOM = 1.5           # UNSOURCED: HPA max = 1.5 x pods needed at pea
 CPU_MS_PER_API_REQUEST = 5.0     # UNSOURCED: FastAPI JSON call + one DynamoDB round trip, CPU ms
 CPU_MS_PER_MESSAGE = 50.0        # UNSOURCED: one streamed answer (~400 SSE events relayed + 2 DB writes), CPU ms
 APP_OVERHEAD_PER_STREAM_S = 0.2  # UNSOURCED: app time around the model call (auth, DB, queueing), s
-FRONTEND_CPU_REQUEST_M = 100     # UNSOURCED: nginx SPA pod (plan gives no requests; facts 1.5)
+FRONTEND_CPU_REQUEST_M = 100     # UNSOURCED: nginx SPA pod (plan gives no requests; docs/sizing-facts.md § Backend pod packing)
 FRONTEND_MEMORY_REQUEST_MI = 128
 FRONTEND_RPS_PER_POD = 200       # UNSOURCED: nginx serving index.html/config behind CloudFront
-SESSION_HOURS = 0.25             # facts 7 [S56][S57]: 7-14 min per visit -> 15 min session, one page load
+SESSION_HOURS = 0.25             # docs/sizing-facts.md § Chat traffic per user [S56][S57]: 7-14 min per visit -> 15 min session, one page load
 
-# --- Node overhead (facts 1.4, derived from the charts' requests) -----------------------------
-DAEMONSET_CPU_M = 385            # aws-node + kube-proxy + ebs-csi-node + fluent-bit + CW agent; facts 1.4
-DAEMONSET_MEMORY_MI = 290        # same set; facts 1.4
+# --- Node overhead (docs/sizing-facts.md § System add-on overhead, derived from the charts' requests) -----------------------------
+DAEMONSET_CPU_M = 385            # aws-node + kube-proxy + ebs-csi-node + fluent-bit + CW agent; docs/sizing-facts.md § System add-on overhead
+DAEMONSET_MEMORY_MI = 290        # same set; docs/sizing-facts.md § System add-on overhead
 DAEMONSET_POD_IPS = 3            # ebs-csi-node, fluent-bit, CW agent take pod IPs (aws-node/kube-proxy are the +2)
-HOST_NETWORK_PODS = 2            # the "+2" of the max-pods formula; facts 1.1 [S1]
-CLUSTER_ADDON_CPU_M = 320        # CoreDNS 2x100m + metrics-server 100m + EBS controller 2x10m; facts 1.4
-CLUSTER_ADDON_MEMORY_MI = 420    # CoreDNS 2x70Mi + metrics-server 200Mi + EBS controller 2x40Mi; facts 1.4
-CLUSTER_ADDON_PODS = 7           # CoreDNS 2, metrics-server 1, EBS controller 2, LB controller 2; facts 1.4
+HOST_NETWORK_PODS = 2            # the "+2" of the max-pods formula; docs/sizing-facts.md § Node allocatable and max pods [S1]
+CLUSTER_ADDON_CPU_M = 320        # CoreDNS 2x100m + metrics-server 100m + EBS controller 2x10m; docs/sizing-facts.md § System add-on overhead
+CLUSTER_ADDON_MEMORY_MI = 420    # CoreDNS 2x70Mi + metrics-server 200Mi + EBS controller 2x40Mi; docs/sizing-facts.md § System add-on overhead
+CLUSTER_ADDON_PODS = 7           # CoreDNS 2, metrics-server 1, EBS controller 2, LB controller 2; docs/sizing-facts.md § System add-on overhead
 NODE_DISK_GIB = 50               # plan add_nodegroup_capacity(disk_size=50)
-T_UNLIMITED_DEFAULT = True       # T3/T3a launch in unlimited mode by default; facts 2 [S15][S16]
+T_UNLIMITED_DEFAULT = True       # T3/T3a launch in unlimited mode by default; docs/sizing-facts.md § Burstable t3 credits [S15][S16]
 
-# --- DynamoDB (facts 4) -------------------------------------------------------------------------
-WRITE_UNIT_KB = 1                # 1 WRU per 1 KB written; facts 4.1 [S24][S25]
-READ_UNIT_KB = 4                 # 1 RRU per 4 KB strongly consistent read; facts 4.1 [S24][S25]
-CHAT_ITEM_KB = 4                 # facts 4.3 derived example: a 4 KB chat item
-CHATS_GSI_WRITES_PER_UPDATE = 2  # updated_at is the GSI sort key: delete + put; facts 4.3 [S34]
+# --- DynamoDB (docs/sizing-facts.md § DynamoDB request units, § DynamoDB storage, PITR and backups) -------------------------------------------------------------------------
+WRITE_UNIT_KB = 1                # 1 WRU per 1 KB written; docs/sizing-facts.md § DynamoDB request units [S24][S25]
+READ_UNIT_KB = 4                 # 1 RRU per 4 KB strongly consistent read; docs/sizing-facts.md § DynamoDB request units [S24][S25]
+CHAT_ITEM_KB = 4                 # docs/sizing-facts.md § DynamoDB GSI write amplification derived example: a 4 KB chat item
+CHATS_GSI_WRITES_PER_UPDATE = 2  # updated_at is the GSI sort key: delete + put; docs/sizing-facts.md § DynamoDB GSI write amplification [S34]
 CHATS_GSI_PROJECTION_ALL = True  # plan: user-id-index projection ALL -> index write = item size
-MESSAGES_PER_CHAT = 4            # facts 7 [S54]: 2-5 turns per conversation
+MESSAGES_PER_CHAT = 4            # docs/sizing-facts.md § Chat traffic per user [S54]: 2-5 turns per conversation
 API_READ_KB = 4                  # UNSOURCED: one eventually consistent 4 KB read per API call
 PROVISIONED_TARGET_UTILISATION = 0.7   # DynamoDB auto scaling default target 70%
 PROVISIONED_MIN_CAPACITY = 1     # DynamoDB minimum provisioned units per table or index (users table)
 PROVISIONED_INDEX_MIRRORS_TABLE = True  # the generated CDK app gives each GSI its table's capacity
 BACKUP_RETENTION_DAYS = 30       # plan: daily AWS Backup, retention 30 days
-PITR_WINDOW_DAYS = 35            # DynamoDB PITR window (facts 4.2 [S31]); price does not depend on it
+PITR_WINDOW_DAYS = 35            # DynamoDB PITR window (docs/sizing-facts.md § DynamoDB storage, PITR and backups [S31]); price does not depend on it
 
-# --- Network (facts 3, 5, 6) -----------------------------------------------------------------
-ALB_IDLE_TIMEOUT_S = 60          # ALB default; facts 3 [S22]
-NEW_CONN_PER_LCU = 25            # per second; facts 3 [S18][S20]
-ACTIVE_CONN_PER_LCU = 3000       # per minute; facts 3
-GB_PER_HOUR_PER_LCU = 1.0        # EC2/IP targets; facts 3
-RULE_EVALS_PER_LCU = 1000        # per second; first 10 rules free; facts 3
+# --- Network (docs/sizing-facts.md § ALB capacity units and timeouts, § NAT gateways and VPC endpoints, § CloudFront and SPA weight) -----------------------------------------------------------------
+ALB_IDLE_TIMEOUT_S = 60          # ALB default; docs/sizing-facts.md § ALB capacity units and timeouts [S22]
+NEW_CONN_PER_LCU = 25            # per second; docs/sizing-facts.md § ALB capacity units and timeouts [S18][S20]
+ACTIVE_CONN_PER_LCU = 3000       # per minute; docs/sizing-facts.md § ALB capacity units and timeouts
+GB_PER_HOUR_PER_LCU = 1.0        # EC2/IP targets; docs/sizing-facts.md § ALB capacity units and timeouts
+RULE_EVALS_PER_LCU = 1000        # per second; first 10 rules free; docs/sizing-facts.md § ALB capacity units and timeouts
 ALB_FREE_RULES = 10
 ALB_RULES = 3                    # UNSOURCED: /api, /, default
 API_RESPONSE_KB = 4.0            # UNSOURCED: JSON list/detail responses
-USER_MESSAGE_BYTES = 400         # facts 7: 50-150 tokens per user message x 4 chars
+USER_MESSAGE_BYTES = 400         # docs/sizing-facts.md § Chat traffic per user: 50-150 tokens per user message x 4 chars
 SSE_BYTES_PER_TOKEN = 40         # UNSOURCED: one SSE data event of JSON per token (~4 chars of text)
-LLM_WIRE_BYTES_PER_TOKEN = 6     # facts 8 derived: ~4 bytes/token plus JSON (13-20 GB per 1M msgs of 3k tokens)
+LLM_WIRE_BYTES_PER_TOKEN = 6     # docs/sizing-facts.md § Bedrock prices and network path derived: ~4 bytes/token plus JSON (13-20 GB per 1M msgs of 3k tokens)
 IMAGE_PULL_GB_PER_NODE_MONTH = 5.0   # UNSOURCED: container image pulls through NAT (no ECR endpoint)
-SPA_FIRST_LOAD_KB = 1000         # facts 6 (UNSOURCED estimate 0.5-1.5 MB compressed)
-SPA_REPEAT_LOAD_KB = 50          # facts 6: 10-100 KB on repeat visits
+SPA_FIRST_LOAD_KB = 1000         # docs/sizing-facts.md § CloudFront and SPA weight (UNSOURCED estimate 0.5-1.5 MB compressed)
+SPA_REPEAT_LOAD_KB = 50          # docs/sizing-facts.md § CloudFront and SPA weight: 10-100 KB on repeat visits
 SPA_FIRST_LOAD_SHARE = 0.3       # UNSOURCED: share of page loads with a cold cache
-SPA_REQUESTS_FIRST = 30          # facts 6 [S48]: ~24 JS requests + html/css/fonts
+SPA_REQUESTS_FIRST = 30          # docs/sizing-facts.md § CloudFront and SPA weight [S48]: ~24 JS requests + html/css/fonts
 SPA_REQUESTS_REPEAT = 3
 CLOUDFRONT_ORIGIN_MISS_SHARE = 0.05   # UNSOURCED: hashed assets cache well
 DNS_QUERIES_PER_PAGE_LOAD = 2    # UNSOURCED: app + api host, resolver caching
@@ -75,7 +75,7 @@ STATIC_ASSETS_GB = 1.0           # UNSOURCED: SPA builds kept with versioning
 ALB_ACCESS_LOG_BYTES_PER_REQUEST = 400   # ALB access log line size, about
 ALB_LOG_OBJECTS_PER_AZ_HOUR = 12  # ALB writes a log file every 5 minutes per node
 
-# --- Observability (facts 12) ------------------------------------------------------------------
+# --- Observability (docs/sizing-facts.md § Observability prices and free tiers) ------------------------------------------------------------------
 LOG_BYTES_PER_REQUEST = 1024     # UNSOURCED: structured JSON access + app log line
 LOG_BYTES_PER_MESSAGE = 2048     # UNSOURCED: stream start/end, token counts, DB writes
 NODE_LOG_GB_MONTH = 2.0          # UNSOURCED: kubelet/containerd/system logs per node
@@ -89,11 +89,11 @@ XRAY_SAMPLING_RATE = 0.05        # X-Ray default rule: 1 req/s reservoir + 5%
 XRAY_RESERVOIR_PER_S = 1
 SECRET_FETCHES_PER_POD_HOUR = 1  # UNSOURCED: fetched at start, refreshed hourly
 
-# --- Compliance controls (facts 9) -------------------------------------------------------------
-HIPAA_CMKS = ("dynamodb", "s3", "ebs", "logs")   # facts 9: KMS CMKs for DynamoDB, S3 and EBS (+ logs)
+# --- Compliance controls (docs/sizing-facts.md § Compliance controls per regime) -------------------------------------------------------------
+HIPAA_CMKS = ("dynamodb", "s3", "ebs", "logs")   # docs/sizing-facts.md § Compliance controls per regime: KMS CMKs for DynamoDB, S3 and EBS (+ logs)
 BASE_CMKS = ("secrets",)         # Secrets Manager envelope key in every environment
 KMS_DATA_KEY_REFRESH_PER_HOUR = 12   # DynamoDB caches table keys ~5 min per connection (UNSOURCED rate)
-WAF_RULES = 5                    # 4 AWS managed rule groups + 1 rate-based rule (facts 12: about 5)
+WAF_RULES = 5                    # 4 AWS managed rule groups + 1 rate-based rule (docs/sizing-facts.md § Security service prices: about 5)
 WAF_MANAGED_RULE_GROUPS = (
     "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
     "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesAmazonIpReputationList")

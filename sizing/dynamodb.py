@@ -1,4 +1,4 @@
-"""DynamoDB: request units from item sizes and GSI amplification, storage from retention (facts 4)."""
+"""DynamoDB: request units from item sizes and GSI amplification, storage from retention (docs/sizing-facts.md § DynamoDB request units, § DynamoDB storage, PITR and backups)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,10 +30,10 @@ class DynamoPlan:
 
 
 def size_dynamodb(s: Scenario, w: Workload, pitr: bool, backups: bool) -> DynamoPlan:
-    """Request units from item sizes and GSI amplification; storage from retention (facts 4)."""
+    """Request units from item sizes and GSI amplification; storage from retention (docs/sizing-facts.md § DynamoDB request units, § DynamoDB storage, PITR and backups)."""
     item_wru = ceil_whole(A.CHAT_ITEM_KB / A.WRITE_UNIT_KB)
     gsi_wru = A.CHATS_GSI_WRITES_PER_UPDATE * (item_wru if A.CHATS_GSI_PROJECTION_ALL else 1)
-    wru_msg = item_wru + gsi_wru                          # facts 4.3: table write + delete/put on the GSI
+    wru_msg = item_wru + gsi_wru                          # docs/sizing-facts.md § DynamoDB GSI write amplification: table write + delete/put on the GSI
     rru_msg = ceil_whole(A.CHAT_ITEM_KB / A.READ_UNIT_KB)      # one strongly consistent read of the chat item
     rru_api = ceil_whole(A.API_READ_KB / A.READ_UNIT_KB) * 0.5  # eventually consistent: half a unit
     retention_months = s.chat_history_retention_days / A.DAYS_PER_MONTH
@@ -52,7 +52,7 @@ def size_dynamodb(s: Scenario, w: Workload, pitr: bool, backups: bool) -> Dynamo
         write_request_units_month=w.messages_per_month * wru_msg,
         read_request_units_month=w.messages_per_month * rru_msg + w.api_requests_per_month * rru_api,
         table_gb=table_gb, gsi_gb=table_gb if A.CHATS_GSI_PROJECTION_ALL else 0.0,
-        pitr_enabled=pitr, pitr_gb=table_gb if pitr else 0.0,   # PITR bills table + LSI size; facts 4.2 [S31]
+        pitr_enabled=pitr, pitr_gb=table_gb if pitr else 0.0,   # PITR bills table + LSI size; docs/sizing-facts.md § DynamoDB storage, PITR and backups [S31]
         backups_enabled=backups, backup_gb=table_gb * A.BACKUP_RETENTION_DAYS if backups else 0.0,
         provisioned_wcu=wcu, provisioned_rcu=rcu,
         provisioned_wcu_total=wcu * copies + users, provisioned_rcu_total=rcu * copies + users)

@@ -11,10 +11,10 @@ class InstanceShape:
     name: str
     vcpu: int
     memory_gib: int
-    enis: int                 # max network interfaces (network card 0); facts 1.1 [S3]
-    ipv4_per_eni: int         # IPv4 addresses per ENI; facts 1.1 [S3]
+    enis: int                 # max network interfaces (network card 0); docs/sizing-facts.md § Node allocatable and max pods [S3]
+    ipv4_per_eni: int         # IPv4 addresses per ENI; docs/sizing-facts.md § Node allocatable and max pods [S3]
     arch: str                 # x86_64 | arm64
-    burst_baseline_pct: float | None = None   # per-vCPU baseline of burstable types; facts 2 [S15]
+    burst_baseline_pct: float | None = None   # per-vCPU baseline of burstable types; docs/sizing-facts.md § Burstable t3 credits [S15]
 
     @property
     def family(self) -> str:
@@ -22,12 +22,12 @@ class InstanceShape:
 
     @property
     def max_pods(self) -> int:
-        """VPC CNI secondary-IP mode: ENIs x (IPv4 per ENI - 1) + 2; facts 1.1 [S1]."""
+        """VPC CNI secondary-IP mode: ENIs x (IPv4 per ENI - 1) + 2; docs/sizing-facts.md § Node allocatable and max pods [S1]."""
         return self.enis * (self.ipv4_per_eni - 1) + 2
 
     @property
     def kube_reserved_cpu_m(self) -> int:
-        """EKS AMI kube-reserved CPU: 6% / 1% / 0.5% / 0.25% of cores by range; facts 1.3 [S2]."""
+        """EKS AMI kube-reserved CPU: 6% / 1% / 0.5% / 0.25% of cores by range; docs/sizing-facts.md § Node allocatable and max pods [S2]."""
         total = self.vcpu * 1000
         bounds = (0, 1000, 2000, 4000, total)
         rates = (600, 100, 50, 25)  # per 10,000 of the millicores in each range
@@ -40,26 +40,26 @@ class InstanceShape:
 
     @property
     def kube_reserved_memory_mi(self) -> int:
-        """EKS AMI kube-reserved memory = 11 x maxPods + 255 MiB; facts 1.3 [S2]."""
+        """EKS AMI kube-reserved memory = 11 x maxPods + 255 MiB; docs/sizing-facts.md § Node allocatable and max pods [S2]."""
         return 11 * self.max_pods + 255
 
     @property
     def allocatable_cpu_m(self) -> int:
-        """Capacity - kube-reserved (no systemReserved on the EKS AMI); facts 1.3 [S2][S8]."""
+        """Capacity - kube-reserved (no systemReserved on the EKS AMI); docs/sizing-facts.md § Node allocatable and max pods [S2][S8]."""
         return self.vcpu * 1000 - self.kube_reserved_cpu_m
 
     @property
     def allocatable_memory_mi(self) -> int:
-        """Nominal GiB x 1024 - kube-reserved - evictionHard 100Mi; facts 1.3 [S2][S8]."""
+        """Nominal GiB x 1024 - kube-reserved - evictionHard 100Mi; docs/sizing-facts.md § Node allocatable and max pods [S2][S8]."""
         return self.memory_gib * 1024 - self.kube_reserved_memory_mi - EVICTION_HARD_MEMORY_MI
 
 
-EVICTION_HARD_MEMORY_MI = 100  # evictionHard memory.available; facts 1.3 [S2]
+EVICTION_HARD_MEMORY_MI = 100  # evictionHard memory.available; docs/sizing-facts.md § Node allocatable and max pods [S2]
 
 _SIZES = {"medium": (2, 3, 6), "large": (2, 3, 10), "xlarge": (4, 4, 15), "2xlarge": (8, 4, 15)}
 _MEMORY_PER_VCPU = {"t": 2, "m": 4, "c": 2, "r": 8}   # GiB per vCPU of the standard families (published specs)
-_T_LIMITS = {"medium": (3, 6), "large": (3, 12), "xlarge": (4, 15)}   # t3/t3a ENI limits; facts 1.1 [S3]
-_T_BASELINE = {"medium": 20.0, "large": 30.0, "xlarge": 40.0}        # facts 2 [S15]
+_T_LIMITS = {"medium": (3, 6), "large": (3, 12), "xlarge": (4, 15)}   # t3/t3a ENI limits; docs/sizing-facts.md § Node allocatable and max pods [S3]
+_T_BASELINE = {"medium": 20.0, "large": 30.0, "xlarge": 40.0}        # docs/sizing-facts.md § Burstable t3 credits [S15]
 
 
 def _shape(name: str) -> InstanceShape:

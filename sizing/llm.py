@@ -17,11 +17,11 @@ class ModelSpeed:
     source: str
 
 
-# Planning default where no median is published: facts 7 worked examples use 60 tok/s, TTFT 1 s.
-PLANNING_SPEED = ModelSpeed("planning default", 60.0, 1.0, "sizing-facts 7 (planning range 50-200 tok/s, TTFT 0.5-3 s)")
+# Planning default where no median is published: docs/sizing-facts.md § LLM streaming concurrency worked examples use 60 tok/s, TTFT 1 s.
+PLANNING_SPEED = ModelSpeed("planning default", 60.0, 1.0, "docs/sizing-facts.md § LLM streaming concurrency (planning range 50-200 tok/s, TTFT 0.5-3 s)")
 
 BEDROCK_MODELS: dict[str, ModelSpeed] = {
-    "anthropic.claude-sonnet-4-5": ModelSpeed("Claude Sonnet 4.5", 63.0, 1.8, "sizing-facts 7 [S51]"),
+    "anthropic.claude-sonnet-4-5": ModelSpeed("Claude Sonnet 4.5", 63.0, 1.8, "docs/sizing-facts.md § LLM streaming concurrency [S51]"),
     "anthropic.claude-haiku-4-5": ModelSpeed("Claude Haiku 4.5", 60.0, 1.0, PLANNING_SPEED.source),
     "anthropic.claude-3-5-sonnet": ModelSpeed("Claude 3.5 Sonnet", 60.0, 1.0, PLANNING_SPEED.source),
     "anthropic.claude-3-5-haiku": ModelSpeed("Claude 3.5 Haiku", 60.0, 1.0, PLANNING_SPEED.source),

@@ -1,4 +1,4 @@
-"""Network: ALB capacity units, NAT and inter-AZ bytes, internet egress, CloudFront, DNS, S3 (facts 3, 5, 6)."""
+"""Network: ALB capacity units, NAT and inter-AZ bytes, internet egress, CloudFront, DNS, S3 (docs/sizing-facts.md § ALB capacity units and timeouts, § NAT gateways and VPC endpoints, § CloudFront and SPA weight)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,7 +50,7 @@ def _alb_lcu_dimensions(s: Scenario, w: Workload) -> tuple[dict[str, float], flo
 def _llm_gb(s: Scenario, w: Workload) -> tuple[float, float]:
     """Model traffic through NAT, and the part of it that leaves to the internet (external models)."""
     nat = out = 0.0
-    if s.llm_model != NO_MODEL:   # model calls leave through NAT unless an interface endpoint is bought; facts 8
+    if s.llm_model != NO_MODEL:   # model calls leave through NAT unless an interface endpoint is bought; docs/sizing-facts.md § Bedrock prices and network path
         nat = (w.input_tokens_per_month + w.output_tokens_per_month) * A.LLM_WIRE_BYTES_PER_TOKEN / A.BYTES_PER_GB
     if s.llm_model == EXTERNAL_MODEL:
         out = w.input_tokens_per_month * A.LLM_WIRE_BYTES_PER_TOKEN / A.BYTES_PER_GB
@@ -59,13 +59,13 @@ def _llm_gb(s: Scenario, w: Workload) -> tuple[float, float]:
 
 def size_network(s: Scenario, w: Workload, *, zones: int, nats: int, nodes: int, log_gb: float,
                  retention_days: int) -> NetworkPlan:
-    """ALB LCUs (four dimensions), NAT bytes, CloudFront, DNS, S3 (facts 3, 5, 6)."""
+    """ALB LCUs (four dimensions), NAT bytes, CloudFront, DNS, S3 (docs/sizing-facts.md § ALB capacity units and timeouts, § NAT gateways and VPC endpoints, § CloudFront and SPA weight)."""
     hours = float(A.HOURS_PER_MONTH)
     dims, resp_bytes_s, gb_h = _alb_lcu_dimensions(s, w)
     llm_nat_gb, llm_out_gb = _llm_gb(s, w)
     nat_gb = llm_nat_gb + log_gb + nodes * A.IMAGE_PULL_GB_PER_NODE_MONTH
     internet_out = resp_bytes_s * w.load_factor * hours * A.SECONDS_PER_HOUR / A.BYTES_PER_GB + llm_out_gb
-    # AZs without their own NAT send their egress across AZs to it, both directions billed; facts 10
+    # AZs without their own NAT send their egress across AZs to it, both directions billed; docs/sizing-facts.md § High availability rules
     inter_az = nat_gb * (zones - nats) / zones * 2 if nats < zones else 0.0
     first = A.SPA_FIRST_LOAD_SHARE
     cf_gb = w.page_loads_per_month * (first * A.SPA_FIRST_LOAD_KB + (1 - first) * A.SPA_REPEAT_LOAD_KB) \

@@ -113,7 +113,7 @@ def _node_counts(instance_type: str, load: PodLoad, per_node: int) -> tuple[int,
 
 
 def size_nodes(instance_type: str, load: PodLoad, min_nodes: int, spot_pct: float) -> NodePlan:
-    """Managed node group sizes on one instance type (facts 1.3-1.5, 2); infeasible when a backend pod cannot
+    """Managed node group sizes on one instance type (docs/sizing-facts.md § Node allocatable and max pods, § System add-on overhead, § Backend pod packing, § Burstable t3 credits); infeasible when a backend pod cannot
     fit (then only the minimum count is planned)."""
     per_node, binding = _packing(instance_type, load.cpu_request_m, load.memory_request_mi)
     desired, peak_max = _node_counts(instance_type, load, per_node) if per_node else (0, 0)
@@ -125,7 +125,7 @@ def size_nodes(instance_type: str, load: PodLoad, min_nodes: int, spot_pct: floa
     util = min(100.0, used_m / (desired * vcpu * 1000) * 100) if feasible else 0.0
     surplus = 0.0
     if baseline is not None and A.T_UNLIMITED_DEFAULT and util > baseline:
-        # hourly surplus = (avg util - baseline) x vCPUs x rate; facts 2 [S15][S17]
+        # hourly surplus = (avg util - baseline) x vCPUs x rate; docs/sizing-facts.md § Burstable t3 credits [S15][S17]
         surplus = (util - baseline) / 100 * vcpu * float(A.HOURS_PER_MONTH) * desired
     return NodePlan(
         instance_type=instance_type, vcpu=vcpu, memory_gib=memory_gib, arch=arch,

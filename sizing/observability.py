@@ -1,4 +1,4 @@
-"""Observability: log volume and retention, CloudWatch metrics, alarms and dashboards, X-Ray traces (facts 12)."""
+"""Observability: log volume and retention, CloudWatch metrics, alarms and dashboards, X-Ray traces (docs/sizing-facts.md § Observability prices and free tiers)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence

@@ -38,7 +38,7 @@ def size_pods(s: Scenario, w: Workload, zones: int) -> tuple[PodPlan, PodPlan]:
     by_streams = ceil_whole(w.in_flight_streams_peak / s.streams_per_backend_pod)
     minimum = prof.min_backend_replicas
     if s.environment is Environment.prod:
-        minimum = max(minimum, zones)          # one pod per AZ at least; facts 10 [S85]
+        minimum = max(minimum, zones)          # one pod per AZ at least; docs/sizing-facts.md § High availability rules [S85]
     replicas = max(minimum, by_cpu, by_streams)
     backend = PodPlan(
         replicas=replicas, hpa_min=minimum, hpa_max=_hpa_max(minimum, replicas),

@@ -11,7 +11,7 @@ class EnvironmentProfile:
     """What an environment gets by default."""
 
     availability_zones: int
-    nat_per_az: bool            # prod: one NAT per AZ (facts 10 [S87]); else a single NAT
+    nat_per_az: bool            # prod: one NAT per AZ (docs/sizing-facts.md § High availability rules [S87]); else a single NAT
     min_backend_replicas: int   # plan: backend Deployment with 3 replicas minimum
     min_frontend_replicas: int  # plan: frontend Deployment with 2 replicas minimum
     log_retention_days: int     # CloudWatch retention before compliance raises it
@@ -64,22 +64,22 @@ CONTROL_LABELS: dict[str, str] = {
 }
 
 COMPLIANCE_REGIMES: dict[Compliance, ComplianceRegime] = {
-    # 45 CFR 164.316(b)(2)(i): 6 years -> 2192 days; facts 9 [S64][S66]
+    # 45 CFR 164.316(b)(2)(i): 6 years -> 2192 days; docs/sizing-facts.md § Compliance controls per regime [S64][S66]
     Compliance.hipaa: ComplianceRegime(
         label="HIPAA", controls=("cmk", "cloudtrail_data_events", "guardduty", "config", "log_retention"),
-        log_retention_days=2192, requires_waf=False, source="sizing-facts 9 [S63][S64][S66]"),
-    # UNSOURCED auditor expectation of 1 year; facts 9
+        log_retention_days=2192, requires_waf=False, source="docs/sizing-facts.md § Compliance controls per regime [S63][S64][S66]"),
+    # UNSOURCED auditor expectation of 1 year; docs/sizing-facts.md § Compliance controls per regime
     Compliance.soc2: ComplianceRegime(
         label="SOC 2", controls=("config", "security_hub", "guardduty", "log_retention"),
-        log_retention_days=365, requires_waf=False, source="sizing-facts 9 (UNSOURCED: common auditor expectation)"),
-    # Art. 17/45/46: erasure, transfers; facts 9 [S67]
+        log_retention_days=365, requires_waf=False, source="docs/sizing-facts.md § Compliance controls per regime (UNSOURCED: common auditor expectation)"),
+    # Art. 17/45/46: erasure, transfers; docs/sizing-facts.md § Compliance controls per regime [S67]
     Compliance.gdpr: ComplianceRegime(
-        label="GDPR", controls=("macie",), log_retention_days=30, requires_waf=False, source="sizing-facts 9 [S67]"),
-    # PCI DSS 10.5.1 (12 months logs) and 6.4.2 (WAF); facts 9 [S68][S69]
+        label="GDPR", controls=("macie",), log_retention_days=30, requires_waf=False, source="docs/sizing-facts.md § Compliance controls per regime [S67]"),
+    # PCI DSS 10.5.1 (12 months logs) and 6.4.2 (WAF); docs/sizing-facts.md § Compliance controls per regime [S68][S69]
     Compliance.pci: ComplianceRegime(
         label="PCI DSS",
         controls=("waf", "cloudtrail_data_events", "config", "guardduty", "security_hub", "log_retention"),
-        log_retention_days=365, requires_waf=True, source="sizing-facts 9 [S68][S69]"),
+        log_retention_days=365, requires_waf=True, source="docs/sizing-facts.md § Compliance controls per regime [S68][S69]"),
 }
 
 

@@ -1,7 +1,7 @@
 """The Scenario: every input of a sizing, validated once, shared by the UI, CLI, files and DB.
 
 Field names carry their units; ranges are explicit; defaults come from
-`docs/sizing-model.md` (which cites ../shared/docs/sizing-facts.md) and are shown to the
+`docs/sizing-model.md` (which cites docs/sizing-facts.md) and are shown to the
 user as assumptions.
 """
 from __future__ import annotations
@@ -61,13 +61,13 @@ class Scenario(BaseModel):
     api_requests_per_user_per_minute: float = Field(
         2.0, ge=0, le=600, description="Non-streaming API calls per concurrent user per minute")
     messages_per_user_per_hour: float = Field(
-        10.0, ge=0, le=3600, description="Chat messages per concurrent user-hour (facts 7: 5-20 for open sessions)")
+        10.0, ge=0, le=3600, description="Chat messages per concurrent user-hour (docs/sizing-facts.md § Chat traffic per user: 5-20 for open sessions)")
     average_load_pct_of_peak: float = Field(
         50.0, ge=1, le=100, description="Average load over the month as % of peak (UNSOURCED diurnal assumption)")
     input_tokens_per_message: int = Field(
-        2600, ge=1, le=2_000_000, description="LLM input tokens per message incl. history (facts 7: ~2,600)")
+        2600, ge=1, le=2_000_000, description="LLM input tokens per message incl. history (docs/sizing-facts.md § Chat traffic per user: ~2,600)")
     output_tokens_per_message: int = Field(
-        400, ge=1, le=200_000, description="LLM output tokens per answer (facts 7: 250-750)")
+        400, ge=1, le=200_000, description="LLM output tokens per answer (docs/sizing-facts.md § Chat traffic per user: 250-750)")
     llm_model: str = Field("anthropic.claude-haiku-4-5", description="Bedrock model id, 'external' or 'none'")
     external_input_usd_per_1m_tokens: float | None = Field(
         None, ge=0, le=10_000, description="External model input price per 1M tokens")

@@ -1,4 +1,4 @@
-"""Security: WAF on the ALB, Secrets Manager secrets and calls, KMS keys and requests (facts 9, 12)."""
+"""Security: WAF on the ALB, Secrets Manager secrets and calls, KMS keys and requests (docs/sizing-facts.md § Compliance controls per regime, § KMS and Secrets Manager)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence

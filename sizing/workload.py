@@ -1,4 +1,4 @@
-"""Workload: the scenario turned into rates at peak and volumes per month (Little's law, facts 7)."""
+"""Workload: the scenario turned into rates at peak and volumes per month (Little's law, docs/sizing-facts.md § LLM streaming concurrency)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,9 +31,9 @@ class Workload:
 def derive_workload(s: Scenario) -> Workload:
     """Rates and monthly volumes; every formula is in docs/sizing-model.md section 1."""
     speed = model_speed(s.llm_model)
-    msg_s = s.concurrent_users * s.messages_per_user_per_hour / A.SECONDS_PER_HOUR   # lambda, facts 7
+    msg_s = s.concurrent_users * s.messages_per_user_per_hour / A.SECONDS_PER_HOUR   # lambda, docs/sizing-facts.md § LLM streaming concurrency
     api_s = s.concurrent_users * s.api_requests_per_user_per_minute / 60
-    # W = TTFT + output tokens / tokens per s + app overhead; facts 7
+    # W = TTFT + output tokens / tokens per s + app overhead; docs/sizing-facts.md § LLM streaming concurrency
     stream_s = speed.time_to_first_token_s + s.output_tokens_per_message / speed.output_tokens_per_s \
         + A.APP_OVERHEAD_PER_STREAM_S
     load = s.average_load_pct_of_peak / 100
@@ -46,7 +46,7 @@ def derive_workload(s: Scenario) -> Workload:
         api_requests_per_s_peak=api_s,
         requests_per_s_peak=msg_s + api_s,
         stream_duration_s=stream_s,
-        in_flight_streams_peak=msg_s * stream_s,            # L = lambda x W; facts 7 [S49]
+        in_flight_streams_peak=msg_s * stream_s,            # L = lambda x W; docs/sizing-facts.md § LLM streaming concurrency [S49]
         output_tokens_per_s_peak=msg_s * s.output_tokens_per_message,
         load_factor=load,
         messages_per_month=messages,

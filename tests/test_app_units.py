@@ -134,7 +134,7 @@ def test_assumptions_list_only_defaults_with_their_why():
     labels = {r["input"] for r in rows}
     assert "Peak concurrent users" not in labels and "Compliance regimes" not in labels
     msgs = next(r for r in rows if r["input"] == "Chat messages per user-hour")
-    assert msgs["assumed"] == "10.0" and "facts 7" in msgs["why"]
+    assert msgs["assumed"] == "10.0" and "docs/sizing-facts.md § Chat traffic per user" in msgs["why"]
     assert next(r for r in rows if r["input"] == "Availability zones")["assumed"] == "profile default"
 
 

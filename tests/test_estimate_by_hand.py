@@ -1,5 +1,5 @@
 """One scenario per tier, with the expected lines derived here by hand from the formulas in
-docs/sizing-model.md and the us-east-1 list prices (../shared/reference/aws-list-prices.yaml),
+docs/sizing-model.md and the us-east-1 list prices (tools/reference/aws-list-prices.yaml),
 not copied from the program's output."""
 import math
 from decimal import ROUND_HALF_UP, Decimal
@@ -71,7 +71,7 @@ def test_medium_tier_llm_and_alb():
     assert line(est, "bedrock:anthropic.claude-3-5-sonnet:input-1k").monthly_usd == cents(messages * 2600 / 1000 * 0.003)
     assert line(est, "bedrock:anthropic.claude-3-5-sonnet:output-1k").monthly_usd == cents(messages * 400 / 1000 * 0.015)
     assert est.llm_usd == cents(messages * 2600 / 1000 * 0.003) + cents(messages * 400 / 1000 * 0.015)
-    # LCU = max of the four dimensions at average load (sizing-facts 3)
+    # LCU = max of the four dimensions at average load (docs/sizing-facts.md § ALB capacity units and timeouts)
     msg_s, api_s, load = 1000 * 10 / 3600, 1000 * 2 / 60, 0.5
     new_conn = (1000 / 60 + msg_s) * load / 25
     active = (1000 + msg_s * (1 + 400 / 60 + 0.2)) * load / 3000
@@ -194,7 +194,7 @@ def test_savings_plan_all_upfront_moves_compute_to_upfront():
 
 def test_dynamodb_break_even_matches_facts():
     est = estimate(parse_scenario({"concurrent_users": 1000}))
-    # 0.00065 / (3600 x 0.625e-6) = 28.9 %  (sizing-facts 4.4: about 29 %)
+    # 0.00065 / (3600 x 0.625e-6) = 28.9 %  (docs/sizing-facts.md § DynamoDB capacity mode break-even: about 29 %)
     assert est.dynamodb_mode.break_even_utilisation_pct == Decimal("28.9")
     cheaper = "provisioned" if est.dynamodb_mode.provisioned_usd < est.dynamodb_mode.on_demand_usd else "on_demand"
     assert est.dynamodb_mode.recommended == cheaper

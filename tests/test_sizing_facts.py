@@ -1,4 +1,4 @@
-"""The sizing primitives reproduce the published tables of ../shared/docs/sizing-facts.md."""
+"""The sizing primitives reproduce the published tables of docs/sizing-facts.md."""
 import pytest
 
 from sizing import assumptions as A
@@ -8,7 +8,7 @@ from sizing.nodes import USABLE
 from sizing.scenario import parse_scenario
 from sizing.workload import derive_workload
 
-# facts 1.1 and 1.3 tables: maxPods, kube-reserved CPU (m) and memory (Mi), allocatable CPU and memory
+# docs/sizing-facts.md § Node allocatable and max pods and 1.3 tables: maxPods, kube-reserved CPU (m) and memory (Mi), allocatable CPU and memory
 FACTS_1_3 = {
     "t3.medium": (17, 70, 442, 1930, 3554),
     "t3.large": (35, 70, 640, 1930, 7452),
@@ -28,7 +28,7 @@ def test_allocatable_matches_facts_table(name, expected):
             s.allocatable_memory_mi) == expected
 
 
-# facts 1.5: backend pods per node (250m/256Mi) with the observability DaemonSets on
+# docs/sizing-facts.md § Backend pod packing: backend pods per node (250m/256Mi) with the observability DaemonSets on
 @pytest.mark.parametrize("name,pods", [("t3.medium", 6), ("t3.large", 6), ("m5.large", 6), ("c5.xlarge", 14),
                                        ("c5.2xlarge", 30)])
 def test_backend_pods_per_node_matches_facts(name, pods):
@@ -37,14 +37,14 @@ def test_backend_pods_per_node_matches_facts(name, pods):
 
 
 def test_fifty_pods_need_four_c5_xlarge():
-    """facts 1.5: '50 pods need about 4 x c5.xlarge'."""
+    """docs/sizing-facts.md § Backend pod packing: '50 pods need about 4 x c5.xlarge'."""
     ucpu = USABLE["c5.xlarge"][0]
     assert -(-(50 * 250 + A.CLUSTER_ADDON_CPU_M) // ucpu) == 4
 
 
 @pytest.mark.parametrize("util,monthly", [(50, 52.27), (70, 66.87), (100, 88.77)])
 def test_t3_medium_unlimited_surplus_table(util, monthly):
-    """facts 2: hourly = on-demand + max(0, util - baseline) x vCPUs x $0.05."""
+    """docs/sizing-facts.md § Burstable t3 credits: hourly = on-demand + max(0, util - baseline) x vCPUs x $0.05."""
     shape = INSTANCE_SHAPES["t3.medium"]
     hourly = 0.0416 + max(0, util - shape.burst_baseline_pct) / 100 * shape.vcpu * 0.05
     assert round(hourly * 730, 2) == monthly
@@ -52,7 +52,7 @@ def test_t3_medium_unlimited_surplus_table(util, monthly):
 
 @pytest.mark.parametrize("users,msgs,streams", [(500, 20, 22), (2000, 20, 89)])
 def test_littles_law_worked_examples(users, msgs, streams):
-    """facts 7 table (W = 1 s + 400 tok / 60 tok/s ~ 8 s): in-flight streams = lambda x W."""
+    """docs/sizing-facts.md § LLM streaming concurrency table (W = 1 s + 400 tok / 60 tok/s ~ 8 s): in-flight streams = lambda x W."""
     w = derive_workload(parse_scenario({"concurrent_users": users, "messages_per_user_per_hour": msgs,
                                         "llm_model": "anthropic.claude-3-haiku"}))
     # our W adds 0.2 s app overhead: 1 + 6.667 + 0.2 = 7.867 s

@@ -69,7 +69,7 @@ def test_truncated_copy_raises(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("key", "region", "usd", "confidence"), [
-    # Values copied from ../shared/reference/aws-list-prices.yaml.
+    # Values copied from tools/reference/aws-list-prices.yaml.
     ("ec2:t3.medium", "us-east-1", "0.0416", "high"),
     ("ec2:t3.large", "us-east-1", "0.0832", "high"),
     ("ec2:c5.xlarge", "us-east-1", "0.17", "high"),

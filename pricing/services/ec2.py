@@ -49,7 +49,7 @@ def nodes(p: CapacityPlan, o: PriceOptions) -> list[Component]:
         out.append(Component("EC2", f"{n.instance_type} unlimited-mode surplus CPU credits",
                              qty(n.surplus_vcpu_hours_month), "vCPU-hours", CPU_CREDITS,
                              f"expected CPU {n.utilisation_pct:.1f}% > baseline {n.burst_baseline_pct:g}% "
-                             f"(sizing-facts 2)"))
+                             f"(docs/sizing-facts.md § Burstable t3 credits)"))
     return out
 
 
