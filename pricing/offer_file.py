@@ -210,9 +210,3 @@ class _Progress:
         if self._cb is not None:
             self._cb(self._n)
         return data
-
-
-def describe_backend() -> str:
-    """Which ijson backend is in use (for the benchmark)."""
-    return BACKEND_NAME
-

@@ -93,7 +93,6 @@ for _spec in KEY_SPECS.values():
         _CUSTOM.setdefault(_spec.service_code, []).append(_spec)
     for _ut in _spec.usagetypes:
         _BY_USAGETYPE.setdefault((_spec.service_code, _ut), []).append(_spec)
-SERVICE_CODES: frozenset[str] = frozenset(s.service_code for s in KEY_SPECS.values())
 
 
 def split_usagetype(usagetype: str) -> tuple[str, str]:

@@ -14,8 +14,6 @@ from pricing.services import CE
 from pricing.services import PRODUCT_SERVICE as PRICED_PRODUCTS
 
 USAGE = "usage"
-ADJUSTMENT_KINDS: tuple[str, ...] = ("tax", "credit", "refund", "savings_plan", "reservation", "discount", "fee",
-                                     "other")
 BASES = ("unblended", "amortized")
 ZERO = Decimal(0)
 
@@ -109,13 +107,6 @@ def kind_of(record_type: str) -> str:
 # edge groups (US-, EU-, JP-...) and the inter-region pair form (USE1-EUW1-AWS-Out-Bytes).
 _REGION_PREFIX = re.compile(
     r"^((?:(?:US|UG|CA|EU|AP|ME|SA|AF|IL|MX)[A-Z]\d|US|CA|EU|JP|AP|AU|IN|SA|ZA|ME|KR|TW|Global)-)+")
-REGION_CODES: dict[str, str] = {
-    "USE1": "us-east-1", "USE2": "us-east-2", "USW1": "us-west-1", "USW2": "us-west-2", "EUW1": "eu-west-1",
-    "EUW2": "eu-west-2", "EUW3": "eu-west-3", "EUC1": "eu-central-1", "EUN1": "eu-north-1", "APS1": "ap-southeast-1",
-    "APS2": "ap-southeast-2", "APN1": "ap-northeast-1", "APN2": "ap-northeast-2", "APS3": "ap-south-1",
-    "CAN1": "ca-central-1", "SAE1": "sa-east-1",
-}
-
 
 def split_usage_type(usage_type: str) -> tuple[str, str]:
     """'EUW1-NatGateway-Bytes' -> ('EUW1-', 'NatGateway-Bytes'); us-east-1 EC2 types have no prefix."""
