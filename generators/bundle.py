@@ -22,9 +22,10 @@ from generators.cdk_config import CdkConfig
 from generators.cdk_from_estimate import cdk_config_from_estimate
 from generators.helm import ALB_MAX_IDLE_TIMEOUT_S, copy_chart, write_values
 from generators.helm_from_estimate import helm_values_from_estimate
-from generators.report import write_atomic, write_report
+from generators.report import write_report
 from pricing.catalog import Catalog, load_snapshot
 from pricing.engine import Estimate, estimate
+from pricing.files import write_atomic
 from sizing.scenario import Scenario
 
 BUNDLE_MARKER = "scenario.yaml"
