@@ -55,12 +55,12 @@ REPORT = Theme("report", "plotly_white", {"l": 60, "r": 20, "t": 50, "b": 50}, {
 PAGE = Theme("page", None, {"l": 10, "r": 10, "t": 40, "b": 10}, {"orientation": "h", "y": -0.25}, height=340)
 
 
-def _figure(theme: Theme, data: list[dict], title: str, height: int, **layout: Any) -> go.Figure:
+def _figure(theme: Theme, data: list[dict], heading: str, height: int, **layout: Any) -> go.Figure:
     """One validation pass over the whole figure (see the module docstring). Keys are in the order the
     report's figures always had (template first), so its HTML stays byte for byte the same."""
     lay: dict[str, Any] = {"template": theme.template} if theme.template else {}
     lay.update(layout)
-    base = (("title", {"text": title, "x": 0.01}), ("height", height), ("margin", theme.margin),
+    base = (("title", {"text": heading, "x": 0.01}), ("height", height), ("margin", theme.margin),
             ("font", theme.font), ("legend", theme.legend))
     for key, value in base:
         if value:
@@ -206,7 +206,8 @@ def fig_review_services(r: Any, theme: Theme = PAGE, top: int = 12) -> go.Figure
     names = [v.service for v in rows]
     data = [{"type": "bar", "name": "Estimate", "x": names, "y": [float(v.estimate_usd) for v in rows]},
             {"type": "bar", "name": "Actual", "x": names, "y": [float(v.actual_usd) for v in rows]}]
-    return _figure(theme, data, f"Estimate vs actual by service, {r.month}", 420, barmode="group",
+    title = f"Estimate vs actual by service, {r.month}"
+    return _figure(theme, data, title, 420, barmode="group", title={"text": title},
                    yaxis={"title": {"text": "USD / month"}}, margin={"l": 40, "r": 20, "t": 50, "b": 120},
                    legend={"orientation": "h"})
 
@@ -229,5 +230,6 @@ def fig_review_trend(points: Sequence[Any], theme: Theme = PAGE, top: int = 6) -
         data.append({"type": "scatter", "x": months, "y": [float(by[m].actual_usd) if m in by else None
                                                             for m in months],
                      "name": f"{s} actual", "mode": "lines+markers"})
-    return _figure(theme, data, "Estimate vs actual over months", 420, yaxis={"title": {"text": "USD / month"}},
+    title = "Estimate vs actual over months"
+    return _figure(theme, data, title, 420, title={"text": title}, yaxis={"title": {"text": "USD / month"}},
                    margin={"l": 40, "r": 20, "t": 50, "b": 40}, xaxis={"type": "category"})

@@ -30,7 +30,7 @@ class _ReportPDF(FPDF):
     def __init__(self, title: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.report_title = " ".join(title.split())
-        self.unicode = _add_fonts(self)
+        self.unicode = add_fonts(self)
         self.family = "DejaVu" if self.unicode else "Helvetica"
         self.set_auto_page_break(True, margin=15)
         self.set_margins(15, 15, 15)
@@ -50,7 +50,8 @@ class _ReportPDF(FPDF):
         self.set_text_color(0, 0, 0)
 
 
-def _add_fonts(pdf: FPDF) -> bool:
+def add_fonts(pdf: FPDF) -> bool:
+    """Register DejaVu Sans (regular and bold) when installed; False means only latin-1 core fonts."""
     for d in FONT_DIRS:
         regular, bold = d / "DejaVuSans.ttf", d / "DejaVuSans-Bold.ttf"
         if regular.is_file() and bold.is_file():
