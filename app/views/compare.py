@@ -15,7 +15,7 @@ from app.storage import SavedScenario, StorageError
 from app.ui_saved import get_repository
 from app.ui_text import md_escape
 from generators.charts import fig_compare
-from generators.report_model import cost_by_service, usd
+from generators.report_model import cost_by_service, pct_delta, usd
 from pricing.catalog import MissingPriceError, SnapshotError, load_snapshot
 from pricing.engine import Estimate, estimate
 from sizing.scenario import parse_scenario
@@ -58,8 +58,8 @@ def totals_table(saved: list[SavedScenario], ests: list[Estimate]) -> pd.DataFra
 
 def _delta(now: Decimal, base: Decimal) -> str:
     diff = now - base
-    pct = f" ({diff / base * 100:+.1f}%)" if base else ""
-    return f"{'+' if diff >= 0 else '-'}${abs(diff):,.2f}{pct}"
+    pct = f" ({pct_delta(diff / base * 100)})" if base else ""
+    return f"{'+' if diff >= 0 else '-'}{usd(abs(diff))}{pct}"
 
 
 def service_table(names: list[str], ests: list[Estimate]) -> tuple[list[str], list[list[float]], pd.DataFrame]:
