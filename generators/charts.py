@@ -52,7 +52,8 @@ class Theme:
 
 REPORT = Theme("report", "plotly_white", {"l": 60, "r": 20, "t": 50, "b": 50}, {"orientation": "h", "y": -0.18},
                {"size": 12})
-PAGE = Theme("page", None, {"l": 10, "r": 10, "t": 40, "b": 10}, {"orientation": "h", "y": -0.25}, height=340)
+# The page: each figure's own height; the legend hangs below the axis title (plotly grows the margin for it).
+PAGE = Theme("page", None, {"l": 10, "r": 10, "t": 40, "b": 10}, {"orientation": "h", "yanchor": "top", "y": -0.3})
 
 
 def _figure(theme: Theme, data: list[dict], heading: str, height: int, **layout: Any) -> go.Figure:

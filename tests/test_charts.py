@@ -37,7 +37,7 @@ def test_page_theme_attaches_no_named_template(est: Estimate) -> None:
     """A named template is validated per figure (~12 ms); the page leaves the look to Streamlit's theme."""
     import plotly.io as pio
     fig = C.fig_cost_split(est, C.PAGE)
-    assert fig.layout.height == C.PAGE.height
+    assert fig.layout.height == 340 and fig.layout.legend.yanchor == "top"
     assert fig.layout.template != pio.templates["plotly_white"]         # the default template, attached unvalidated
     assert C.fig_cost_split(est, C.REPORT).layout.template == pio.templates["plotly_white"]
 
