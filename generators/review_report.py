@@ -13,11 +13,10 @@ from pathlib import Path
 
 import jinja2
 import plotly.graph_objects as go
-from fpdf import FPDF
 from markupsafe import Markup
 
 from generators.report_model import pct_delta, plain_decimal, usd
-from generators.report_pdf import add_fonts
+from generators.report_pdf import TextPDF
 from generators.safe_text import csv_cell
 from review.variance import Review, Variance
 
@@ -67,18 +66,12 @@ def review_html(r: Review, figures: Sequence[go.Figure] = ()) -> str:
 
 # --- PDF ------------------------------------------------------------------------------------------
 
-class _ReviewPDF(FPDF):
-    """Landscape A4 with DejaVu when installed (else Helvetica, latin-1 only)."""
+class _ReviewPDF(TextPDF):
+    """Landscape A4."""
 
     def __init__(self) -> None:
-        super().__init__(orientation="L", unit="mm", format="A4")
-        self.unicode = add_fonts(self)
-        self.family = "DejaVu" if self.unicode else "Helvetica"
+        super().__init__("L")
         self.set_auto_page_break(True, margin=12)
-
-    def t(self, text: object) -> str:
-        s = str(text)
-        return s if self.unicode else s.encode("latin-1", "replace").decode("latin-1")
 
     def para(self, text: str, size: float, height: float, style: str = "") -> None:
         self.set_font(self.family, style, size)
