@@ -1,13 +1,13 @@
 """Files offered on the Estimate page: the bundle as a zip plus its single files.
 
-Built in a temp dir and zipped in memory. The full bundle comes from `generators.bundle.generate_bundle`
-when that module exists; otherwise the parts that exist are assembled here (CDK app + config, Helm
-values + chart, report, BOM, scenario and estimate JSON). Generator modules are imported lazily so the
-page starts fast; a generator that fails is reported as a problem and the other files are still offered.
+Built in a temp dir and zipped in memory. The full bundle comes from `generators.bundle.generate_bundle`;
+when it fails, the parts are assembled here one by one (CDK app + config, Helm values + chart, report,
+BOM, scenario and estimate JSON), and a plan that cannot be deployed gets the report only. Generator
+modules are imported lazily so the page starts fast; a generator that fails is reported as a problem and
+the other files are still offered.
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import re
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pricing.files import write_atomic
 from sizing.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -54,24 +55,9 @@ class Downloads:
     source: str                        # "generators.bundle" or "assembled"
 
 
-def has_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
 def slug(text: str) -> str:
     s = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
     return s[:60] or "scenario"
-
-
-def _write(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, encoding="utf-8")
-    else:
-        path.write_bytes(data)
 
 
 def _step(problems: list[str], what: str, action: Callable[[], object]) -> None:
@@ -89,45 +75,38 @@ def assemble(root: Path, scenario: Scenario, est: "Estimate", progress: Progress
     `deployable=False` (the bundle generator refused the plan) leaves the CDK app and Helm values out:
     a cluster that could not run the plan is never offered for download."""
     from app.scenario_input import scenario_yaml
+    from generators.report_model import bom_csv
     from pricing.schema import estimate_to_dict
 
     problems: list[str] = []
     env = scenario.environment.value
-    _write(root / "scenario.yaml", scenario_yaml(scenario))
-    _write(root / "estimate.json", json.dumps(estimate_to_dict(est), indent=2) + "\n")
+    write_atomic(root / "scenario.yaml", scenario_yaml(scenario))
+    write_atomic(root / "estimate.json", json.dumps(estimate_to_dict(est), indent=2) + "\n")
 
-    progress(0.15, "CDK app and config")
-    if deployable and has_module("generators.cdk_from_estimate"):
-        def cdk() -> None:
-            from generators.cdk import render_cdk_app
-            from generators.cdk_from_estimate import cdk_config_from_estimate
-            render_cdk_app(cdk_config_from_estimate(est), root / "cdk")
+    def cdk() -> None:
+        from generators.cdk import render_cdk_app
+        from generators.cdk_from_estimate import cdk_config_from_estimate
+        render_cdk_app(cdk_config_from_estimate(est), root / "cdk")
+
+    def helm() -> None:
+        from generators.helm import copy_chart, write_values
+        from generators.helm_from_estimate import helm_values_from_estimate
+        write_values(helm_values_from_estimate(est), root / "helm" / f"values-{env}.yaml")
+        copy_chart(root / "helm")
+
+    def report() -> None:
+        from generators.report import write_report
+        write_report(est, root / "report")
+
+    if deployable:
+        progress(0.15, "CDK app and config")
         _step(problems, "CDK app", cdk)
-    elif deployable:
-        problems.append("CDK app: generator not available yet")
-
-    progress(0.35, "Helm values")
-    if deployable and has_module("generators.helm_from_estimate"):
-        def helm() -> None:
-            from generators.helm import copy_chart, write_values
-            from generators.helm_from_estimate import helm_values_from_estimate
-            write_values(helm_values_from_estimate(est), root / "helm" / f"values-{env}.yaml")
-            copy_chart(root / "helm")
+        progress(0.35, "Helm values")
         _step(problems, "Helm values", helm)
-    elif deployable:
-        problems.append("Helm values: generator not available yet")
-
     progress(0.55, "Report (HTML, PDF) and bill of materials")
-    if has_module("generators.report"):
-        def report() -> None:
-            from generators.report import write_report
-            write_report(est, root / "report")
-        _step(problems, "report", report)
-    else:
-        problems.append("report: generator not available yet")
+    _step(problems, "report", report)
     if not (root / "report" / "bom.csv").exists():
-        from app.cli.estimate import lines_csv
-        _write(root / "report" / "bom.csv", lines_csv(est))
+        write_atomic(root / "report" / "bom.csv", bom_csv(est))
     return problems
 
 
@@ -152,17 +131,16 @@ def build_downloads(scenario: Scenario, est: "Estimate", progress: Progress | No
         problems: list[str] = []
         source = "assembled"
         deployable = True
-        if has_module("generators.bundle"):
-            progress(0.1, "Generating the bundle (CDK app, Helm values, report)")
-            from generators.bundle import BundleInputError, generate_bundle
-            try:
-                generate_bundle(scenario, root)
-                source = "generators.bundle"
-            except BundleInputError as exc:     # the plan itself cannot run: say why, offer the report only
-                deployable = False
-                problems.append(f"CDK app and Helm values (this plan cannot be deployed as one bundle): {exc}")
-            except Exception as exc:  # noqa: BLE001 - fall back to the parts that can be built
-                problems.append(f"bundle generator: {type(exc).__name__}: {exc}")
+        progress(0.1, "Generating the bundle (CDK app, Helm values, report)")
+        from generators.bundle import BundleInputError, generate_bundle
+        try:
+            generate_bundle(scenario, root)
+            source = "generators.bundle"
+        except BundleInputError as exc:     # the plan itself cannot run: say why, offer the report only
+            deployable = False
+            problems.append(f"CDK app and Helm values (this plan cannot be deployed as one bundle): {exc}")
+        except Exception as exc:  # noqa: BLE001 - fall back to the parts that can be built
+            problems.append(f"bundle generator: {type(exc).__name__}: {exc}")
         if source == "assembled":
             root.mkdir(parents=True, exist_ok=True)
             problems += assemble(root, scenario, est, progress, deployable)

@@ -1,21 +1,21 @@
 """Draw an estimate on the page: tier badge, totals, capacity plan, plan ranges, warnings, BOM, charts."""
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from app.ui_data import CurvePoint, ProjectionRow, bom_rows, service_totals, split_totals
 from app.ui_inputs import PURCHASE_LABELS
 from app.ui_text import md_escape
+from generators.report_model import bom_rows, usd, usd_headline
 from pricing.catalog import STALE_AFTER_DAYS
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from generators.report_model import ReportSeries
     from pricing.catalog import Catalog
     from pricing.engine import Estimate
 
@@ -23,17 +23,7 @@ if TYPE_CHECKING:
 # totals (drawn first) then reach the browser before those imports run on a cold start.
 
 TIER_BADGE: dict[str, str] = {"Small": "green", "Medium": "blue", "Large": "orange", "Enterprise": "violet"}
-HEADLINE_CENTS_BELOW = 10_000
 FAILURE_PREFIX = "Something went wrong while drawing this page"   # app/streamlit_app.py's last-resort message
-
-
-def usd(x: Decimal | float) -> str:
-    return f"${x:,.2f}"
-
-
-def usd_headline(x: Decimal | float) -> str:
-    """Headline figures: cents below $10,000, whole dollars above (exact values are in the BOM)."""
-    return f"${x:,.2f}" if abs(x) < HEADLINE_CENTS_BELOW else f"${x:,.0f}"
 
 
 def stale_warning(catalog: "Catalog", today: date) -> str | None:
@@ -147,9 +137,16 @@ def render_capacity(est: "Estimate") -> None:
                                 for c in ("Monthly USD", "Upfront USD", "First year USD")})
 
 
+def bom_table(est: "Estimate") -> list[dict[str, object]]:
+    """Bill of materials rows for the page's table (numbers as floats for st.dataframe)."""
+    return [{"Service": r.service, "Item": r.item, "Quantity": float(r.quantity), "Unit": r.unit,
+             "Unit USD": float(r.unit_usd), "Monthly USD": float(r.monthly_usd), "Category": r.category,
+             "Note": r.note} for r in bom_rows(est)]
+
+
 def render_bom(est: "Estimate") -> None:
     import pandas as pd
-    df = pd.DataFrame(bom_rows(est))
+    df = pd.DataFrame(bom_table(est))
     st.dataframe(df, hide_index=True, width="stretch",
                  column_config={"Unit USD": st.column_config.NumberColumn(format="%.6g"),
                                 "Monthly USD": st.column_config.NumberColumn(format="$%.2f"),
@@ -157,13 +154,13 @@ def render_bom(est: "Estimate") -> None:
     st.caption(f"{len(df)} lines; total {usd(est.monthly_usd)} per month (the sum of the lines).")
 
 
-def render_charts(est: "Estimate", curve: Sequence[CurvePoint], projection: Sequence[ProjectionRow]) -> None:
-    """The four charts in a 2 x 2 grid."""
-    from app import ui_charts
+def render_charts(est: "Estimate", series: "ReportSeries") -> None:
+    """The report's first four charts in a 2 x 2 grid, drawn with the page theme."""
+    from generators import charts
+    theme = charts.PAGE
     top = st.columns(2)
-    top[0].plotly_chart(ui_charts.cost_by_service(service_totals(est)), key="chart_services")
-    top[1].plotly_chart(ui_charts.infra_vs_llm(split_totals(est)), key="chart_split")
+    top[0].plotly_chart(charts.fig_cost_by_service(est, theme), key="chart_services")
+    top[1].plotly_chart(charts.fig_cost_split(est, theme), key="chart_split")
     bottom = st.columns(2)
-    bottom[0].plotly_chart(ui_charts.cost_vs_users(curve, est.scenario.concurrent_users, float(est.monthly_usd)),
-                           key="chart_curve")
-    bottom[1].plotly_chart(ui_charts.projection_chart(projection), key="chart_projection")
+    bottom[0].plotly_chart(charts.fig_cost_vs_users(est, series, theme), key="chart_curve")
+    bottom[1].plotly_chart(charts.fig_projection(est, series, theme), key="chart_projection")

@@ -13,9 +13,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generators.bundle import generate_bundle  # noqa: E402
-from generators.charts import build_series, report_figures  # noqa: E402
-from generators.report import bom_csv, bom_xlsx, render_html, render_markdown  # noqa: E402
+from generators.charts import report_figures  # noqa: E402
+from generators.report import bom_xlsx, render_html, render_markdown  # noqa: E402
 from generators.report_content import build_report  # noqa: E402
+from generators.report_model import bom_csv, build_series  # noqa: E402
 from generators.report_pdf import render_pdf  # noqa: E402
 from pricing.catalog import load_snapshot  # noqa: E402
 from pricing.engine import estimate  # noqa: E402

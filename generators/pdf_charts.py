@@ -137,50 +137,50 @@ def _bar_layout(fig: go.Figure):
     return bars, horizontal, cats
 
 
-def _draw_bars(pdf: FPDF, fig: go.Figure, box: tuple[float, float, float, float]) -> None:
-    x0, y0, x1, y1 = box
-    bars, horizontal, cats = _bar_layout(fig)
-    stacked = fig.layout.barmode == "stack"
+def _bar_ticks(bars: list, horizontal: bool, stacked: bool) -> list[float]:
+    """Value-axis ticks up to the tallest bar (or stack)."""
     sums: dict[str, float] = {}
-    values: list[float] = []
     for t in bars:
         for c, v in zip(t.y if horizontal else t.x, t.x if horizontal else t.y):
             sums[str(c)] = sums.get(str(c), 0.0) + float(v) if stacked else max(sums.get(str(c), 0.0), float(v))
-            values.append(float(v))
-    top = max(list(sums.values()) + [0.0])
-    ticks = nice_ticks(top)
-    prefix = (fig.layout.xaxis.tickprefix if horizontal else fig.layout.yaxis.tickprefix) or ""
-    pdf.set_font(size=6.5)
-    if horizontal:
-        label_w = min(45.0, max(pdf.get_string_width(c) for c in cats) + 3)
-        val = _Axis(0.0, ticks[-1], False, x0 + label_w, x1)
-        band = (y1 - y0) / max(1, len(cats))
-        for tv in ticks:
-            px = val(tv)
-            pdf.set_draw_color(*GRID)
-            pdf.line(px, y0, px, y1)
-            pdf.set_text_color(*AXIS)
-            lbl = compact(tv, prefix)
-            pdf.text(px - pdf.get_string_width(lbl) / 2, y1 + 3.5, lbl)
-        for i, c in enumerate(reversed(cats)):            # plotly draws the first category at the bottom
-            cy = y0 + i * band
-            pdf.set_text_color(*TEXT)
-            pdf.text(x0 + label_w - 2 - pdf.get_string_width(c), cy + band / 2 + 1.2, c)
-        for t in bars:
-            color = rgb(t.marker.color)
-            texts = list(t.text) if t.text is not None and not isinstance(t.text, str) else []
-            for j, (c, v) in enumerate(zip(t.y, t.x)):
-                i = len(cats) - 1 - cats.index(str(c))
-                cy = y0 + i * band + band * 0.15
-                pdf.set_fill_color(*color)
-                w = max(0.0, val(float(v)) - val(0.0))
-                pdf.rect(val(0.0), cy, w, band * 0.7, style="F")
-                if j < len(texts):
-                    pdf.set_text_color(*TEXT)
-                    pdf.text(val(0.0) + w + 1, cy + band * 0.35 + 1.2, str(texts[j]))
-        return
+    return nice_ticks(max(list(sums.values()) + [0.0]))
+
+
+def _draw_hbars(pdf: FPDF, bars: list, cats: list[str], ticks: list[float], prefix: str,
+                box: tuple[float, float, float, float]) -> None:
+    """Horizontal bars: category labels on the left, value grid below, the bar's text after it."""
+    x0, y0, x1, y1 = box
+    label_w = min(45.0, max(pdf.get_string_width(c) for c in cats) + 3)
+    val = _Axis(0.0, ticks[-1], False, x0 + label_w, x1)
+    band = (y1 - y0) / max(1, len(cats))
+    for tv in ticks:
+        px = val(tv)
+        pdf.set_draw_color(*GRID)
+        pdf.line(px, y0, px, y1)
+        pdf.set_text_color(*AXIS)
+        lbl = compact(tv, prefix)
+        pdf.text(px - pdf.get_string_width(lbl) / 2, y1 + 3.5, lbl)
+    for i, c in enumerate(reversed(cats)):            # plotly draws the first category at the bottom
+        pdf.set_text_color(*TEXT)
+        pdf.text(x0 + label_w - 2 - pdf.get_string_width(c), y0 + i * band + band / 2 + 1.2, c)
+    for t in bars:
+        color = rgb(t.marker.color)
+        texts = list(t.text) if t.text is not None and not isinstance(t.text, str) else []
+        for j, (c, v) in enumerate(zip(t.y, t.x)):
+            cy = y0 + (len(cats) - 1 - cats.index(str(c))) * band + band * 0.15
+            pdf.set_fill_color(*color)
+            w = max(0.0, val(float(v)) - val(0.0))
+            pdf.rect(val(0.0), cy, w, band * 0.7, style="F")
+            if j < len(texts):
+                pdf.set_text_color(*TEXT)
+                pdf.text(val(0.0) + w + 1, cy + band * 0.35 + 1.2, str(texts[j]))
+
+
+def _draw_vbars(pdf: FPDF, bars: list, cats: list[str], ticks: list[float], prefix: str, stacked: bool,
+                box: tuple[float, float, float, float]) -> None:
+    """Vertical bars, grouped or stacked: value grid on the left, wrapped category labels below."""
+    x0, y0, x1, y1 = box
     val = _Axis(0.0, ticks[-1], False, y1, y0)
-    pdf.set_font(size=6.5)
     label_w = max(pdf.get_string_width(compact(tv, prefix)) for tv in ticks) + 2
     px0 = x0 + label_w
     for tv in ticks:
@@ -191,14 +191,12 @@ def _draw_bars(pdf: FPDF, fig: go.Figure, box: tuple[float, float, float, float]
         lbl = compact(tv, prefix)
         pdf.text(px0 - 1 - pdf.get_string_width(lbl), py + 1.2, lbl)
     band = (x1 - px0) / max(1, len(cats))
-    groups = 1 if stacked else len(bars)
-    bw = band * 0.8 / groups
+    bw = band * 0.8 / (1 if stacked else len(bars))
     base = {c: 0.0 for c in cats}
     for g, t in enumerate(bars):
         pdf.set_fill_color(*rgb(t.marker.color, FALLBACK[g % len(FALLBACK)]))
         for c, v in zip(t.x, t.y):
-            i = cats.index(str(c))
-            bx = px0 + i * band + band * 0.1 + (0 if stacked else g * bw)
+            bx = px0 + cats.index(str(c)) * band + band * 0.1 + (0 if stacked else g * bw)
             lo = base[str(c)] if stacked else 0.0
             hi = lo + float(v)
             pdf.rect(bx, val(hi), bw, max(0.0, val(lo) - val(hi)), style="F")
@@ -209,6 +207,18 @@ def _draw_bars(pdf: FPDF, fig: go.Figure, box: tuple[float, float, float, float]
         lines = [ln for part in c.split("<br>") for ln in _wrap(pdf, part, band - 1)]
         for k, ln in enumerate(lines[:3]):
             pdf.text(px0 + i * band + (band - pdf.get_string_width(ln)) / 2, y1 + 3.2 + k * 2.8, ln)
+
+
+def _draw_bars(pdf: FPDF, fig: go.Figure, box: tuple[float, float, float, float]) -> None:
+    bars, horizontal, cats = _bar_layout(fig)
+    stacked = fig.layout.barmode == "stack"
+    ticks = _bar_ticks(bars, horizontal, stacked)
+    prefix = (fig.layout.xaxis.tickprefix if horizontal else fig.layout.yaxis.tickprefix) or ""
+    pdf.set_font(size=6.5)
+    if horizontal:
+        _draw_hbars(pdf, bars, cats, ticks, prefix, box)
+    else:
+        _draw_vbars(pdf, bars, cats, ticks, prefix, stacked, box)
 
 
 def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:

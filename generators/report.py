@@ -7,11 +7,8 @@ autoescape for HTML, backslash escapes for Markdown, `csv_cell` for CSV/XLSX cel
 """
 from __future__ import annotations
 
-import csv
 import io
-import os
 import re
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -21,16 +18,16 @@ from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from generators.charts import ReportSeries, bom_rows, build_series, report_figures
+from generators.charts import report_figures
 from generators.report_content import ReportDoc, build_report
+from generators.report_model import BOM_COLUMNS, ReportSeries, bom_csv, bom_records, bom_total_record, build_series
 from generators.safe_text import csv_cell
 from pricing.catalog import Catalog
 from pricing.engine import Estimate
+from pricing.files import write_atomic
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "cdk_out_templates" / "report"
 REPORT_FILES = ("report.html", "report.md", "report.pdf", "bom.csv", "bom.xlsx")
-BOM_COLUMNS = ("scenario", "client", "service", "item", "quantity", "unit", "unit_usd", "monthly_usd", "price_key",
-               "ce_service", "category", "control", "note")
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
 # --- escaping -----------------------------------------------------------------------------------
@@ -80,25 +77,6 @@ def render_markdown(doc: ReportDoc, figures: dict) -> str:
     return _MD_ENV.get_template("report.md.j2").render(doc=doc, chart_titles=titles)
 
 
-def _bom_records(est: Estimate) -> list[list[object]]:
-    s = est.scenario
-    return [[csv_cell(s.name), csv_cell(s.client), csv_cell(r.service), csv_cell(r.item), r.quantity, r.unit,
-             r.unit_usd, r.monthly_usd, r.price_key, r.ce_service, r.category, r.control, csv_cell(r.note)]
-            for r in bom_rows(est)]
-
-
-def bom_csv(est: Estimate) -> str:
-    """bom.csv: one row per BOM line (money as exact decimals), then a TOTAL row equal to the estimate."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(BOM_COLUMNS)
-    w.writerows(_bom_records(est))
-    total = [""] * len(BOM_COLUMNS)
-    total[0], total[BOM_COLUMNS.index("monthly_usd")] = "TOTAL", est.monthly_usd
-    w.writerow(total)
-    return buf.getvalue()
-
-
 def bom_xlsx(est: Estimate) -> bytes:
     """bom.xlsx: sheet 'Bill of materials' (lines + TOTAL) and sheet 'Inputs' (the scenario)."""
     wb = Workbook()
@@ -108,11 +86,9 @@ def bom_xlsx(est: Estimate) -> bytes:
     for c in ws[1]:
         c.font = Font(bold=True)
     money_cols = {BOM_COLUMNS.index("unit_usd") + 1: "#,##0.00###", BOM_COLUMNS.index("monthly_usd") + 1: "#,##0.00"}
-    for rec in _bom_records(est):
+    for rec in bom_records(est):
         ws.append(rec)
-    total_row = [""] * len(BOM_COLUMNS)
-    total_row[0], total_row[BOM_COLUMNS.index("monthly_usd")] = "TOTAL", est.monthly_usd
-    ws.append(total_row)
+    ws.append(bom_total_record(est))
     for c in ws[ws.max_row]:
         c.font = Font(bold=True)
     for col, fmt in money_cols.items():
@@ -135,22 +111,6 @@ def bom_xlsx(est: Estimate) -> bytes:
 
 
 # --- writing ------------------------------------------------------------------------------------
-
-def write_atomic(path: Path, data: bytes | str) -> Path:
-    """Write `data` to `path` through a temporary file in the same directory and a rename."""
-    path = Path(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
 
 def write_report(est: Estimate, out_dir: Path, *, catalog: Catalog | None = None, today: date | None = None,
                  pdf_charts: str = "vector", series: ReportSeries | None = None) -> list[Path]:

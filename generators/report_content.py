@@ -9,7 +9,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from generators.charts import OPTION_LABELS, ReportSeries, bom_rows, fmt_usd, tier_band_name
+from generators.report_model import (
+    ReportSeries,
+    bom_rows,
+    fmt_num,
+    fmt_unit_price,
+    fmt_usd,
+    option_label,
+    tier_band_name,
+)
 from pricing.catalog import STALE_AFTER_DAYS
 from pricing.engine import Estimate
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
@@ -91,20 +99,6 @@ def _bullets(items) -> Block:
 def _table(headers, rows, numeric=(), footer=None, widths=()) -> Block:
     return Block("table", table=Table(tuple(headers), tuple(tuple(r) for r in rows), tuple(numeric),
                                       tuple(footer) if footer else None, tuple(widths)))
-
-
-def fmt_num(x: float | Decimal, places: int = 2) -> str:
-    """A quantity with thousands separators and at most `places` decimals (trailing zeros dropped)."""
-    s = f"{Decimal(str(x)):,.{places}f}"
-    return s.rstrip("0").rstrip(".") if "." in s else s
-
-
-def fmt_unit_price(x: Decimal) -> str:
-    """A unit price with the precision it needs (`$0.00065`, `$0.10`)."""
-    s = format(Decimal(x).normalize(), "f")
-    whole, _, frac = s.partition(".")
-    frac = (frac + "00")[:max(2, len(frac))]
-    return f"${int(whole):,}.{frac}" if not whole.startswith("-") else f"-${-int(whole):,}.{frac}"
 
 
 def _field_value(s: Scenario, name: str) -> str:
@@ -240,8 +234,7 @@ def _compliance(est: Estimate) -> Section:
 
 def _purchase(est: Estimate) -> Section:
     chosen = est.scenario.purchase_option.value
-    rows = [(OPTION_LABELS.get(q.option, q.option) + (" (chosen)" if q.option == chosen else ""),
-             fmt_usd(q.monthly_usd), fmt_usd(q.upfront_usd), fmt_usd(q.first_year_usd)) for q in est.purchase_options]
+    rows = [(option_label(q.option, chosen), fmt_usd(q.monthly_usd), fmt_usd(q.upfront_usd), fmt_usd(q.first_year_usd)) for q in est.purchase_options]
     return Section("purchase-options", "Purchase options", (
         _table(("Option", "Monthly", "Upfront", "First year"), rows, numeric=(False, True, True, True),
                widths=(6, 3, 3, 3)),

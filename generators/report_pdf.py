@@ -26,21 +26,29 @@ class ChartExportError(RuntimeError):
     """Static chart export through kaleido/Chromium failed."""
 
 
-class _ReportPDF(FPDF):
-    def __init__(self, title: str) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.report_title = " ".join(title.split())
-        self.unicode = _add_fonts(self)
+class TextPDF(FPDF):
+    """A4 in mm with DejaVu Sans when installed, else Helvetica (latin-1 only); `t()` makes text drawable.
+    The base of the cost report's and the monthly review's PDFs."""
+
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.unicode = add_fonts(self)
         self.family = "DejaVu" if self.unicode else "Helvetica"
-        self.set_auto_page_break(True, margin=15)
-        self.set_margins(15, 15, 15)
-        self.set_title(self.t(title))
-        self.set_creator("tiersizer")
 
     def t(self, text: object) -> str:
         """Text the font can draw (core fonts are latin-1 only)."""
         s = str(text)
         return s if self.unicode else s.encode("latin-1", "replace").decode("latin-1")
+
+
+class _ReportPDF(TextPDF):
+    def __init__(self, title: str) -> None:
+        super().__init__("P")
+        self.report_title = " ".join(title.split())
+        self.set_auto_page_break(True, margin=15)
+        self.set_margins(15, 15, 15)
+        self.set_title(self.t(title))
+        self.set_creator("tiersizer")
 
     def footer(self) -> None:
         self.set_y(-10)
@@ -50,7 +58,8 @@ class _ReportPDF(FPDF):
         self.set_text_color(0, 0, 0)
 
 
-def _add_fonts(pdf: FPDF) -> bool:
+def add_fonts(pdf: FPDF) -> bool:
+    """Register DejaVu Sans (regular and bold) when installed; False means only latin-1 core fonts."""
     for d in FONT_DIRS:
         regular, bold = d / "DejaVuSans.ttf", d / "DejaVuSans-Bold.ttf"
         if regular.is_file() and bold.is_file():

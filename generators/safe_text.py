@@ -1,8 +1,6 @@
 """Escaping for user text (client and scenario names, notes) written into generated files."""
 from __future__ import annotations
 
-import html
-
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")   # OWASP CSV injection: cells a spreadsheet would evaluate
 
 
@@ -12,7 +10,3 @@ def csv_cell(value: object) -> object:
         return "'" + value
     return value
 
-
-def html_text(value: object) -> str:
-    """HTML-escape text (quotes included)."""
-    return html.escape(str(value), quote=True)

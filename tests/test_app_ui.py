@@ -94,8 +94,8 @@ def test_changing_users_updates_tier_totals_and_charts():
     tier_metric = next(x for x in at.metric if x.label == "Tier")
     assert tier_metric.delta == "was Small"
     after = chart(at, "chart_curve")
-    marker_before = next(t for t in before["data"] if t["name"] == "this scenario")
-    marker_after = next(t for t in after["data"] if t["name"] == "this scenario")
+    marker_before = next(t for t in before["data"] if t["name"] == "This scenario")
+    marker_after = next(t for t in after["data"] if t["name"] == "This scenario")
     assert marker_before["x"] == [250] and marker_after["x"] == [5000]
     assert marker_after["y"] == [float(expected.monthly_usd)]
     services = chart(at, "chart_services")["data"][0]

@@ -12,7 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app import share_link, ui_data, ui_downloads, ui_inputs
+from app import share_link, ui_downloads, ui_inputs
+from generators.report_model import bom_csv, build_series, cost_by_service, cost_split
 from pricing.catalog import load_snapshot
 from pricing.engine import estimate
 from sizing.instances import INSTANCE_SHAPES
@@ -150,7 +151,7 @@ def test_default_hints_show_profile_defaults():
 
 # ---- chart data --------------------------------------------------------------------------------------
 def test_curve_users_cover_tier_edges_and_the_scenario():
-    from generators.charts import curve_user_counts
+    from generators.report_model import curve_user_counts
     users = curve_user_counts(4321)
     assert users == sorted(set(users))
     assert {499, 500, 1999, 2000, 9999, 10_000, 4321} <= set(users)
@@ -161,40 +162,31 @@ def test_curve_users_cover_tier_edges_and_the_scenario():
 def test_cost_curve_prices_each_point_with_the_engine():
     s = parse_scenario({"concurrent_users": 3000, "compliance": "soc2"})
     cat = load_snapshot()
-    points = ui_data.cost_curve(s, cat)
+    points = build_series(estimate(s, cat), cat).curve
     at_2000 = next(p for p in points if p.users == 2000)
     e = estimate(s.model_copy(update={"concurrent_users": 2000}), cat)
-    assert (at_2000.monthly_usd, at_2000.tier) == (float(e.monthly_usd), "Large")
+    assert (at_2000.monthly_usd, at_2000.tier) == (e.monthly_usd, "Large")
     assert next(p for p in points if p.users == 1999).tier == "Medium"
 
 
-def test_projection_grows_users_monthly_and_accumulates():
+def test_projection_grows_users_monthly():
     s = parse_scenario({"concurrent_users": 1000, "growth_pct_per_month": 10.0})
-    rows = ui_data.projection(s, load_snapshot())
+    rows = build_series(estimate(s), load_snapshot()).projection
     assert [r.month for r in rows] == list(range(1, 13))
     assert [r.users for r in rows[:4]] == [1000, 1100, 1210, 1331]      # 1000 x 1.1^(m-1), rounded
     assert rows[11].users == round(1000 * 1.1 ** 11) == 2853
     assert rows[11].tier == "Large" and rows[0].tier == "Medium"
-    assert rows[0].monthly_usd == float(estimate(s).monthly_usd)
-    assert rows[-1].cumulative_usd == pytest.approx(sum(r.monthly_usd for r in rows), abs=0.01)
-
-
-def test_projection_counts_the_upfront_payment_once():
-    s = parse_scenario({"purchase_option": "savings_plan_1y_all_upfront", "growth_pct_per_month": 0.0})
-    e = estimate(s)
-    rows = ui_data.projection(s, load_snapshot())
-    assert e.upfront_usd > 0
-    assert rows[-1].cumulative_usd == pytest.approx(float(e.upfront_usd + 12 * e.monthly_usd), abs=0.01)
+    assert rows[0].monthly_usd == estimate(s).monthly_usd
 
 
 def test_service_and_split_totals_add_up_to_the_bill():
     e = estimate(parse_scenario({"concurrent_users": 2500, "compliance": "hipaa"}))
-    services = ui_data.service_totals(e)
-    assert sum(v for _, v in services) == pytest.approx(float(e.monthly_usd), abs=0.01)
-    assert [v for _, v in services] == sorted((v for _, v in services), reverse=True)
-    split = dict(ui_data.split_totals(e))
-    assert split["Compliance controls"] == float(e.compliance_usd) > 0
-    assert sum(split.values()) == pytest.approx(float(e.monthly_usd), abs=0.01)
+    services = cost_by_service(e)
+    assert sum(services.values()) == e.monthly_usd
+    assert list(services.values()) == sorted(services.values(), reverse=True)
+    split = cost_split(e)
+    assert split["Compliance controls"] == e.compliance_usd > 0
+    assert sum(split.values()) == e.monthly_usd
 
 
 # ---- downloads -----------------------------------------------------------------------------------------
@@ -204,9 +196,16 @@ def _zip_names(data: bytes) -> list[str]:
         return zf.namelist()
 
 
-def test_assembled_downloads_without_the_bundle_generator(monkeypatch):
-    real = ui_downloads.has_module
-    monkeypatch.setattr(ui_downloads, "has_module", lambda name: False if name == "generators.bundle" else real(name))
+def _bundle_fails(monkeypatch):
+    import generators.bundle as bundle
+
+    def broken(*_a, **_k):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(bundle, "generate_bundle", broken)
+
+
+def test_assembled_downloads_when_the_bundle_generator_fails(monkeypatch):
+    _bundle_fails(monkeypatch)
     s = parse_scenario({"concurrent_users": 600, "name": "Acme / Pilot", "environment": "staging"})
     e = estimate(s)
     steps: list[str] = []
@@ -225,13 +224,13 @@ def test_assembled_downloads_without_the_bundle_generator(monkeypatch):
     lines, total = rows[:-1], rows[-1]                  # the last row is the total
     assert len(lines) == len(e.lines) and Decimal(total["monthly_usd"]) == e.monthly_usd
     assert sum(Decimal(r["monthly_usd"]) for r in lines) == e.monthly_usd
-    for problem in dl.problems:                 # a missing or failing generator is said, not raised
+    assert dl.problems[0] == "bundle generator: RuntimeError: disk full"
+    for problem in dl.problems:                 # a failing generator is said, not raised
         assert ":" in problem
 
 
 def test_a_failing_generator_becomes_a_problem_not_a_crash(monkeypatch):
-    monkeypatch.setattr(ui_downloads, "has_module",
-                        lambda name: name == "generators.report")
+    _bundle_fails(monkeypatch)
     import generators.report as report
 
     def broken(*_a, **_k):
@@ -240,8 +239,10 @@ def test_a_failing_generator_becomes_a_problem_not_a_crash(monkeypatch):
     s = Scenario()
     dl = ui_downloads.build_downloads(s, estimate(s))
     assert "report: RuntimeError: fonts missing" in dl.problems
-    assert "CDK app: generator not available yet" in dl.problems
-    assert {a.label for a in dl.artifacts} >= {"Whole bundle (zip)", "Bill of materials (CSV)", "Scenario (YAML)"}
+    labels = {a.label: a for a in dl.artifacts}
+    assert set(labels) >= {"Whole bundle (zip)", "Bill of materials (CSV)", "Scenario (YAML)"}
+    assert "Report (HTML)" not in labels
+    assert labels["Bill of materials (CSV)"].data.decode() == bom_csv(estimate(s))    # the one BOM CSV builder
 
 
 def test_zip_is_deterministic(tmp_path):

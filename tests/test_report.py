@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from generators import charts as C
-from generators.report import REPORT_FILES, bom_csv, md_text, write_report
-from generators.report_content import fmt_num, fmt_unit_price
+from generators import report_model as M
+from generators.report import REPORT_FILES, md_text, write_report
+from generators.report_model import bom_csv, fmt_num, fmt_unit_price
 from pricing.engine import Estimate, estimate
 from sizing.scenario import parse_scenario
 
@@ -46,10 +47,10 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
 # --- formatting helpers (expected values written by hand) -------------------------------------------
 
 def test_fmt_usd_by_hand() -> None:
-    assert C.fmt_usd(Decimal("12345.67")) == "$12,345.67"
-    assert C.fmt_usd(Decimal("0")) == "$0.00"
-    assert C.fmt_usd(Decimal("-253.16")) == "-$253.16"
-    assert C.fmt_usd(Decimal("1234567.891")) == "$1,234,567.89"
+    assert M.fmt_usd(Decimal("12345.67")) == "$12,345.67"
+    assert M.fmt_usd(Decimal("0")) == "$0.00"
+    assert M.fmt_usd(Decimal("-253.16")) == "-$253.16"
+    assert M.fmt_usd(Decimal("1234567.891")) == "$1,234,567.89"
 
 
 def test_fmt_unit_price_and_quantity() -> None:
@@ -71,14 +72,14 @@ def test_md_text_escapes_markup() -> None:
 
 
 def test_curve_and_projection_user_counts() -> None:
-    counts = C.curve_user_counts(5000)
+    counts = M.curve_user_counts(5000)
     assert counts[0] == 50 and counts[-1] == 20_000 and 5000 in counts and counts == sorted(counts)
     # 12 log-spaced points + the scenario itself + both sides of the three tier boundaries
     assert {499, 500, 1999, 2000, 9999, 10_000} <= set(counts) and len(counts) == 13 + 6
-    assert C.curve_user_counts(100_000)[-1] == 200_000
-    assert C.projection_users(1000, 10, 3) == [1000, 1100, 1210]
-    assert C.projection_users(1000, -50, 3) == [1000, 500, 250]
-    assert C.projection_users(900_000, 100, 2) == [900_000, 1_000_000]     # clamped to the field's bound
+    assert M.curve_user_counts(100_000)[-1] == 200_000
+    assert M.projection_users(1000, 10, 3) == [1000, 1100, 1210]
+    assert M.projection_users(1000, -50, 3) == [1000, 500, 250]
+    assert M.projection_users(900_000, 100, 2) == [900_000, 1_000_000]     # clamped to the field's bound
 
 
 # --- totals agree -----------------------------------------------------------------------------------
@@ -127,8 +128,8 @@ def test_all_upfront_bom_sums_to_monthly_and_shows_prepaid_ec2() -> None:
     assert sum(Decimal(r["monthly_usd"]) for r in rows) == e.monthly_usd
     ec2 = [r for r in rows if r["item"].endswith("nodes, on-demand")]
     assert len(ec2) == 1 and Decimal(ec2[0]["monthly_usd"]) == 0          # prepaid: in the upfront amount
-    assert sum(C.cost_by_service(e).values()) == e.monthly_usd
-    assert sum(C.cost_split(e).values()) == e.monthly_usd
+    assert sum(M.cost_by_service(e).values()) == e.monthly_usd
+    assert sum(M.cost_split(e).values()) == e.monthly_usd
 
 
 def test_bom_refuses_lines_that_do_not_add_up(est: Estimate) -> None:
@@ -138,7 +139,7 @@ def test_bom_refuses_lines_that_do_not_add_up(est: Estimate) -> None:
 
 
 def test_cost_split_matches_estimate_categories(est: Estimate) -> None:
-    split = C.cost_split(est)
+    split = M.cost_split(est)
     assert split["LLM tokens"] == est.llm_usd
     assert split["Compliance controls"] == est.compliance_usd
     assert split["Infrastructure"] + split["Compliance controls"] == est.infrastructure_usd
@@ -166,7 +167,7 @@ def test_html_has_every_chart_and_tier_band(est: Estimate, report: dict[str, Pat
 
 
 def test_cost_vs_users_marks_scenario_and_bands(est: Estimate) -> None:
-    series = C.build_series(est)
+    series = M.build_series(est)
     fig = C.fig_cost_vs_users(est, series)
     bands = [t for t in fig.data if t.fill == "toself"]
     assert [t.name.split()[0] for t in bands] == ["Small", "Medium", "Large", "Enterprise"]
@@ -179,7 +180,7 @@ def test_cost_vs_users_marks_scenario_and_bands(est: Estimate) -> None:
 
 
 def test_projection_grows_users_and_cost(est: Estimate) -> None:
-    series = C.build_series(est)
+    series = M.build_series(est)
     assert [p.month for p in series.projection] == list(range(1, 13))
     assert series.projection[0].monthly_usd == est.monthly_usd
     assert series.projection[1].users == 5250            # 5,000 x 1.05
@@ -190,7 +191,7 @@ def test_projection_grows_users_and_cost(est: Estimate) -> None:
 def test_series_refuse_a_different_catalog(est: Estimate) -> None:
     other = dataclasses.replace(est, prices_checksum="sha256:" + "0" * 64)
     with pytest.raises(ValueError, match="catalog"):
-        C.build_series(other)
+        M.build_series(other)
 
 
 # --- content sections -------------------------------------------------------------------------------
@@ -222,7 +223,7 @@ def test_dev_report_without_llm_or_compliance(tmp_path: Path) -> None:
     md = paths["report.md"].read_text(encoding="utf-8")
     assert "No compliance regime selected." in md
     assert f"**Monthly total: ${e.monthly_usd:,.2f}**" in md
-    fig = C.fig_cost_vs_users(e, C.build_series(e))
+    fig = C.fig_cost_vs_users(e, M.build_series(e))
     assert "Infrastructure" not in [t.name for t in fig.data]     # total == infrastructure: one line
 
 

@@ -129,7 +129,8 @@ def test_user_text_in_messages_is_not_markdown(tmp_path, monkeypatch):
 
 
 def test_exports_read_back(saved, tmp_path):
-    from app.review_export import review_csv, review_html, review_pdf, service_chart
+    from generators.charts import fig_review_services as service_chart
+    from generators.review_report import review_csv, review_html, review_pdf
     from review.sources import read_cur
     from review.variance import build_review
     from tests.helpers.cur import bill_rows, write_cur_csv

@@ -1,6 +1,4 @@
 """`estimate`: size and price one scenario (table, JSON or CSV)."""
-import csv
-import io
 import json
 import sys
 from enum import Enum
@@ -13,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from app.cli.common import open_catalog, run_estimate, with_scenario
+from generators.report_model import bom_csv
 from sizing.scenario import Scenario
 
 
@@ -32,23 +31,9 @@ def estimate_cmd(scenario: Scenario,
     if format is Format.json:
         sys.stdout.write(json.dumps(estimate_to_dict(est), indent=2) + "\n")
     elif format is Format.csv:
-        sys.stdout.write(lines_csv(est))
+        sys.stdout.write(bom_csv(est, with_scenario=False))
     else:
         print_estimate(est)
-
-
-def lines_csv(est) -> str:  # type: ignore[no-untyped-def]
-    """The bill of materials as CSV, one row per line plus a TOTAL row (also the page's CSV download)."""
-    from generators.safe_text import csv_cell
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["service", "item", "quantity", "unit", "unit_usd", "monthly_usd", "price_key", "ce_service",
-                "category", "control", "note"])
-    for ln in est.lines:
-        w.writerow([csv_cell(ln.service), csv_cell(ln.item), ln.quantity, ln.unit, ln.unit_usd, ln.monthly_usd,
-                    ln.price_key or "", ln.ce_service, ln.category, ln.control or "", csv_cell(ln.note)])
-    w.writerow(["TOTAL", "", "", "", "", est.monthly_usd, "", "", "", "", ""])
-    return buf.getvalue()
 
 
 def print_estimate(est) -> None:  # type: ignore[no-untyped-def]

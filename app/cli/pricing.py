@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.common import ListFormat, fail, open_catalog
+from generators.report_model import plain_decimal
 from sizing.scenario import REGIONS
 
 pricing_app = typer.Typer(no_args_is_help=True, help="Browse and refresh the price snapshot.")
@@ -33,19 +34,15 @@ def pricing_list(region: str = typer.Option("us-east-1", "--region", help="AWS r
     cat = open_catalog(snapshot)
     points = [p for p in cat.points() if p.region in (region, "global")]
     if format is ListFormat.json:
-        rows = [{"key": p.key, "region": p.region, "unit": p.unit, "usd": format_decimal(p.usd), "as_of": p.as_of,
+        rows = [{"key": p.key, "region": p.region, "unit": p.unit, "usd": plain_decimal(p.usd), "as_of": p.as_of,
                  "source": p.source, "confidence": p.confidence, "approximation": p.approximation}
                 for p in points]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
     t = Table("Key", "Region", "USD", "Unit", "As of", "Confidence", title=f"Prices for {region}")
     for p in points:
-        t.add_row(p.key, p.region, format_decimal(p.usd), p.unit, p.as_of, p.confidence)
+        t.add_row(p.key, p.region, plain_decimal(p.usd), p.unit, p.as_of, p.confidence)
     Console().print(t)
-
-
-def format_decimal(x) -> str:  # type: ignore[no-untyped-def]
-    return format(x, "f")
 
 
 @pricing_app.command("refresh")

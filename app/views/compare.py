@@ -12,10 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from app.storage import SavedScenario, StorageError
-from app.ui_charts import compare_chart
-from app.ui_data import service_totals
 from app.ui_saved import get_repository
 from app.ui_text import md_escape
+from generators.charts import fig_compare
+from generators.report_model import cost_by_service, pct_delta, usd
 from pricing.catalog import MissingPriceError, SnapshotError, load_snapshot
 from pricing.engine import Estimate, estimate
 from sizing.scenario import parse_scenario
@@ -33,10 +33,6 @@ def load_estimate(scenario_json: str, prices_checksum: str) -> Estimate:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def money(x: Decimal) -> str:
-    return f"${x:,.2f}"
-
-
 def totals_table(saved: list[SavedScenario], ests: list[Estimate]) -> pd.DataFrame:
     """One column per scenario: tier, load and every total; the first column is the baseline."""
     rows: dict[str, list[str]] = {
@@ -46,29 +42,29 @@ def totals_table(saved: list[SavedScenario], ests: list[Estimate]) -> pd.DataFra
         "Compliance": [", ".join(sorted(c.value for c in e.scenario.compliance)) or "none" for e in ests],
         "Tier": [e.plan.tier for e in ests],
         "Nodes": [f"{e.plan.nodes.desired} x {e.plan.nodes.instance_type}" for e in ests],
-        "Monthly": [money(e.monthly_usd) for e in ests],
+        "Monthly": [usd(e.monthly_usd) for e in ests],
         "Δ monthly vs first": ["—"] + [_delta(e.monthly_usd, ests[0].monthly_usd) for e in ests[1:]],
-        "Upfront": [money(e.upfront_usd) for e in ests],
-        "First year": [money(e.first_year_usd) for e in ests],
+        "Upfront": [usd(e.upfront_usd) for e in ests],
+        "First year": [usd(e.first_year_usd) for e in ests],
         "Δ first year vs first": ["—"] + [_delta(e.first_year_usd, ests[0].first_year_usd) for e in ests[1:]],
-        "Cost per user / month": [money(e.cost_per_user_usd) for e in ests],
-        "Infrastructure": [money(e.infrastructure_usd) for e in ests],
-        "LLM": [money(e.llm_usd) for e in ests],
-        "Compliance controls": [money(e.compliance_usd) for e in ests],
-        "Monthly when saved": [f"{money(s.totals.monthly_usd)} ({s.totals.prices_as_of})" for s in saved],
+        "Cost per user / month": [usd(e.cost_per_user_usd) for e in ests],
+        "Infrastructure": [usd(e.infrastructure_usd) for e in ests],
+        "LLM": [usd(e.llm_usd) for e in ests],
+        "Compliance controls": [usd(e.compliance_usd) for e in ests],
+        "Monthly when saved": [f"{usd(s.totals.monthly_usd)} ({s.totals.prices_as_of})" for s in saved],
     }
     return pd.DataFrame(rows, index=[s.name for s in saved]).T
 
 
 def _delta(now: Decimal, base: Decimal) -> str:
     diff = now - base
-    pct = f" ({diff / base * 100:+.1f}%)" if base else ""
-    return f"{'+' if diff >= 0 else '-'}${abs(diff):,.2f}{pct}"
+    pct = f" ({pct_delta(diff / base * 100)})" if base else ""
+    return f"{'+' if diff >= 0 else '-'}{usd(abs(diff))}{pct}"
 
 
 def service_table(names: list[str], ests: list[Estimate]) -> tuple[list[str], list[list[float]], pd.DataFrame]:
     """Monthly USD per service for each scenario, with each one's delta against the first."""
-    per = [dict(service_totals(e)) for e in ests]
+    per = [{k: float(v) for k, v in cost_by_service(e).items()} for e in ests]
     services = sorted({s for p in per for s in p}, key=lambda s: -max(p.get(s, 0.0) for p in per))
     values = [[p.get(s, 0.0) for s in services] for p in per]
     df = pd.DataFrame({n: v for n, v in zip(names, values)}, index=services)
@@ -111,7 +107,7 @@ elif rows:
             totals = totals_table(saved, ests)
             st.dataframe(totals, width="stretch", height=ROW_PX * (len(totals) + 1) + 3)
             services, values, df = service_table(names, ests)
-            st.plotly_chart(compare_chart(names, services, values), key="compare_chart")
+            st.plotly_chart(fig_compare(names, services, values), key="compare_chart")
             st.markdown("**Monthly USD by service, and each scenario's difference from the first**")
             st.dataframe(df, width="stretch", height=ROW_PX * (len(df) + 1) + 3,
                          column_config={c: st.column_config.NumberColumn(format="$%.2f") for c in df.columns})

@@ -12,7 +12,6 @@ from datetime import date
 import streamlit as st
 
 from app import share_link, ui_inputs
-from app.ui_data import CurvePoint, ProjectionRow, cost_curve, projection
 from app.ui_results import (
     render_bom,
     render_capacity,
@@ -24,6 +23,7 @@ from app.ui_results import (
 )
 from app.ui_text import md_escape
 from app.ui_widgets import render_inputs
+from generators.report_model import ReportSeries, build_series
 from pricing.catalog import Catalog, MissingPriceError, SnapshotError, load_snapshot
 from pricing.engine import Estimate, estimate
 from sizing.scenario import Scenario, parse_scenario
@@ -42,10 +42,9 @@ def load_estimate(scenario_json: str, prices_checksum: str) -> Estimate:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def load_chart_series(scenario_json: str, prices_checksum: str) -> tuple[list[CurvePoint], list[ProjectionRow]]:
-    """Cost curve across user counts and the 12-month projection."""
-    s, cat = parse_scenario(json.loads(scenario_json)), load_snapshot()
-    return cost_curve(s, cat), projection(s, cat)
+def load_chart_series(scenario_json: str, prices_checksum: str) -> ReportSeries:
+    """Cost curve across user counts and the 12-month projection (the report's series)."""
+    return build_series(load_estimate(scenario_json, prices_checksum), load_snapshot())
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -161,11 +160,11 @@ if est is not None and catalog is not None:
     render_warnings(est, stale_warning(catalog, date.today()))
 render_sidebar(errors)
 if est is not None and catalog is not None:
-    curve, proj = load_chart_series(sj, checksum)
+    series = load_chart_series(sj, checksum)
     charts, capacity, bom, assumptions, share, downloads = st.tabs(
         ["Charts", "Capacity plan", "Bill of materials", "Assumptions", "Share & save", "Downloads"])
     with charts:
-        render_charts(est, curve, proj)
+        render_charts(est, series)
     with capacity:
         render_capacity(est)
     with bom:

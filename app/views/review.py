@@ -13,10 +13,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app.review_export import review_csv, review_html, review_pdf, service_chart, trend_chart
 from app.storage import ReviewStoreError, StorageError, database_url, open_review_store
 from app.ui_saved import get_repository
 from app.ui_text import md_escape
+from generators.charts import fig_review_services, fig_review_trend
+from generators.report_model import pct_delta, usd
+from generators.review_report import review_csv, review_html, review_pdf
 from pricing.catalog import MissingPriceError, SnapshotError, load_snapshot
 from pricing.engine import estimate
 from review.model import parse_month
@@ -46,7 +48,7 @@ def last_month(today: date) -> str:
 
 
 def money(x: Decimal | None) -> str:
-    return "—" if x is None else f"${x:,.2f}"
+    return usd(x, none="—")
 
 
 def variance_frame(rows, label: bool = True) -> pd.DataFrame:
@@ -105,12 +107,13 @@ def run_review(name: str, month: str, source: str, upload, profile: str, project
     return review
 
 
-def render_result(name: str, r: Review) -> None:
+def render_headline(name: str, r: Review) -> None:
+    """Totals as metrics, the source, the flagged lines and the warnings."""
     st.subheader(f"{md_escape(name)}: {r.month}", anchor=False)
     top, bottom = st.columns(3), st.columns(3)
     top[0].metric("Estimate", money(r.estimate_usd))
     top[1].metric("Actual usage", money(r.actual_usage_usd),
-                  delta=f"{money(r.delta_usd)} ({'n/a' if r.delta_pct is None else f'{r.delta_pct:+.1f}%'})",
+                  delta=f"{money(r.delta_usd)} ({pct_delta(r.delta_pct)})",
                   delta_color="inverse")
     top[2].metric("Total billed", money(r.actual_usd))
     bottom[0].metric("Tax, credits, fees", money(r.tax_and_credits_usd))
@@ -121,9 +124,25 @@ def render_result(name: str, r: Review) -> None:
                f"{r.actuals.rows_read:,} rows read.")
     for v in r.flagged:
         st.warning(f"**{v.label}**: {money(v.estimate_usd)} planned, {money(v.actual_usd)} billed "
-                   f"({'n/a' if v.delta_pct is None else f'{v.delta_pct:+.1f}%'}). {v.hint}")
+                   f"({pct_delta(v.delta_pct)}). {v.hint}")
     for w in r.warnings:
         st.caption(f"⚠ {md_escape(w)}")
+
+
+def render_trend(name: str) -> None:
+    try:
+        points = open_review_store(database_url()).trend(name)
+    except ReviewStoreError as exc:
+        st.error(md_escape(exc))
+        points = []
+    if points:
+        st.plotly_chart(fig_review_trend(points), key="review_trend_chart")
+    else:
+        st.info("No stored reviews of this scenario yet.")
+
+
+def render_tabs(name: str, r: Review) -> None:
+    """Lines, services (with the chart), unmatched spend, tax and credits, the trend over months."""
     money_cols = {c: st.column_config.NumberColumn(format="$%.2f") for c in ("Estimate", "Actual", "Δ USD")}
     money_cols["Δ %"] = st.column_config.NumberColumn(format="%.1f%%")
     lines, services, unmatched, adjustments, trend = st.tabs(
@@ -132,7 +151,7 @@ def render_result(name: str, r: Review) -> None:
     with lines:
         st.dataframe(variance_frame(r.lines), width="stretch", hide_index=True, column_config=money_cols)
     with services:
-        st.plotly_chart(service_chart(r), key="review_service_chart")
+        st.plotly_chart(fig_review_services(r), key="review_service_chart")
         st.dataframe(variance_frame(r.services, label=False), width="stretch", hide_index=True,
                      column_config=money_cols)
     with unmatched:
@@ -144,15 +163,10 @@ def render_result(name: str, r: Review) -> None:
                                     "Account level": a.account_level, "Amount": float(a.cost_usd)}
                                    for a in r.adjustments]), width="stretch", hide_index=True)
     with trend:
-        try:
-            points = open_review_store(database_url()).trend(name)
-        except ReviewStoreError as exc:
-            st.error(md_escape(exc))
-            points = []
-        if points:
-            st.plotly_chart(trend_chart(points), key="review_trend_chart")
-        else:
-            st.info("No stored reviews of this scenario yet.")
+        render_trend(name)
+
+
+def render_recommendation(r: Review) -> None:
     rec = r.recommendation
     if rec:
         st.markdown(f"**Recommendation: {'stay at' if rec.recommended_tier == rec.current_tier else 'move to'} "
@@ -165,12 +179,23 @@ def render_result(name: str, r: Review) -> None:
     else:
         st.caption("Give observed usage (peak users, messages, tokens) under *Options* to re-size and get a tier "
                    "recommendation from what really happened.")
+
+
+def render_downloads(name: str, r: Review) -> None:
+    """The review as HTML (with the service chart), PDF and CSV (generators/review_report.py)."""
     base = f"review-{name}-{r.month}".replace(" ", "_")
     d1, d2, d3 = st.columns(3)
-    d1.download_button("Review (HTML)", review_html(r, [service_chart(r)]), f"{base}.html", "text/html",
+    d1.download_button("Review (HTML)", review_html(r, [fig_review_services(r)]), f"{base}.html", "text/html",
                        key="review_dl_html")
     d2.download_button("Review (PDF)", review_pdf(r), f"{base}.pdf", "application/pdf", key="review_dl_pdf")
     d3.download_button("Review (CSV)", review_csv(r), f"{base}.csv", "text/csv", key="review_dl_csv")
+
+
+def render_result(name: str, r: Review) -> None:
+    render_headline(name, r)
+    render_tabs(name, r)
+    render_recommendation(r)
+    render_downloads(name, r)
 
 
 # --- layout ----------------------------------------------------------------------------------------
