@@ -29,7 +29,7 @@ sysdeps:
 	fi
 
 run: venv
-	$(PY) -m streamlit run app/streamlit_app.py --server.port $(PORT) --server.headless true
+	$(PY) -m streamlit run app/web/streamlit_app.py --server.port $(PORT) --server.headless true
 
 test: venv sysdeps
 	$(PY) -m ruff check . cdk_out_templates/cdk

@@ -32,7 +32,7 @@ def bench_rerun(data_dir: Path) -> list[float]:
     from streamlit.testing.v1 import AppTest
 
     os.environ["TIERSIZER_DATA_DIR"] = str(data_dir)
-    at = AppTest.from_file(str(ROOT / "app" / "streamlit_app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app" / "web" / "streamlit_app.py"), default_timeout=60)
     at.run()
     at.number_input(key="in_concurrent_users").set_value(300).run()      # warm imports and first-run work
     times = []

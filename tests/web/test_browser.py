@@ -25,7 +25,7 @@ import yaml
 from pricing.engine import estimate
 from sizing.scenario import Scenario, parse_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -42,7 +42,7 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run app/streamlit_app.py` on a free loopback port, in its own process group."""
+    """`streamlit run app/web/streamlit_app.py` on a free loopback port, in its own process group."""
 
     def __init__(self, data_dir: Path, port: int | None = None) -> None:
         self.port = port or free_port()
@@ -56,7 +56,7 @@ class StreamlitServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "TIERSIZER_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"}
         env.pop("TIERSIZER_DATABASE_URL", None)
-        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "streamlit_app.py"),
+        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "web" / "streamlit_app.py"),
                "--server.headless", "true", "--server.port", str(self.port), "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
         self.started_at = time.perf_counter()

@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from app.storage import SavedScenario, StorageError
-from app.ui_saved import get_repository
-from app.ui_text import md_escape
+from app.web.components.saved import get_repository
+from app.web.components.text import md_escape
 from generators.charts import fig_compare
 from generators.report_model import cost_by_service, pct_delta, usd
 from pricing.catalog import MissingPriceError, SnapshotError, load_snapshot

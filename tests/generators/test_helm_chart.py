@@ -3,7 +3,7 @@
 Rendering uses helm-python-sdk (Helm v4 Go engine in-process, values.schema.json
 enforced); every manifest is checked with kubernetes-validate in strict mode for
 KUBERNETES_VERSION. Golden values: UPDATE_GOLDEN=1 .venv/bin/python -m pytest
-tests/test_helm_chart.py
+tests/generators/test_helm_chart.py
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from generators.helm import (
     write_values,
 )
 
-GOLDEN_DIR = Path(__file__).parent / "golden" / "helm"
+GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden" / "helm"
 RELEASE = "chat-app"
 NAMESPACE = "chat-app"
 NASTY = "Acme \"R&D\" 'Ltd'\n{{ .Release.Name }} {{ fail \"x\" }}\n=1+2 <script>: - y"

@@ -471,7 +471,7 @@ def test_answer_longer_than_alb_idle_timeout_is_invalid_input(tmp_path: Path) ->
 
 
 # --- golden files of scenarios: the estimate -> config/values mapping is pinned ---------------------------
-GOLDEN_DIR = Path(__file__).parent / "golden"
+GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden"
 GOLDEN_SCENARIOS = {
     "dev-small": {"environment": "dev", "concurrent_users": 120, "client": "Acme"},
     "staging-medium-spot-cache": {"environment": "staging", "concurrent_users": 3000, "spot_share_pct": 50,
@@ -485,7 +485,7 @@ GOLDEN_SCENARIOS = {
 def test_golden_config_and_values_of_scenarios(case: str, tmp_path: Path) -> None:
     """config/<env>.yaml and values-<env>.yaml generated from a scenario, byte for byte.
 
-    Update after an intended change: UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_bundle.py -k golden
+    Update after an intended change: UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/generators/test_bundle.py -k golden
     (or `make golden`), then review `git diff tests/golden`."""
     from generators.cdk import config_yaml
     from generators.helm import write_values

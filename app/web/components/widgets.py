@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ui_inputs import GROUPS, SPECS, FieldSpec, default_hint
+from app.web.components.inputs import GROUPS, SPECS, FieldSpec, default_hint
 from sizing.llm import EXTERNAL_MODEL
 
 OPEN_GROUPS = frozenset({"Load", "Compliance"})

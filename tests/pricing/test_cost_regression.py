@@ -1,7 +1,7 @@
 """Cost regression: the full estimate of a few reference scenarios against golden JSON files.
 
 Any change to a formula, an assumption or a price shows up here as a diff to review.
-Update after an intended change: `UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_cost_regression.py`
+Update after an intended change: `UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/pricing/test_cost_regression.py`
 (or `make golden`), then read the diff of tests/golden/estimates/ before committing.
 """
 import json
@@ -14,7 +14,7 @@ from pricing.engine import estimate
 from pricing.schema import estimate_to_dict
 from sizing.scenario import parse_scenario
 
-GOLDEN = Path(__file__).parent / "golden" / "estimates"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "estimates"
 CASES = {
     "small-prod-us-east-1": {"concurrent_users": 250},
     "medium-prod-eu-west-1-gdpr-soc2": {"concurrent_users": 1200, "region": "eu-west-1", "compliance": "gdpr,soc2"},

@@ -26,7 +26,7 @@ from streamlit.testing.v1.util import patch_config_options
 from pricing.engine import estimate
 from sizing.scenario import parse_scenario
 
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app" / "web" / "streamlit_app.py")
 SESSIONS = 10
 STEPS = 3
 REGIMES = ([], ["hipaa"], ["pci"], ["gdpr", "soc2"], ["hipaa", "pci"])

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.share_link import scenario_to_params
-from app.ui_results import FAILURE_PREFIX
+from app.web.components.results import FAILURE_PREFIX
+from app.web.components.share_link import scenario_to_params
 from pricing.engine import estimate
 from sizing.scenario import Scenario, parse_scenario
 
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app" / "web" / "streamlit_app.py")
 TIMEOUT = 60
 
 
@@ -243,7 +243,7 @@ def test_compare_and_prices_pages_render(tmp_path):
 
 
 def test_an_unexpected_failure_is_a_message_not_a_traceback(monkeypatch):
-    import app.ui_results as ui_results
+    import app.web.components.results as ui_results
 
     def broken(est):
         raise RuntimeError("boom in the BOM")

@@ -11,8 +11,9 @@ from datetime import date
 
 import streamlit as st
 
-from app import share_link, ui_inputs
-from app.ui_results import (
+from app.web.components import inputs as ui_inputs
+from app.web.components import share_link
+from app.web.components.results import (
     render_bom,
     render_capacity,
     render_charts,
@@ -21,8 +22,8 @@ from app.ui_results import (
     render_warnings,
     stale_warning,
 )
-from app.ui_text import md_escape
-from app.ui_widgets import render_inputs
+from app.web.components.text import md_escape
+from app.web.components.widgets import render_inputs
 from generators.report_model import ReportSeries, build_series
 from pricing.catalog import Catalog, MissingPriceError, SnapshotError, load_snapshot
 from pricing.engine import Estimate, estimate
@@ -94,7 +95,7 @@ def render_share(s: Scenario) -> None:
 
 def render_downloads(est: Estimate, checksum: str) -> None:
     """'Prepare downloads' builds every file once (with progress); the session keeps them for this scenario."""
-    from app.ui_downloads import build_downloads  # generators load only when files are asked for
+    from app.web.components.downloads import build_downloads  # generators load only when files are asked for
     key = f"{ui_inputs.canonical_json(est.scenario)}|{checksum}"
     built = st.session_state.get(DOWNLOADS_KEY)
     if built is None or built[0] != key:
@@ -174,11 +175,11 @@ if est is not None and catalog is not None:
         st.dataframe(ui_inputs.assumptions(est.scenario), hide_index=True, width="stretch")
     with share:
         render_share(est.scenario)
-        from app.ui_saved import render_saved  # SQLAlchemy loads after the totals are on screen
+        from app.web.components.saved import render_saved  # SQLAlchemy loads after the totals are on screen
         render_saved(est)
     with downloads:
         render_downloads(est, checksum)
 elif scenario is None:
     with st.expander("Saved scenarios"):
-        from app.ui_saved import render_saved
+        from app.web.components.saved import render_saved
         render_saved(None)

@@ -14,8 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from app.storage import ReviewStoreError, StorageError, database_url, open_review_store
-from app.ui_saved import get_repository
-from app.ui_text import md_escape
+from app.web.components.saved import get_repository
+from app.web.components.text import md_escape
 from generators.charts import fig_review_services, fig_review_trend
 from generators.report_model import pct_delta, usd
 from generators.review_report import review_csv, review_html, review_pdf

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app.ui_text import md_escape
+from app.web.components.text import md_escape
 from pricing.catalog import GLOBAL_REGION, STALE_AFTER_DAYS, Catalog, SnapshotError, load_snapshot
 
 # --- constants ---------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from review.mapping import estimate_groups
 from sizing.scenario import parse_scenario
 from tests.helpers.cur import USAGE_FOR_GROUP
 
-PAGE = str(Path(__file__).resolve().parents[1] / "app" / "views" / "review.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app" / "web" / "views" / "review.py")
 SCEN = {"name": "Acme prod", "concurrent_users": 5000, "compliance": ["hipaa", "pci"]}
 
 
@@ -103,7 +103,7 @@ def test_bad_month_is_shown_by_the_field_and_blocks_the_run(saved):
 def test_user_text_in_messages_is_not_markdown(tmp_path, monkeypatch):
     """A saved name and a profile name with Markdown characters are shown as typed (escaped), not as markup."""
     from app.storage import open_repository
-    from app.ui_text import md_escape
+    from app.web.components.text import md_escape
     monkeypatch.setenv("TIERSIZER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("TIERSIZER_DATABASE_URL", raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))

@@ -1,17 +1,17 @@
-"""tiersizer web app: `streamlit run app/streamlit_app.py` (or `make run`). Pages are routed with st.navigation."""
+"""tiersizer web app: `streamlit run app/web/streamlit_app.py` (or `make run`). Pages are routed with st.navigation."""
 from __future__ import annotations
 
 import logging
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:               # `streamlit run app/streamlit_app.py` from any folder
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:               # `streamlit run app/web/streamlit_app.py` from any folder
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
 
-from app.ui_results import FAILURE_PREFIX  # noqa: E402
+from app.web.components.results import FAILURE_PREFIX  # noqa: E402
 
 VIEWS_DIR = Path(__file__).resolve().parent / "views"   # not "pages/": Streamlit would auto-discover it
 

@@ -12,7 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app import share_link, ui_downloads, ui_inputs
+from app.web.components import downloads as ui_downloads
+from app.web.components import inputs as ui_inputs
+from app.web.components import share_link
 from generators.report_model import bom_csv, build_series, cost_by_service, cost_split
 from pricing.catalog import load_snapshot
 from pricing.engine import estimate
@@ -263,7 +265,7 @@ def test_slug():
 def test_md_escape_neutralises_markup_and_keeps_the_text():
     import re
 
-    from app.ui_text import md_escape
+    from app.web.components.text import md_escape
     raw = "![i](http://x/y.png) [a](b) **b** _i_ `c` # h $x$ :red[r] <b> a|b ~s~"
     esc = md_escape(raw)
     assert re.sub(r"\\(.)", r"\1", esc) == raw
@@ -294,8 +296,8 @@ def test_undeployable_plan_offers_the_report_but_no_cdk_or_helm():
 def test_an_unreachable_database_is_retried_at_most_every_30_s(monkeypatch):
     """Each attempt on a database that is down may wait for the connect timeout: one attempt per 30 s,
     not one per rerun; the page says why in the meantime, and a later success clears the failure."""
-    from app import ui_saved
     from app.storage import StorageError
+    from app.web.components import saved as ui_saved
 
     monkeypatch.setenv("TIERSIZER_DATABASE_URL", "postgresql://nobody@db.invalid/none")
     monkeypatch.setattr(ui_saved, "_failures", {})

@@ -5,7 +5,7 @@ own ``app.py`` is loaded and ``build_app(config_path, outdir).synth()`` runs onc
 config (module-scoped fixture, one test process). Assertions use
 ``aws_cdk.assertions.Template``; every template is linted and fails on errors.
 
-Golden configs: ``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_cdk_synth.py``.
+Golden configs: ``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/generators/test_cdk_synth.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from generators.cdk import CDK_TEMPLATES_DIR, config_yaml, load_bundle_app, load_config, render_cdk_app
 from generators.cdk_config import CdkConfig, ConfigError, parse_config
 
-GOLDEN_DIR = Path(__file__).parent / "golden" / "cdk"
+GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden" / "cdk"
 NASTY = "Acme \"R&D\" 'Ltd'\n{{ config.client }} {% raw %}<script>alert(1)</script>"
 NASTY_SCENARIO = "=HYPERLINK(\"http://x\")\n- item: {a: b} # not a comment"
 
@@ -477,7 +477,7 @@ def test_render_writes_bundle_atomically(tmp_path: Path) -> None:
     assert all(p.is_file() for p in written)
     for name in ("config_model.py", "config_loader.py"):
         assert (out / "stacks" / name).read_bytes() == (
-            Path(__file__).parents[1] / "generators" / "cdk_config" / name).read_bytes()
+            Path(__file__).resolve().parents[2] / "generators" / "cdk_config" / name).read_bytes()
     for source in CDK_TEMPLATES_DIR.rglob("*.py"):   # plain sources are copied verbatim
         assert (out / source.relative_to(CDK_TEMPLATES_DIR)).read_bytes() == source.read_bytes()
     assert (out / "requirements.txt").read_text().splitlines()[1:] == [

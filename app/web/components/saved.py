@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from app import ui_inputs
 from app.storage import (
     DatabaseConfigError,
     InvalidFieldError,
@@ -16,7 +15,8 @@ from app.storage import (
     database_url,
     open_repository,
 )
-from app.ui_text import md_escape
+from app.web.components import inputs as ui_inputs
+from app.web.components.text import md_escape
 
 if TYPE_CHECKING:
     from pricing.engine import Estimate

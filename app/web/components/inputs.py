@@ -116,7 +116,7 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
         FieldSpec("client", "Client", "text"),
     )),
 )
-# tests/test_app_units.py checks that every Scenario field has exactly one widget here.
+# tests/web/test_app_units.py checks that every Scenario field has exactly one widget here.
 SPECS: dict[str, FieldSpec] = {s.name: s for _, specs in GROUPS for s in specs}
 
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from app.ui_inputs import PURCHASE_LABELS
-from app.ui_text import md_escape
+from app.web.components.inputs import PURCHASE_LABELS
+from app.web.components.text import md_escape
 from generators.report_model import bom_rows, usd, usd_headline
 from pricing.catalog import STALE_AFTER_DAYS
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # totals (drawn first) then reach the browser before those imports run on a cold start.
 
 TIER_BADGE: dict[str, str] = {"Small": "green", "Medium": "blue", "Large": "orange", "Enterprise": "violet"}
-FAILURE_PREFIX = "Something went wrong while drawing this page"   # app/streamlit_app.py's last-resort message
+FAILURE_PREFIX = "Something went wrong while drawing this page"   # app/web/streamlit_app.py's last-resort message
 
 
 def stale_warning(catalog: "Catalog", today: date) -> str | None:

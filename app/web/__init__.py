@@ -1,0 +1,1 @@
+"""The Streamlit face: entrypoint, pages (views/) and their building blocks (components/)."""
