@@ -50,7 +50,7 @@ def bench_first_render(data_dir: Path) -> list[tuple[float, float, float]]:
     """(server healthy, page loaded, estimate visible) seconds after `streamlit run` started, per cold start."""
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.test_browser import StreamlitServer, launch_chromium, metric
+    from tests.web.test_browser import StreamlitServer, launch_chromium, metric
 
     out = []
     with sync_playwright() as p:

@@ -13,7 +13,7 @@ import pytest
 from pricing.engine import estimate
 from sizing.scenario import parse_scenario
 from tests.helpers.cur import bill_rows, cur_row, write_cur_csv
-from tests.test_browser import (
+from tests.web.test_browser import (
     ARTIFACTS,
     CHROMIUM,
     DOWNLOAD_TIMEOUT_MS,
