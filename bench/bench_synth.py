@@ -24,7 +24,8 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generators.cdk import load_bundle_app, load_config, render_cdk_app  # noqa: E402
+from generators.cdk import load_bundle_app, render_cdk_app  # noqa: E402
+from generators.cdk_config import load_config  # noqa: E402
 
 GOLDEN = ROOT / "tests" / "golden" / "cdk"
 FRESH_TARGET_S = 10.0

@@ -22,14 +22,11 @@ from types import ModuleType
 import jinja2
 import yaml
 
-from generators.cdk_config import CdkConfig, ConfigError, config_yaml, load_config, parse_config
+from generators.cdk_config import CdkConfig, config_yaml, parse_config
 from generators.cdk_config import config_loader as _config_loader
 from generators.cdk_config import config_model as _config_model
 
-__all__ = [
-    "CDK_TEMPLATES_DIR", "BUNDLE_REQUIREMENTS", "CdkConfig", "ConfigError",
-    "config_yaml", "load_config", "render_cdk_app",
-]
+__all__ = ["CDK_TEMPLATES_DIR", "BUNDLE_REQUIREMENTS", "load_bundle_app", "render_cdk_app"]
 
 CDK_TEMPLATES_DIR: Path = Path(__file__).resolve().parent.parent / "cdk_out_templates" / "cdk"
 #: Exact pins of the generated app's requirements.txt (aws-cdk-lib/constructs as tested here).

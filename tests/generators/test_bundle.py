@@ -487,7 +487,7 @@ def test_golden_config_and_values_of_scenarios(case: str, tmp_path: Path) -> Non
 
     Update after an intended change: UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/generators/test_bundle.py -k golden
     (or `make golden`), then review `git diff tests/golden`."""
-    from generators.cdk import config_yaml
+    from generators.cdk_config import config_yaml
     from generators.helm import write_values
 
     s = parse_scenario(dict(GOLDEN_SCENARIOS[case]))

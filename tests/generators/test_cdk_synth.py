@@ -23,8 +23,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from generators.cdk import CDK_TEMPLATES_DIR, config_yaml, load_bundle_app, load_config, render_cdk_app
-from generators.cdk_config import CdkConfig, ConfigError, parse_config
+from generators.cdk import CDK_TEMPLATES_DIR, load_bundle_app, render_cdk_app
+from generators.cdk_config import CdkConfig, ConfigError, config_yaml, load_config, parse_config
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden" / "cdk"
 NASTY = "Acme \"R&D\" 'Ltd'\n{{ config.client }} {% raw %}<script>alert(1)</script>"
