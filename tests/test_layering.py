@@ -5,7 +5,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN_IN_SIZING = {"streamlit", "boto3", "botocore", "pathlib", "io", "os", "shutil", "tempfile", "sqlalchemy",
                        "pricing", "review", "generators", "app", "requests", "urllib", "socket", "yaml", "json"}
-LAYER = {"sizing": 0, "pricing": 1, "review": 2, "generators": 3, "app": 4}
+LAYER = {"sizing": 0, "pricing": 1, "review": 2, "generators": 3, "app": 4, "tools": 5}   # tools: offline, never imported
 
 
 def imports(path: Path) -> set[str]:
