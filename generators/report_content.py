@@ -39,7 +39,6 @@ KEY_ASSUMPTIONS: tuple[tuple[str, str], ...] = (
     ("DAEMONSET_MEMORY_MI", "DaemonSet memory per node, MiB"),
     ("NODE_DISK_GIB", "node root volume, GiB"),
     ("CHAT_ITEM_KB", "DynamoDB chat item size, KB"),
-    ("MESSAGES_PER_CHAT", "messages per conversation"),
     ("PROVISIONED_TARGET_UTILISATION", "DynamoDB provisioned auto-scaling target"),
     ("BACKUP_RETENTION_DAYS", "AWS Backup retention, days"),
     ("SESSION_HOURS", "session length (one SPA page load), hours"),

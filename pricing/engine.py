@@ -96,6 +96,8 @@ def price_line(c: Component, catalog: Catalog, region: str) -> CostLine:
     else:
         point = catalog.price(c.price_key, region)
         unit = point.usd * c.price_factor
+        if unit.as_tuple().exponent < -12:     # a non-terminating factor (10/11): show 12 places, price exactly
+            unit = unit.quantize(Decimal("1e-12")).normalize()
         cost = (tiered_cost(point, qty_) if c.tiered and point.tiers else qty_ * point.usd) * c.price_factor
         if point.approximation:
             note = f"{note}; PRICE APPROXIMATION: {point.approximation}" if note else \

@@ -13,7 +13,10 @@ from pydantic import BaseModel, ConfigDict
 
 from pricing.engine import Estimate
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
+from pricing.services.bedrock import token_split
 from sizing import assumptions as A
+from sizing.conversation import caching_on, inference_profile
+from sizing.llm import BEDROCK_MODELS, CACHE_MIN_PREFIX_TOKENS
 
 
 class _Doc(BaseModel):
@@ -127,6 +130,28 @@ def _capacity_doc(e: Estimate) -> dict[str, Any]:
     }
 
 
+def _conversation_doc(e: Estimate) -> dict[str, Any]:
+    """The token model behind the LLM lines: turns, averages, prompt caching and the inference profile."""
+    s, conv = e.scenario, e.plan.conversation
+    doc: dict[str, Any] = {
+        "model": conv.model, "turns": len(conv.turns),
+        "input_tokens_per_message": round(conv.input_tokens_per_message, 3),
+        "input_tokens_by_turn": [t.input_tokens for t in conv.turns],
+        "output_tokens_per_message": s.output_tokens_per_message,
+        "prompt_caching": False, "inference_profile": None, "inference_profile_reason": None,
+    }
+    if s.llm_model in BEDROCK_MODELS:
+        caching = caching_on(s)
+        split = token_split(conv, CACHE_MIN_PREFIX_TOKENS[s.llm_model] if caching else None)
+        profile, why = inference_profile(s)
+        doc.update(prompt_caching=caching, min_cacheable_prefix_tokens=CACHE_MIN_PREFIX_TOKENS.get(s.llm_model),
+                   input_tokens_per_message_billed={"regular": round(split.regular, 3),
+                                                    "cache_read": round(split.cache_read, 3),
+                                                    "cache_write": round(split.cache_write, 3)},
+                   inference_profile=profile.value, inference_profile_reason=why)
+    return doc
+
+
 def _cost_doc(e: Estimate) -> dict[str, Any]:
     return {
         "monthly_usd": _num(e.monthly_usd), "upfront_usd": _num(e.upfront_usd),
@@ -167,6 +192,7 @@ def estimate_to_dict(e: Estimate) -> dict[str, Any]:
         "workload": {k: round(v, 6) for k, v in asdict(p.workload).items()},
         "capacity": _capacity_doc(e),
         "plan_comparison": [asdict(c) for c in p.plan_checks],
+        "conversation": _conversation_doc(e),
         "cost": _cost_doc(e),
         "assumptions": _assumptions_doc(e),
         "prices": {"as_of": e.prices_as_of, "source": e.prices_source, "checksum": e.prices_checksum},

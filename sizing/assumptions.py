@@ -43,7 +43,6 @@ READ_UNIT_KB = 4                 # 1 RRU per 4 KB strongly consistent read; docs
 CHAT_ITEM_KB = 4                 # docs/sizing-facts.md § DynamoDB GSI write amplification derived example: a 4 KB chat item
 CHATS_GSI_WRITES_PER_UPDATE = 2  # updated_at is the GSI sort key: delete + put; docs/sizing-facts.md § DynamoDB GSI write amplification [S34]
 CHATS_GSI_PROJECTION_ALL = True  # plan: user-id-index projection ALL -> index write = item size
-MESSAGES_PER_CHAT = 4            # docs/sizing-facts.md § Chat traffic per user [S54]: 2-5 turns per conversation
 API_READ_KB = 4                  # UNSOURCED: one eventually consistent 4 KB read per API call
 PROVISIONED_TARGET_UTILISATION = 0.7   # DynamoDB auto scaling default target 70%
 PROVISIONED_MIN_CAPACITY = 1     # DynamoDB minimum provisioned units per table or index (users table)

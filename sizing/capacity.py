@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sizing import assumptions as A
 from sizing.checks import PlanCheck, plan_checks
 from sizing.compliance import CompliancePlan, compliance_warnings, controls_for, regimes_for, size_compliance
+from sizing.conversation import Conversation, conversation, llm_warnings
 from sizing.dynamodb import DynamoPlan, size_dynamodb
 from sizing.network import NetworkPlan, size_network
 from sizing.nodes import NodeGroup, NodePlan, node_candidates, split_node_groups
@@ -33,6 +34,7 @@ class CapacityPlan:
 
     scenario: Scenario
     workload: Workload
+    conversation: Conversation          # the turns behind the token volumes (and the prompt cache)
     tier: str
     tier_reasons: tuple[str, ...]
     tier_spec: TierSpec
@@ -82,10 +84,12 @@ def size(s: Scenario) -> CapacityPlan:
     cache_type, cache_count = cache_nodes(s, tier)
 
     return CapacityPlan(
-        scenario=s, workload=w, tier=tier.name, tier_reasons=tuple(tier_reasons + type_reasons), tier_spec=tier,
+        scenario=s, workload=w, conversation=conversation(s), tier=tier.name,
+        tier_reasons=tuple(tier_reasons + type_reasons), tier_spec=tier,
         backend=backend, frontend=frontend, nodes=nodes, node_groups=split_node_groups(nodes, spot_pct),
         node_candidates=candidates, dynamodb=dynamodb, network=network, observability=observability,
         security=security, compliance=compliance, elasticache_node_type=cache_type, elasticache_nodes=cache_count,
         ebs_gb=nodes.desired * A.NODE_DISK_GIB, spot_share_pct=spot_pct,
-        warnings=node_fit_warnings(backend, nodes) + security_warnings(s, regimes) + compliance_warnings(s),
+        warnings=node_fit_warnings(backend, nodes) + security_warnings(s, regimes) + compliance_warnings(s)
+        + llm_warnings(s),
         plan_checks=plan_checks(tier, backend, nodes))

@@ -37,7 +37,7 @@ def size_dynamodb(s: Scenario, w: Workload, pitr: bool, backups: bool) -> Dynamo
     rru_msg = ceil_whole(A.CHAT_ITEM_KB / A.READ_UNIT_KB)      # one strongly consistent read of the chat item
     rru_api = ceil_whole(A.API_READ_KB / A.READ_UNIT_KB) * 0.5  # eventually consistent: half a unit
     retention_months = s.chat_history_retention_days / A.DAYS_PER_MONTH
-    chats_kept = w.messages_per_month / A.MESSAGES_PER_CHAT * retention_months
+    chats_kept = w.messages_per_month / s.turns_per_conversation * retention_months
     table_gb = chats_kept * A.CHAT_ITEM_KB * A.KB / A.BYTES_PER_GB
     # Provisioned: the chats table and its GSI each get the larger of their peak write rates (the GSI takes
     # 2 x the item per update), at the 70% target; the users table and its email GSI get the minimum.

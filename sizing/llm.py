@@ -36,3 +36,15 @@ BEDROCK_MODELS: dict[str, ModelSpeed] = {
 def model_speed(model: str) -> ModelSpeed:
     """Speed facts for a model id; external models and 'none' use the planning default."""
     return BEDROCK_MODELS.get(model, PLANNING_SPEED)
+
+#: Prompt caching on Bedrock: the minimum cacheable prefix of each model that caches (tokens).
+#: docs/sizing-facts.md § Bedrock prices and network path (AWS Bedrock user guide "Prompt caching").
+CACHE_MIN_PREFIX_TOKENS: dict[str, int] = {
+    "anthropic.claude-sonnet-4-5": 1024,
+    "anthropic.claude-haiku-4-5": 4096,
+}
+CACHE_TTL_S = 300       # a cache entry lives 5 minutes after its last use (same section)
+
+#: Models with a global cross-Region inference profile, priced below their geographic and in-Region
+#: profiles (same section: "approximately 10% savings" for Claude Sonnet 4.5; Claude 4.5+ [S60]).
+GLOBAL_PROFILE_MODELS: frozenset[str] = frozenset({"anthropic.claude-sonnet-4-5", "anthropic.claude-haiku-4-5"})

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sizing.instances import INSTANCE_SHAPES
-from sizing.llm import BEDROCK_MODELS, EXTERNAL_MODEL, NO_MODEL
+from sizing.llm import BEDROCK_MODELS, CACHE_MIN_PREFIX_TOKENS, EXTERNAL_MODEL, GLOBAL_PROFILE_MODELS, NO_MODEL
 
 REGIONS: tuple[str, ...] = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1")
 EU_REGIONS: frozenset[str] = frozenset({"eu-west-1", "eu-central-1"})
@@ -37,6 +37,14 @@ class PurchaseOption(str, Enum):
     savings_plan_1y_all_upfront = "savings_plan_1y_all_upfront"
     savings_plan_3y_no_upfront = "savings_plan_3y_no_upfront"
     savings_plan_3y_all_upfront = "savings_plan_3y_all_upfront"
+
+
+class InferenceProfile(str, Enum):
+    """Where Bedrock may run a request: any Region (global), the source Region's geography, or the Region."""
+
+    global_ = "global"
+    geo = "geo"
+    in_region = "in-region"
 
 
 class ScenarioError(ValueError):
@@ -64,10 +72,26 @@ class Scenario(BaseModel):
         10.0, ge=0, le=3600, description="Chat messages per concurrent user-hour (docs/sizing-facts.md § Chat traffic per user: 5-20 for open sessions)")
     average_load_pct_of_peak: float = Field(
         50.0, ge=1, le=100, description="Average load over the month as % of peak (UNSOURCED diurnal assumption)")
-    input_tokens_per_message: int = Field(
-        2600, ge=1, le=2_000_000, description="LLM input tokens per message incl. history (docs/sizing-facts.md § Chat traffic per user: ~2,600)")
+    system_prompt_tokens: int = Field(
+        500, ge=0, le=200_000, description="LLM system prompt, tokens (docs/sizing-facts.md § Chat traffic per user)")
+    user_message_tokens: int = Field(
+        100, ge=1, le=100_000, description="Tokens per user message (docs/sizing-facts.md § Chat traffic per user: 50-150)")
+    context_tokens_per_message: int = Field(
+        0, ge=0, le=1_000_000, description="Retrieved-document tokens sent with each message (RAG); 0 without")
     output_tokens_per_message: int = Field(
         400, ge=1, le=200_000, description="LLM output tokens per answer (docs/sizing-facts.md § Chat traffic per user: 250-750)")
+    turns_per_conversation: int = Field(
+        4, ge=1, le=200, description="User messages per conversation (docs/sizing-facts.md § Chat traffic per user [S54])")
+    history_turns_kept: int = Field(
+        20, ge=0, le=200, description="Earlier turns the app sends back with each message (the history window)")
+    seconds_between_turns: float = Field(
+        60.0, ge=1, le=86_400, description="Seconds between a user's turns (UNSOURCED: reading the answer, typing)")
+    input_tokens_per_message: int | None = Field(
+        None, ge=1, le=2_000_000, description="Flat LLM input tokens per message; overrides the conversation model")
+    prompt_caching: bool | None = Field(
+        None, description="Bedrock prompt caching on|off (default: on for models that support it)")
+    inference_profile: InferenceProfile | None = Field(
+        None, description="Bedrock inference: global | geo | in-region (default: global; geo with GDPR or HIPAA)")
     llm_model: str = Field("anthropic.claude-haiku-4-5", description="Bedrock model id, 'external' or 'none'")
     external_input_usd_per_1m_tokens: float | None = Field(
         None, ge=0, le=10_000, description="External model input price per 1M tokens")
@@ -114,6 +138,19 @@ class Scenario(BaseModel):
         if isinstance(v, str):
             return frozenset(p.strip().lower() for p in v.split(",") if p.strip())
         return v
+
+    @model_validator(mode="after")
+    def _model_options(self) -> "Scenario":
+        bedrock = self.llm_model in BEDROCK_MODELS
+        if self.inference_profile is InferenceProfile.global_ and self.llm_model not in GLOBAL_PROFILE_MODELS:
+            raise ValueError(f"inference_profile 'global' is not offered for llm_model {self.llm_model!r}; "
+                             f"use geo or in-region (global: {', '.join(sorted(GLOBAL_PROFILE_MODELS))})")
+        if self.inference_profile is not None and not bedrock:
+            raise ValueError(f"inference_profile applies to Bedrock models only, not to llm_model {self.llm_model!r}")
+        if self.prompt_caching and self.llm_model not in CACHE_MIN_PREFIX_TOKENS:
+            raise ValueError(f"prompt_caching is not modelled for llm_model {self.llm_model!r}; "
+                             f"models that cache: {', '.join(sorted(CACHE_MIN_PREFIX_TOKENS))}")
+        return self
 
     @model_validator(mode="after")
     def _external_prices(self) -> "Scenario":

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sizing import assumptions as A
+from sizing.conversation import conversation
 from sizing.llm import model_speed
 from sizing.scenario import Scenario
 
@@ -52,7 +53,7 @@ def derive_workload(s: Scenario) -> Workload:
         messages_per_month=messages,
         api_requests_per_month=api,
         requests_per_month=messages + api,
-        input_tokens_per_month=messages * s.input_tokens_per_message,
+        input_tokens_per_month=messages * conversation(s).input_tokens_per_message,
         output_tokens_per_month=messages * s.output_tokens_per_message,
         page_loads_per_month=page_loads_s * load * seconds,
         page_loads_per_s_peak=page_loads_s,

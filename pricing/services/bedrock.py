@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from pricing.services.base import (
@@ -9,6 +10,7 @@ from pricing.services.base import (
     BillLine,
     BillRule,
     Component,
+    KeptPrice,
     Priced,
     PriceKey,
     PriceOptions,
@@ -17,7 +19,9 @@ from pricing.services.base import (
     qty,
 )
 from sizing.capacity import CapacityPlan
-from sizing.llm import BEDROCK_MODELS
+from sizing.conversation import Conversation, caching_on, inference_profile
+from sizing.llm import BEDROCK_MODELS, CACHE_MIN_PREFIX_TOKENS, CACHE_TTL_S
+from sizing.scenario import InferenceProfile
 
 CE = "Amazon Bedrock"
 INPUT, OUTPUT = "bedrock:input", "bedrock:output"
@@ -41,20 +45,80 @@ _TOKEN_UNITS = {"1k tokens": Decimal(1), "1k token": Decimal(1), "1m tokens": De
 
 
 def token_key(model: str, direction: str) -> str:
-    """The price key of 1,000 input or output tokens of a model."""
+    """The price key of 1,000 tokens of a model: input, output, cache-read or cache-write."""
     return f"bedrock:{model}:{direction}-1k"
 
 
+#: Global cross-Region inference costs the in-Region / geographic price / 1.1 for the models that have it
+#: (docs/sizing-facts.md § Bedrock prices and network path: regional endpoints cost 10% more [S60]).
+GLOBAL_PRICE_FACTOR = Decimal(10) / Decimal(11)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TokenSplit:
+    """Input tokens of an average message by how they are billed."""
+
+    regular: float
+    cache_read: float
+    cache_write: float
+
+
+def token_split(conv: Conversation, min_prefix: int | None) -> TokenSplit:
+    """Average input tokens per message as regular input, cache reads and cache writes.
+
+    With caching (`min_prefix` set), a prefix shorter than `min_prefix` is not cached. A turn reads
+    the previous turn's prefix when that one was cached, the gap is within the cache TTL and the history
+    window has not slid; otherwise it reads the system prompt's checkpoint when that is cacheable (every
+    conversation shares it, so it stays warm); the rest of the prefix is written. New text is regular input.
+    """
+    regular = read = write = 0
+    prev_cached = 0
+    warm = conv.seconds_between_turns <= CACHE_TTL_S
+    for turn in conv.turns:
+        if min_prefix is None or turn.prefix_tokens < min_prefix:
+            regular += turn.input_tokens
+            prev_cached = 0
+            continue
+        hit = 0
+        if prev_cached and warm and turn.reused_prefix_tokens == prev_cached:
+            hit = prev_cached
+        elif conv.system_prompt_tokens >= min_prefix:
+            hit = conv.system_prompt_tokens
+        read += hit
+        write += turn.prefix_tokens - hit
+        regular += turn.fresh_tokens
+        prev_cached = turn.prefix_tokens
+    n = len(conv.turns)
+    return TokenSplit(regular=regular / n, cache_read=read / n, cache_write=write / n)
+
+
+def _line(s_model: str, item: str, tokens_month: float, direction: str, note: str, factor: Decimal) -> Component:
+    return Component("Bedrock", f"{s_model} {item}", qty(tokens_month / 1e3), "1k tokens",
+                     token_key(s_model, direction), note, LLM, price_factor=factor)
+
+
 def tokens(p: CapacityPlan, o: PriceOptions) -> list[Component]:
-    s, w = p.scenario, p.workload
+    s, w, conv = p.scenario, p.workload, p.conversation
     if s.llm_model not in BEDROCK_MODELS:
         return []
-    return [Component("Bedrock", f"{s.llm_model} input tokens", qty(w.input_tokens_per_month / 1e3), "1k tokens",
-                      token_key(s.llm_model, "input"),
-                      f"{w.messages_per_month:,.0f} messages x {s.input_tokens_per_message:,} tokens", LLM),
-            Component("Bedrock", f"{s.llm_model} output tokens", qty(w.output_tokens_per_month / 1e3), "1k tokens",
-                      token_key(s.llm_model, "output"),
-                      f"{w.messages_per_month:,.0f} messages x {s.output_tokens_per_message:,} tokens", LLM)]
+    profile, why = inference_profile(s)
+    factor = GLOBAL_PRICE_FACTOR if profile is InferenceProfile.global_ else Decimal(1)
+    where = f"{profile.value} inference ({why})"
+    split = token_split(conv, CACHE_MIN_PREFIX_TOKENS[s.llm_model] if caching_on(s) else None)
+    msgs = w.messages_per_month
+    model_text = (f"{conv.model} model: {len(conv.turns)} turns, {conv.input_tokens_per_message:,.0f} input tokens "
+                  f"per message on average")
+    out = [_line(s.llm_model, "input tokens", msgs * split.regular, "input",
+                 f"{msgs:,.0f} messages x {split.regular:,.0f} uncached input tokens; {model_text}; {where}", factor)]
+    if split.cache_read:
+        out.append(_line(s.llm_model, "prompt cache reads", msgs * split.cache_read, "cache-read",
+                         f"{split.cache_read:,.0f} tokens per message read from the prompt cache", factor))
+    if split.cache_write:
+        out.append(_line(s.llm_model, "prompt cache writes (5-minute TTL)", msgs * split.cache_write, "cache-write",
+                         f"{split.cache_write:,.0f} tokens per message written to the prompt cache", factor))
+    out.append(_line(s.llm_model, "output tokens", w.output_tokens_per_month, "output",
+                     f"{msgs:,.0f} messages x {s.output_tokens_per_message:,} tokens; {where}", factor))
+    return out
 
 
 def _matcher(model: str, direction: str) -> Callable[[Mapping[str, str]], bool]:
@@ -78,9 +142,21 @@ def _token_key(model: str, direction: str) -> PriceKey:
                                     extra=_matcher(model, direction)))
 
 
+def _cache_key(model: str, direction: str) -> PriceKey:
+    kind = "read" if direction == "cache-read" else "written (5-minute TTL)"
+    return PriceKey(key=token_key(model, direction), unit=f"USD per 1,000 input tokens {kind} from the prompt cache"
+                    if direction == "cache-read" else f"USD per 1,000 input tokens {kind} to the prompt cache",
+                    ce=CE, bill=INPUT,
+                    refresh=KeptPrice(service_code="AmazonBedrock",
+                                      reason="the Price List spelling of prompt-cache tokens is not verified against "
+                                             "a live offer; the snapshot price (a dated multiple of the input price) is "
+                                             "kept"))
+
+
 SERVICE = Service(
     name="bedrock", title="Amazon Bedrock", ce=CE, product_code="AmazonBedrock",
-    keys=tuple(_token_key(m, d) for m in BEDROCK_MODELS for d in ("input", "output")),
+    keys=tuple(_token_key(m, d) for m in BEDROCK_MODELS for d in ("input", "output"))
+    + tuple(_cache_key(m, d) for m in CACHE_MIN_PREFIX_TOKENS for d in ("cache-read", "cache-write")),
     bill_lines=(
         BillLine(id=INPUT, rules=(BillRule(usage=r"(?i)input.?token"),),
                  over="more input tokens: more messages or longer prompts (chat history) than planned",

@@ -67,10 +67,14 @@ def test_medium_tier_llm_and_alb():
     # messages/month = 1000 x 10 / 3600 x 0.5 (average load) x 730 x 3600 = 3,650,000
     messages = 1000 * 10 / 3600 * 0.5 * 730 * 3600
     assert p.workload.messages_per_month == pytest.approx(messages)
-    # Claude 3.5 Sonnet $0.003 / $0.015 per 1k tokens; 2,600 in / 400 out per message
-    assert line(est, "bedrock:anthropic.claude-3-5-sonnet:input-1k").monthly_usd == cents(messages * 2600 / 1000 * 0.003)
+    # Claude 3.5 Sonnet $0.003 / $0.015 per 1k tokens (no cache, no global profile); 400 out per message.
+    # Input: the default 4-turn conversation sends 500 system + k-1 earlier turns of 100 + 400 + 100 new:
+    # 600, 1,100, 1,600, 2,100 tokens -> 1,350 per message on average
+    per_msg = (600 + 1100 + 1600 + 2100) / 4
+    assert per_msg == 1350
+    assert line(est, "bedrock:anthropic.claude-3-5-sonnet:input-1k").monthly_usd == cents(messages * per_msg / 1000 * 0.003)
     assert line(est, "bedrock:anthropic.claude-3-5-sonnet:output-1k").monthly_usd == cents(messages * 400 / 1000 * 0.015)
-    assert est.llm_usd == cents(messages * 2600 / 1000 * 0.003) + cents(messages * 400 / 1000 * 0.015)
+    assert est.llm_usd == cents(messages * per_msg / 1000 * 0.003) + cents(messages * 400 / 1000 * 0.015)
     # LCU = max of the four dimensions at average load (docs/sizing-facts.md § ALB capacity units and timeouts)
     msg_s, api_s, load = 1000 * 10 / 3600, 1000 * 2 / 60, 0.5
     new_conn = (1000 / 60 + msg_s) * load / 25

@@ -22,7 +22,10 @@ MATRIX = [
     for users, env, comp, model, cache in itertools.product(
         (40, 30_000), ("dev", "prod"), ("", "hipaa,pci,soc2,gdpr"), tuple(BEDROCK_MODELS), (False, True))
 ] + [{"concurrent_users": 500, "llm_model": "external", "external_input_usd_per_1m_tokens": 1,
-      "external_output_usd_per_1m_tokens": 2}]
+      "external_output_usd_per_1m_tokens": 2}] + [
+    # long system prompts: every model that caches reads and writes its prompt cache
+    {"concurrent_users": 500, "llm_model": model, "system_prompt_tokens": 5000, "turns_per_conversation": 6}
+    for model in ("anthropic.claude-haiku-4-5", "anthropic.claude-sonnet-4-5")]
 
 
 @pytest.fixture(scope="module")

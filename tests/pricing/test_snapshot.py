@@ -28,11 +28,11 @@ def cat() -> catalog.Catalog:
 def test_every_canonical_key_in_every_region(cat: catalog.Catalog) -> None:
     present = {(p.key, p.region) for p in cat.points()}
     assert present == set(canonical_pairs())
-    # 39 EC2 types + 46 service keys + 2 ElastiCache + 18 Bedrock = 105 keys;
-    # 103 regional keys x 5 regions + 2 global keys = 517 points.
+    # 39 EC2 types + 46 service keys + 2 ElastiCache + 18 Bedrock tokens + 4 prompt-cache = 109 keys;
+    # 107 regional keys x 5 regions + 2 global keys = 537 points.
     assert len(EC2_INSTANCE_TYPES) == 39
-    assert cat.header.key_count == len(KEY_UNITS) == 105
-    assert cat.header.point_count == 103 * 5 + 2 == 517
+    assert cat.header.key_count == len(KEY_UNITS) == 109
+    assert cat.header.point_count == 107 * 5 + 2 == 537
     assert set(cat.header.regions) == set(REGIONS) | {"global"}
     for key in GLOBAL_KEYS:
         assert cat.price(key, "eu-central-1").region == "global"
@@ -125,7 +125,10 @@ def test_derived_and_approximated_points_are_marked(cat: catalog.Catalog) -> Non
     macie = cat.price("macie:bucket-month", "us-east-1")
     assert (macie.usd, macie.confidence) == (Decimal("0.10"), "low")
     assert cat.price("ec2:t-unlimited-vcpu-hour", "ap-southeast-1").usd == Decimal("0.05")
-    assert cat.price("bedrock:anthropic.claude-sonnet-4-5:output-1k", "us-east-1").usd == Decimal("0.015")
+    # in-Region price = the global $15 per 1M x 1.1; cache read 0.1x and 5-minute write 1.25x the input price
+    assert cat.price("bedrock:anthropic.claude-sonnet-4-5:output-1k", "us-east-1").usd == Decimal("0.0165")
+    assert cat.price("bedrock:anthropic.claude-sonnet-4-5:cache-read-1k", "us-east-1").usd == Decimal("0.00033")
+    assert cat.price("bedrock:anthropic.claude-haiku-4-5:cache-write-1k", "us-east-1").usd == Decimal("0.001375")
     assert cat.price("bedrock:meta.llama3-70b-instruct:input-1k", "us-east-1").usd == Decimal("0.00265")
 
 

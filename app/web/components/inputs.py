@@ -14,7 +14,16 @@ from typing import Any
 from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import BEDROCK_MODELS, EXTERNAL_MODEL, NO_MODEL
 from sizing.profiles import COMPLIANCE_REGIMES, ENVIRONMENT_PROFILES
-from sizing.scenario import REGIONS, Compliance, Environment, PurchaseOption, Scenario, ScenarioError, parse_scenario
+from sizing.scenario import (
+    REGIONS,
+    Compliance,
+    Environment,
+    InferenceProfile,
+    PurchaseOption,
+    Scenario,
+    ScenarioError,
+    parse_scenario,
+)
 
 AUTO = "auto"
 KEY_PREFIX = "in_"
@@ -80,8 +89,19 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
     ("LLM usage", (
         FieldSpec("llm_model", "LLM model", "select", options=(*BEDROCK_MODELS, EXTERNAL_MODEL, NO_MODEL),
                   labels=MODEL_LABELS),
-        FieldSpec("input_tokens_per_message", "Input tokens per message", "int", step=100),
+        FieldSpec("system_prompt_tokens", "System prompt, tokens", "int", step=100),
+        FieldSpec("user_message_tokens", "Tokens per user message", "int", step=25),
+        FieldSpec("context_tokens_per_message", "Retrieved context per message, tokens", "int", step=500),
         FieldSpec("output_tokens_per_message", "Output tokens per answer", "int", step=50),
+        FieldSpec("turns_per_conversation", "Turns per conversation", "int", step=1),
+        FieldSpec("history_turns_kept", "History window, turns sent back", "int", step=1),
+        FieldSpec("seconds_between_turns", "Seconds between turns", "float", step=15.0, fmt="%.0f"),
+        FieldSpec("input_tokens_per_message", "Flat input tokens per message (empty = conversation model)", "int",
+                  step=100, optional=True),
+        FieldSpec("prompt_caching", "Prompt caching", "select", options=(AUTO, True, False),
+                  labels={True: "on", False: "off"}, optional=True),
+        FieldSpec("inference_profile", "Inference profile", "select",
+                  options=(AUTO, *(p.value for p in InferenceProfile)), optional=True),
         FieldSpec("external_input_usd_per_1m_tokens", "External input USD / 1M tokens", "float", step=0.25,
                   fmt="%.4f", optional=True),
         FieldSpec("external_output_usd_per_1m_tokens", "External output USD / 1M tokens", "float", step=0.25,

@@ -1,0 +1,101 @@
+"""The conversation model: input tokens per turn from the system prompt, the kept history and the new message.
+
+Turn k of a conversation sends: system prompt + the kept history (user and assistant tokens of the
+previous min(k - 1, window) turns) + retrieved context + the new user message (docs/sizing-model.md
+section 1b). The cacheable prefix is the system prompt plus the kept history; the part of it equal
+to the previous turn's prefix is what a prompt cache can serve. A flat `input_tokens_per_message`
+given in the scenario overrides the model (old scenarios) and is reported as such.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sizing.llm import CACHE_MIN_PREFIX_TOKENS, GLOBAL_PROFILE_MODELS
+from sizing.scenario import Compliance, InferenceProfile, Scenario
+
+CONVERSATION, FLAT = "conversation", "flat override"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Turn:
+    """The input of one turn, split by what a prompt cache can do with it."""
+
+    prefix_tokens: int          # system prompt + kept history: the cacheable prefix
+    reused_prefix_tokens: int   # leading part of the prefix equal to the previous turn's prefix
+    fresh_tokens: int           # retrieved context + the new user message: never cached
+
+    @property
+    def input_tokens(self) -> int:
+        return self.prefix_tokens + self.fresh_tokens
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Conversation:
+    """How a conversation's turns use input tokens; the mean over its turns is the per-message figure."""
+
+    model: str                  # "conversation" or "flat override"
+    turns: tuple[Turn, ...]
+    system_prompt_tokens: int   # the prefix every conversation shares
+    seconds_between_turns: float
+
+    @property
+    def input_tokens_per_message(self) -> float:
+        return sum(t.input_tokens for t in self.turns) / len(self.turns)
+
+
+def _history(s: Scenario, turn: int) -> int:
+    """Tokens of the previous turns the app sends back at `turn` (1-based)."""
+    kept = min(turn - 1, s.history_turns_kept)
+    return kept * (s.user_message_tokens + s.output_tokens_per_message)
+
+
+def conversation(s: Scenario) -> Conversation:
+    """The turns of one conversation of the scenario."""
+    if s.input_tokens_per_message is not None:   # flat: only the system prompt is known to repeat
+        prefix = min(s.system_prompt_tokens, s.input_tokens_per_message)
+        fresh = s.input_tokens_per_message - prefix
+        flat = tuple(Turn(prefix_tokens=prefix, reused_prefix_tokens=0 if k == 1 else prefix, fresh_tokens=fresh)
+                     for k in range(1, s.turns_per_conversation + 1))
+        return Conversation(model=FLAT, turns=flat, system_prompt_tokens=prefix,
+                            seconds_between_turns=s.seconds_between_turns)
+    turns = []
+    for k in range(1, s.turns_per_conversation + 1):
+        prefix = s.system_prompt_tokens + _history(s, k)
+        slid = k - 1 > s.history_turns_kept          # the oldest kept turn dropped out of the window
+        reused = 0 if k == 1 else (s.system_prompt_tokens if slid else s.system_prompt_tokens + _history(s, k - 1))
+        turns.append(Turn(prefix_tokens=prefix, reused_prefix_tokens=reused,
+                          fresh_tokens=s.context_tokens_per_message + s.user_message_tokens))
+    return Conversation(model=CONVERSATION, turns=tuple(turns), system_prompt_tokens=s.system_prompt_tokens,
+                        seconds_between_turns=s.seconds_between_turns)
+
+
+def caching_on(s: Scenario) -> bool:
+    """Prompt caching: as the scenario says, else on for the models that cache."""
+    supported = s.llm_model in CACHE_MIN_PREFIX_TOKENS
+    return supported if s.prompt_caching is None else (s.prompt_caching and supported)
+
+
+def inference_profile(s: Scenario) -> tuple[InferenceProfile, str]:
+    """The Bedrock inference profile and why: the scenario's choice, geo under GDPR or HIPAA, else global."""
+    if s.inference_profile is not None:
+        return s.inference_profile, "chosen in the scenario"
+    regimes = sorted(c.value.upper() for c in s.compliance & {Compliance.gdpr, Compliance.hipaa})
+    if regimes:
+        return InferenceProfile.geo, (f"{' and '.join(regimes)}: requests stay in the Region's geography "
+                                      "(geographic cross-Region inference), not global")
+    if s.llm_model in GLOBAL_PROFILE_MODELS:
+        return InferenceProfile.global_, "global cross-Region inference, the lowest price for this model"
+    return InferenceProfile.in_region, "the model has no global profile; in-Region price"
+
+
+def llm_warnings(s: Scenario) -> tuple[str, ...]:
+    """What the reader must know about the token model: a flat override, a profile chosen for them."""
+    out = []
+    if s.input_tokens_per_message is not None:
+        out.append(f"input_tokens_per_message = {s.input_tokens_per_message:,} is a flat override: every message is "
+                   "priced at that context; leave it empty to use the conversation model (system prompt, kept "
+                   "history, new message per turn)")
+    profile, why = inference_profile(s)
+    if s.llm_model in GLOBAL_PROFILE_MODELS and s.inference_profile is None and profile is InferenceProfile.geo:
+        out.append(f"inference_profile defaults to geo: {why}; the global profile would cost about 9% less")
+    return tuple(out)
