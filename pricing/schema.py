@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from pricing.engine import Estimate
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from sizing import assumptions as A
+from sizing.load_profile import load_profile_doc
 
 
 class _Doc(BaseModel):
@@ -147,7 +148,8 @@ def _cost_doc(e: Estimate) -> dict[str, Any]:
 def _assumptions_doc(e: Estimate) -> dict[str, Any]:
     return {
         "hours_per_month": int(A.HOURS_PER_MONTH),
-        "average_load_pct_of_peak": e.scenario.average_load_pct_of_peak,
+        "load_profile": load_profile_doc(e.scenario),
+        "average_load_pct_of_peak": round(e.plan.workload.load_factor * 100, 4),
         "spot_discount_pct": _num(SPOT_DISCOUNT * 100),
         "savings_plan_discount_pct": {o.value: _num(d * 100) for o, (d, _, _) in SAVINGS_PLAN.items() if d},
         "hpa_cpu_target_pct": A.HPA_CPU_TARGET_PCT, "hpa_memory_target_pct": A.HPA_MEMORY_TARGET_PCT,
