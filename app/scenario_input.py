@@ -6,10 +6,12 @@ from typing import Any
 
 import yaml
 
-from sizing.scenario import Scenario, ScenarioError, parse_scenario
+from sizing.scenario import OLD_FIELDS, Scenario, ScenarioError, parse_scenario
 
 # Short flag names for the most used fields; every other field is --<field-name-with-dashes>.
 FLAG_ALIASES: dict[str, str] = {"concurrent_users": "users", "environment": "env"}
+# Every input name a file or flags may carry: the fields, then old fields the Scenario converts (hidden flags).
+INPUT_FIELDS: tuple[str, ...] = (*Scenario.model_fields, *sorted(OLD_FIELDS))
 
 
 def flag_name(field: str) -> str:
