@@ -130,6 +130,15 @@ class Scenario(BaseModel):
         scenario._old_average_load_pct = pct
         return scenario
 
+    def __eq__(self, other: object) -> bool:
+        """Equal inputs are equal scenarios; the conversion note (a private attribute) does not count."""
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.__dict__.values()))
+
     input_tokens_per_message: int = Field(
         2600, ge=1, le=2_000_000, description="LLM input tokens per message incl. history (docs/sizing-facts.md § Chat traffic per user: ~2,600)")
     output_tokens_per_message: int = Field(

@@ -20,6 +20,16 @@ BAD_FLAGS = [
     (["--messages-per-user-per-hour", "-1"], "messages_per_user_per_hour", "0..3600"),
     (["--api-requests-per-user-per-minute", "-infinity"], "api_requests_per_user_per_minute", "finite"),
     (["--average-load-pct-of-peak", "0"], "average_load_pct_of_peak", "1..100"),
+    (["--average-load-pct-of-peak", "50", "--active-days-per-week", "6"], "active_days_per_week",
+     "average_load_pct_of_peak"),
+    (["--active-hours-per-day", "0"], "active_hours_per_day", "1..24"),
+    (["--active-hours-per-day", "25"], "active_hours_per_day", "1..24"),
+    (["--active-days-per-week", "8"], "active_days_per_week", "1..7"),
+    (["--active-load-pct-of-peak", "101"], "active_load_pct_of_peak", "1..100"),
+    (["--quiet-load-pct-of-peak", "-5"], "quiet_load_pct_of_peak", "0..100"),
+    (["--hourly-load-pct-of-peak", "10,20,30"], "hourly_load_pct_of_peak", "24 values 0..100"),
+    (["--hourly-load-pct-of-peak", ",".join(["50"] * 23 + ["150"])], "hourly_load_pct_of_peak", "0..100"),
+    (["--hourly-load-pct-of-peak", ",".join(["50"] * 23 + ["lots"])], "hourly_load_pct_of_peak", "not a number"),
     (["--input-tokens-per-message", "0"], "input_tokens_per_message", "1..2000000"),
     (["--output-tokens-per-message", "abc"], "output_tokens_per_message", "integer"),
     (["--region", "mars-1"], "region", "us-east-1"),
@@ -57,6 +67,9 @@ BAD_FILES = [
     ("concurrent_users: .nan\n", "finite"),
     ("concurrent_users: 10\ncompliance: [hipaa, fedramp]\n", "compliance"),
     ("region: 42\n", "region"),
+    ("hourly_load_pct_of_peak: [50, 50]\n", "hourly_load_pct_of_peak"),
+    ("active_hours_per_day: 30\n", "active_hours_per_day"),
+    ("average_load_pct_of_peak: 50\nquiet_load_pct_of_peak: 5\n", "quiet_load_pct_of_peak"),
 ]
 
 

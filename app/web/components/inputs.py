@@ -140,7 +140,7 @@ def to_widget(spec: FieldSpec, value: Any) -> Any:
     if value is None and spec.kind == "select":
         return AUTO
     if spec.kind == "numbers":
-        return ", ".join(f"{v:g}" for v in value or ())
+        return ", ".join(f"{v:g}" if v == int(v) else repr(v) for v in value or ())   # exact round trip
     return value
 
 
