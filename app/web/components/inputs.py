@@ -231,7 +231,8 @@ def assumptions(s: Scenario) -> list[dict[str, str]]:
         value = getattr(s, name)
         if value == info.default:
             spec = SPECS[name]
+            shown = "none" if spec.kind == "numbers" else "profile default"
             rows.append({"input": spec.label, "assumed": spec.option_label(to_widget(spec, value))
-                         if value is not None else "profile default",
+                         if value is not None else shown,
                          "why": info.description or ""})
     return rows
