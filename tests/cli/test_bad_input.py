@@ -154,3 +154,24 @@ def test_user_text_that_looks_like_rich_markup_is_printed_literally():
     assert r.exit_code == 2 and "'[/x]'" in r.stderr and "Traceback" not in r.stderr
     ok = runner.invoke(app, ["estimate", "--name", "[/x] [bold]", "--users", "10"])
     assert ok.exit_code == 0 and "[/x] [bold]" in ok.stdout
+
+
+def test_old_load_field_in_a_file_converts_and_flags_override_it(tmp_path):
+    old = tmp_path / "old.yaml"
+    old.write_text("concurrent_users: 400\naverage_load_pct_of_peak: 70\n")
+    result = runner.invoke(app, ["estimate", "--format", "json", "--scenario", str(old)])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["assumptions"]["average_load_pct_of_peak"] == 70.0
+    assert any("converted to a flat load profile of 70 %" in w for w in doc["warnings"])
+    # a profile flag replaces the file's old field (flags override the file) ...
+    result = runner.invoke(app, ["estimate", "--format", "json", "--scenario", str(old), "--active-days-per-week", "7"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["scenario"]["active_days_per_week"] == 7 and doc["scenario"]["active_hours_per_day"] == 10
+    # ... and the old flag replaces a new file's profile
+    new = tmp_path / "new.yaml"
+    new.write_text("active_hours_per_day: 12\nquiet_load_pct_of_peak: 5\n")
+    result = runner.invoke(app, ["estimate", "--format", "json", "--scenario", str(new), "--average-load-pct-of-peak", "40"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["scenario"]["active_hours_per_day"] == 24
