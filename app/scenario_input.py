@@ -6,10 +6,12 @@ from typing import Any
 
 import yaml
 
-from sizing.scenario import Scenario, ScenarioError, parse_scenario
+from sizing.scenario import LOAD_PROFILE_FIELDS, OLD_FIELDS, Scenario, ScenarioError, parse_scenario
 
 # Short flag names for the most used fields; every other field is --<field-name-with-dashes>.
 FLAG_ALIASES: dict[str, str] = {"concurrent_users": "users", "environment": "env"}
+# Every input name a file or flags may carry: the fields, then old fields the Scenario converts (hidden flags).
+INPUT_FIELDS: tuple[str, ...] = (*Scenario.model_fields, *sorted(OLD_FIELDS))
 
 
 def flag_name(field: str) -> str:
@@ -39,11 +41,21 @@ def load_scenario_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def overlay(data: dict[str, Any], flags: dict[str, Any]) -> dict[str, Any]:
+    """`data` (a file or saved scenario) with the flags that were given (not None) on top. An old
+    load flag replaces the file's load profile and a profile flag the file's old load field."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    if given.keys() & OLD_FIELDS:
+        data = {k: v for k, v in data.items() if k not in LOAD_PROFILE_FIELDS}
+    if given.keys() & set(LOAD_PROFILE_FIELDS):
+        data = {k: v for k, v in data.items() if k not in OLD_FIELDS}
+    return {**data, **given}
+
+
 def build_scenario(scenario_file: Path | None, flags: dict[str, Any]) -> Scenario:
     """File values first, then flags that were given (not None) override them."""
     data = load_scenario_file(scenario_file) if scenario_file else {}
-    data.update({k: v for k, v in flags.items() if v is not None})
-    return parse_scenario(data)
+    return parse_scenario(overlay(data, flags))
 
 
 def scenario_yaml(s: Scenario) -> str:

@@ -101,7 +101,7 @@ def bom_xlsx(est: Estimate) -> bytes:
     inputs.append(["field", "value"])
     for name, value in est.scenario.to_yaml_dict().items():
         if isinstance(value, list):
-            value = ", ".join(value)
+            value = ", ".join(str(v) for v in value)
         inputs.append([name, csv_cell("" if value is None else value)])
     inputs.append(["prices_as_of", est.prices_as_of])
     inputs.append(["prices_source", csv_cell(est.prices_source)])

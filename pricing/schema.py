@@ -17,6 +17,7 @@ from pricing.services.bedrock import token_split
 from sizing import assumptions as A
 from sizing.conversation import caching_on, inference_profile
 from sizing.llm import BEDROCK_MODELS, CACHE_MIN_PREFIX_TOKENS
+from sizing.load_profile import load_profile_doc
 
 
 class _Doc(BaseModel):
@@ -172,7 +173,8 @@ def _cost_doc(e: Estimate) -> dict[str, Any]:
 def _assumptions_doc(e: Estimate) -> dict[str, Any]:
     return {
         "hours_per_month": int(A.HOURS_PER_MONTH),
-        "average_load_pct_of_peak": e.scenario.average_load_pct_of_peak,
+        "load_profile": load_profile_doc(e.scenario),
+        "average_load_pct_of_peak": round(e.plan.workload.load_factor * 100, 4),
         "spot_discount_pct": _num(SPOT_DISCOUNT * 100),
         "savings_plan_discount_pct": {o.value: _num(d * 100) for o, (d, _, _) in SAVINGS_PLAN.items() if d},
         "hpa_cpu_target_pct": A.HPA_CPU_TARGET_PCT, "hpa_memory_target_pct": A.HPA_MEMORY_TARGET_PCT,

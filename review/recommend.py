@@ -7,7 +7,7 @@ from typing import Any
 
 from pricing.catalog import Catalog
 from pricing.engine import Estimate, estimate
-from sizing import assumptions as A
+from sizing.load_profile import load_hours
 from sizing.scenario import Scenario, ScenarioError, parse_scenario
 
 # Observed-usage option -> the Scenario field it sets (for error messages naming the option).
@@ -72,8 +72,8 @@ def observed_scenario(s: Scenario, obs: ObservedUsage) -> Scenario:
         users = data["concurrent_users"]
         if not isinstance(users, int) or users < 1:
             raise ScenarioError([("--actual-users", f"must be 1..1000000, got {users!r}")])
-        # messages/month = users x messages per user-hour x average load x hours per month (sizing/workload.py)
-        hours = users * (s.average_load_pct_of_peak / 100) * float(A.HOURS_PER_MONTH)
+        # messages/month = users x messages per user-hour x sum of the load curve (sizing/load_profile.py)
+        hours = users * load_hours(s)
         data["messages_per_user_per_hour"] = round(obs.messages_month / hours, 6)
     try:
         return parse_scenario(data)

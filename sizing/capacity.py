@@ -13,6 +13,7 @@ from sizing.checks import PlanCheck, plan_checks
 from sizing.compliance import CompliancePlan, compliance_warnings, controls_for, regimes_for, size_compliance
 from sizing.conversation import Conversation, conversation, llm_warnings
 from sizing.dynamodb import DynamoPlan, size_dynamodb
+from sizing.load_profile import load_profile_warnings
 from sizing.network import NetworkPlan, size_network
 from sizing.nodes import NodeGroup, NodePlan, node_candidates, split_node_groups
 from sizing.observability import ObservabilityPlan, log_ingest_gb_month, log_retention_days, size_observability
@@ -90,6 +91,6 @@ def size(s: Scenario) -> CapacityPlan:
         node_candidates=candidates, dynamodb=dynamodb, network=network, observability=observability,
         security=security, compliance=compliance, elasticache_node_type=cache_type, elasticache_nodes=cache_count,
         ebs_gb=nodes.desired * A.NODE_DISK_GIB, spot_share_pct=spot_pct,
-        warnings=node_fit_warnings(backend, nodes) + security_warnings(s, regimes) + compliance_warnings(s)
-        + llm_warnings(s),
+        warnings=load_profile_warnings(s) + node_fit_warnings(backend, nodes) + security_warnings(s, regimes)
+        + compliance_warnings(s) + llm_warnings(s),
         plan_checks=plan_checks(tier, backend, nodes))

@@ -9,13 +9,17 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import BEDROCK_MODELS, CACHE_MIN_PREFIX_TOKENS, EXTERNAL_MODEL, GLOBAL_PROFILE_MODELS, NO_MODEL
+from sizing.load_profile import HOURS_PER_DAY, OLD_LOAD_FIELD, flat_profile
 
 REGIONS: tuple[str, ...] = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1")
 EU_REGIONS: frozenset[str] = frozenset({"eu-west-1", "eu-central-1"})
+LOAD_PROFILE_FIELDS: tuple[str, ...] = ("active_hours_per_day", "active_days_per_week", "active_load_pct_of_peak",
+                                        "quiet_load_pct_of_peak", "hourly_load_pct_of_peak")
+OLD_FIELDS: frozenset[str] = frozenset({OLD_LOAD_FIELD})   # still read from files, flags and links; converted
 
 
 class Environment(str, Enum):
@@ -70,8 +74,79 @@ class Scenario(BaseModel):
         2.0, ge=0, le=600, description="Non-streaming API calls per concurrent user per minute")
     messages_per_user_per_hour: float = Field(
         10.0, ge=0, le=3600, description="Chat messages per concurrent user-hour (docs/sizing-facts.md § Chat traffic per user: 5-20 for open sessions)")
-    average_load_pct_of_peak: float = Field(
-        50.0, ge=1, le=100, description="Average load over the month as % of peak (UNSOURCED diurnal assumption)")
+    # -- load profile (sizing/load_profile.py; docs/sizing-facts.md § Load profile) --
+    active_hours_per_day: int = Field(
+        10, ge=1, le=24, description="Busy hours per active day, from 08:00 (UNSOURCED: a working day plus commute)")
+    active_days_per_week: int = Field(
+        5, ge=1, le=7, description="Active days per week (UNSOURCED: a working week)")
+    active_load_pct_of_peak: float = Field(
+        90.0, ge=1, le=100, description="Load in active hours, % of peak (UNSOURCED: busy hours sit near the peak hour)")
+    quiet_load_pct_of_peak: float = Field(
+        30.0, ge=0, le=100, description="Load outside active hours and on quiet days, % of peak "
+                                        "(UNSOURCED: other time zones, evenings)")
+    hourly_load_pct_of_peak: tuple[float, ...] | None = Field(
+        None, description="Optional 24 values 0..100, % of peak per hour of an active day (00:00 first); "
+                          "replaces active hours and active load; comma-separated on the command line")
+    _old_average_load_pct: float | None = PrivateAttr(None)   # set when an old scenario was converted
+
+    @field_validator("hourly_load_pct_of_peak", mode="before")
+    @classmethod
+    def _split_hourly(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = v.replace(",", " ").split() or None
+        if isinstance(v, (list, tuple)):
+            for p in v:
+                try:
+                    float(p)
+                except (TypeError, ValueError):
+                    raise ValueError(f"{p!r} is not a number (allowed: {HOURS_PER_DAY} values 0..100)") from None
+        return v
+
+    @field_validator("hourly_load_pct_of_peak")
+    @classmethod
+    def _hourly_shape(cls, v: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if v is not None and len(v) != HOURS_PER_DAY:
+            raise ValueError(f"needs exactly {HOURS_PER_DAY} values (hour 0..23), got {len(v)} "
+                             f"(allowed: {HOURS_PER_DAY} values 0..100)")
+        if v is not None and any(not 0 <= p <= 100 for p in v):
+            bad = next(p for p in v if not 0 <= p <= 100)
+            raise ValueError(f"value {bad:g} out of range (allowed: {HOURS_PER_DAY} values 0..100)")
+        return v
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _old_load_field(cls, data: Any, handler: Any) -> "Scenario":
+        """An old `average_load_pct_of_peak` becomes a flat profile (same numbers); the estimate says so."""
+        if not isinstance(data, dict) or OLD_LOAD_FIELD not in data:
+            return handler(data)
+        data = dict(data)
+        old = data.pop(OLD_LOAD_FIELD)
+        if old is None:
+            return handler(data)
+        mixed = [f for f in LOAD_PROFILE_FIELDS if data.get(f) is not None]
+        if mixed:
+            raise ValueError(f"{mixed[0]} cannot be combined with the old field {OLD_LOAD_FIELD}; "
+                             f"allowed: the load profile fields alone")
+        try:
+            pct = float(old)
+        except (TypeError, ValueError):
+            pct = float("nan")
+        if isinstance(old, bool) or not 1 <= pct <= 100:
+            raise ValueError(f"{OLD_LOAD_FIELD} (old field) must be a number 1..100, got {old!r}")
+        data.update(flat_profile(pct))
+        scenario = handler(data)
+        scenario._old_average_load_pct = pct
+        return scenario
+
+    def __eq__(self, other: object) -> bool:
+        """Equal inputs are equal scenarios; the conversion note (a private attribute) does not count."""
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.__dict__.values()))
+
     system_prompt_tokens: int = Field(
         500, ge=0, le=200_000, description="LLM system prompt, tokens (docs/sizing-facts.md § Chat traffic per user)")
     user_message_tokens: int = Field(
@@ -181,7 +256,7 @@ def _describe(err: dict[str, Any]) -> tuple[str, str]:
     loc = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
     field = ".".join(loc) or "scenario"
     msg0 = err.get("msg", "").removeprefix("Value error, ")
-    if field == "scenario" and msg0.split(" ")[0] in Scenario.model_fields:
+    if field == "scenario" and msg0.split(" ")[0] in (*Scenario.model_fields, *OLD_FIELDS):
         field = msg0.split(" ")[0]
     name = field.split(".")[0]
     info = Scenario.model_fields.get(name)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sizing import assumptions as A
 from sizing.conversation import conversation
 from sizing.llm import model_speed
+from sizing.load_profile import average_load
 from sizing.scenario import Scenario
 
 
@@ -19,7 +20,7 @@ class Workload:
     stream_duration_s: float
     in_flight_streams_peak: float
     output_tokens_per_s_peak: float
-    load_factor: float                  # average load / peak
+    load_factor: float                  # average load / peak: mean of sizing.load_profile.hourly_curve
     messages_per_month: float
     api_requests_per_month: float
     requests_per_month: float
@@ -37,7 +38,7 @@ def derive_workload(s: Scenario) -> Workload:
     # W = TTFT + output tokens / tokens per s + app overhead; docs/sizing-facts.md § LLM streaming concurrency
     stream_s = speed.time_to_first_token_s + s.output_tokens_per_message / speed.output_tokens_per_s \
         + A.APP_OVERHEAD_PER_STREAM_S
-    load = s.average_load_pct_of_peak / 100
+    load = average_load(s)   # mean of the month's hourly curve; volume = peak rate x sum of the curve (sizing/load_profile.py)
     seconds = float(A.HOURS_PER_MONTH) * A.SECONDS_PER_HOUR
     messages = msg_s * load * seconds
     api = api_s * load * seconds

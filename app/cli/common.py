@@ -15,9 +15,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from app.scenario_input import build_scenario, flag_name
+from app.scenario_input import INPUT_FIELDS, build_scenario, flag_name
 from pricing.catalog import Catalog, MissingPriceError, SnapshotError, active_snapshot_path, load_snapshot
-from sizing.scenario import Scenario, ScenarioError
+from sizing.scenario import OLD_FIELDS, Scenario, ScenarioError
 
 err = Console(stderr=True)
 
@@ -47,7 +47,7 @@ def invalid(exc: ScenarioError) -> typer.Exit:
 
 def flag_or_field(field: str) -> str:
     name = field.split(".")[0]
-    return f"{name} (--{flag_name(name)})" if name in Scenario.model_fields else field
+    return f"{name} (--{flag_name(name)})" if name in INPUT_FIELDS else field
 
 
 def open_catalog(snapshot: Optional[Path]) -> Catalog:
@@ -71,11 +71,14 @@ def with_scenario(func: Callable[..., Any]) -> Callable[..., Any]:
             name, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
             default=typer.Option(None, f"--{flag_name(name)}", help=field.description, show_default=False,
                                  rich_help_panel="Scenario")))
+    for name in sorted(OLD_FIELDS):   # old scenarios' flags still work; the Scenario converts them and says so
+        extra.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+                                       default=typer.Option(None, f"--{flag_name(name)}", hidden=True)))
 
     @functools.wraps(func)
     def wrapper(**kwargs: Any) -> Any:
         scenario_file = kwargs.pop("scenario_file")
-        flags = {n: kwargs.pop(n) for n in Scenario.model_fields}
+        flags = {n: kwargs.pop(n) for n in INPUT_FIELDS}
         try:
             scenario = build_scenario(scenario_file, flags)
         except ScenarioError as exc:

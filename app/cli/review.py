@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.common import ListFormat, fail, invalid, open_catalog, print_invalid, run_estimate, with_scenario
+from app.scenario_input import INPUT_FIELDS, overlay
 from review.model import ActualsError
 from sizing.scenario import Scenario, ScenarioError, parse_scenario
 
@@ -49,11 +50,10 @@ def with_saved(func: Callable[..., Any]) -> Callable[..., Any]:
             return inner(**kwargs)
         if kwargs.pop("scenario_file") is not None:
             raise fail("give either --saved NAME or --scenario FILE, not both", 2)
-        flags = {n: kwargs.pop(n) for n in Scenario.model_fields}
+        flags = {n: kwargs.pop(n) for n in INPUT_FIELDS}
         data, _ = _load_saved(saved, kwargs.get("db"))
-        data.update({k: v for k, v in flags.items() if v is not None})
         try:
-            scenario = parse_scenario(data)
+            scenario = parse_scenario(overlay(data, flags))
         except ScenarioError as exc:
             raise invalid(exc) from None
         return func(scenario=scenario, **kwargs)

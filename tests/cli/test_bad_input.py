@@ -20,6 +20,16 @@ BAD_FLAGS = [
     (["--messages-per-user-per-hour", "-1"], "messages_per_user_per_hour", "0..3600"),
     (["--api-requests-per-user-per-minute", "-infinity"], "api_requests_per_user_per_minute", "finite"),
     (["--average-load-pct-of-peak", "0"], "average_load_pct_of_peak", "1..100"),
+    (["--average-load-pct-of-peak", "50", "--active-days-per-week", "6"], "active_days_per_week",
+     "average_load_pct_of_peak"),
+    (["--active-hours-per-day", "0"], "active_hours_per_day", "1..24"),
+    (["--active-hours-per-day", "25"], "active_hours_per_day", "1..24"),
+    (["--active-days-per-week", "8"], "active_days_per_week", "1..7"),
+    (["--active-load-pct-of-peak", "101"], "active_load_pct_of_peak", "1..100"),
+    (["--quiet-load-pct-of-peak", "-5"], "quiet_load_pct_of_peak", "0..100"),
+    (["--hourly-load-pct-of-peak", "10,20,30"], "hourly_load_pct_of_peak", "24 values 0..100"),
+    (["--hourly-load-pct-of-peak", ",".join(["50"] * 23 + ["150"])], "hourly_load_pct_of_peak", "0..100"),
+    (["--hourly-load-pct-of-peak", ",".join(["50"] * 23 + ["lots"])], "hourly_load_pct_of_peak", "not a number"),
     (["--input-tokens-per-message", "0"], "input_tokens_per_message", "1..2000000"),
     (["--output-tokens-per-message", "abc"], "output_tokens_per_message", "integer"),
     (["--region", "mars-1"], "region", "us-east-1"),
@@ -57,6 +67,9 @@ BAD_FILES = [
     ("concurrent_users: .nan\n", "finite"),
     ("concurrent_users: 10\ncompliance: [hipaa, fedramp]\n", "compliance"),
     ("region: 42\n", "region"),
+    ("hourly_load_pct_of_peak: [50, 50]\n", "hourly_load_pct_of_peak"),
+    ("active_hours_per_day: 30\n", "active_hours_per_day"),
+    ("average_load_pct_of_peak: 50\nquiet_load_pct_of_peak: 5\n", "quiet_load_pct_of_peak"),
 ]
 
 
@@ -141,3 +154,24 @@ def test_user_text_that_looks_like_rich_markup_is_printed_literally():
     assert r.exit_code == 2 and "'[/x]'" in r.stderr and "Traceback" not in r.stderr
     ok = runner.invoke(app, ["estimate", "--name", "[/x] [bold]", "--users", "10"])
     assert ok.exit_code == 0 and "[/x] [bold]" in ok.stdout
+
+
+def test_old_load_field_in_a_file_converts_and_flags_override_it(tmp_path):
+    old = tmp_path / "old.yaml"
+    old.write_text("concurrent_users: 400\naverage_load_pct_of_peak: 70\n")
+    result = runner.invoke(app, ["estimate", "--format", "json", "--scenario", str(old)])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["assumptions"]["average_load_pct_of_peak"] == 70.0
+    assert any("converted to a flat load profile of 70 %" in w for w in doc["warnings"])
+    # a profile flag replaces the file's old field (flags override the file) ...
+    result = runner.invoke(app, ["estimate", "--format", "json", "--scenario", str(old), "--active-days-per-week", "7"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["scenario"]["active_days_per_week"] == 7 and doc["scenario"]["active_hours_per_day"] == 10
+    # ... and the old flag replaces a new file's profile
+    new = tmp_path / "new.yaml"
+    new.write_text("active_hours_per_day: 12\nquiet_load_pct_of_peak: 5\n")
+    result = runner.invoke(app, ["estimate", "--format", "json", "--scenario", str(new), "--average-load-pct-of-peak", "40"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["scenario"]["active_hours_per_day"] == 24

@@ -276,3 +276,13 @@ def test_pdf_with_kaleido_chart_images(tmp_path: Path) -> None:
 def test_unknown_pdf_chart_mode_is_refused(est: Estimate, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="pdf_charts must be one of vector, kaleido"):
         write_report(est, tmp_path, pdf_charts="png")
+
+
+def test_xlsx_inputs_carry_the_hourly_load_curve() -> None:
+    from generators.report import bom_xlsx
+    curve = [10.0] * 8 + [90.0] * 10 + [25.5] * 6
+    est = estimate(parse_scenario({"hourly_load_pct_of_peak": curve}))
+    wb = load_workbook(io.BytesIO(bom_xlsx(est)))
+    inputs = {r[0].value: r[1].value for r in wb["Inputs"].iter_rows(min_row=2)}
+    assert inputs["hourly_load_pct_of_peak"] == ", ".join(str(v) for v in curve)
+    assert inputs["active_hours_per_day"] == 10

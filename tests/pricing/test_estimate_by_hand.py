@@ -64,8 +64,9 @@ def test_medium_tier_llm_and_alb():
     est = estimate(parse_scenario({"concurrent_users": 1000, "llm_model": "anthropic.claude-3-5-sonnet"}))
     p = est.plan
     assert p.tier == "Medium" and p.nodes.instance_type == "t3.large"
-    # messages/month = 1000 x 10 / 3600 x 0.5 (average load) x 730 x 3600 = 3,650,000
-    messages = 1000 * 10 / 3600 * 0.5 * 730 * 3600
+    # messages/month = 1000 x 10 per peak hour x 352.2 peak-hours (the default load profile,
+    # tests/sizing/test_load_profile.py: 48.25 % of peak over 730 h) = 3,522,000
+    messages = 1000 * 10 * 352.2
     assert p.workload.messages_per_month == pytest.approx(messages)
     # Claude 3.5 Sonnet $0.003 / $0.015 per 1k tokens (no cache, no global profile); 400 out per message.
     # Input: the default 4-turn conversation sends 500 system + k-1 earlier turns of 100 + 400 + 100 new:
@@ -76,7 +77,7 @@ def test_medium_tier_llm_and_alb():
     assert line(est, "bedrock:anthropic.claude-3-5-sonnet:output-1k").monthly_usd == cents(messages * 400 / 1000 * 0.015)
     assert est.llm_usd == cents(messages * per_msg / 1000 * 0.003) + cents(messages * 400 / 1000 * 0.015)
     # LCU = max of the four dimensions at average load (docs/sizing-facts.md § ALB capacity units and timeouts)
-    msg_s, api_s, load = 1000 * 10 / 3600, 1000 * 2 / 60, 0.5
+    msg_s, api_s, load = 1000 * 10 / 3600, 1000 * 2 / 60, 352.2 / 730
     new_conn = (1000 / 60 + msg_s) * load / 25
     active = (1000 + msg_s * (1 + 400 / 60 + 0.2)) * load / 3000
     gb_h = (api_s * 4 * 1024 + msg_s * 400 * 40 + msg_s * 400) * load * 3600 / 1024 ** 3

@@ -139,8 +139,8 @@ def test_external_llm_lines_are_not_compared(tmp_path):
 
 
 def test_observed_usage_recommends_a_tier(tmp_path, small):
-    # 250 users x 20 messages/user-hour x 50% load x 730 h = 1,825,000 messages
-    obs = ObservedUsage(peak_concurrent_users=5000, messages_month=5000 * 20 * 0.5 * 730)
+    # 5000 users x 20 messages/user-hour x 352.2 peak-hours (default load profile, 48.25 % of 730 h)
+    obs = ObservedUsage(peak_concurrent_users=5000, messages_month=5000 * 20 * 352.2)
     r = _review(tmp_path, small, list(bill_rows(small, M)), observed=obs)
     rec = r.recommendation
     assert rec.current_tier == "Small" and rec.recommended_tier == "Large" == r.recommended_tier

@@ -275,3 +275,15 @@ def test_prices_page_warns_only_past_90_days(monkeypatch, age, stale):
     warned = [w.value for w in at.warning if "stale after 90 days" in w.value]
     assert warned == ([f"These prices are {age} days old (stale after 90 days). Refresh them with "
                        "`python -m app.cli pricing refresh`."] if stale else [])
+
+
+def test_old_share_link_with_average_load_opens_with_a_note():
+    at = start({"users": "1200", "average_load_pct_of_peak": "65"})
+    assert not at.error
+    note = plain(" ".join(i.value for i in at.info))
+    assert "average_load_pct_of_peak" in note and "flat load profile of 65 %" in note
+    assert at.number_input(key="in_active_hours_per_day").value == 24
+    assert at.number_input(key="in_active_load_pct_of_peak").value == 65.0
+    expected = estimate(parse_scenario({"concurrent_users": 1200, "average_load_pct_of_peak": 65}))
+    assert metrics(at)["Monthly"] == headline(expected.monthly_usd)
+    assert "average_load_pct_of_peak" not in at.query_params        # the page's own link uses the new fields

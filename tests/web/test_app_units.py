@@ -42,6 +42,11 @@ scenarios = st.builds(
     node_instance_type=st.none() | st.sampled_from(sorted(INSTANCE_SHAPES)),
     waf_enabled=st.none() | st.booleans(),
     elasticache_enabled=st.booleans(),
+    active_hours_per_day=st.integers(1, 24),
+    active_days_per_week=st.integers(1, 7),
+    active_load_pct_of_peak=st.floats(1, 100, allow_nan=False),
+    quiet_load_pct_of_peak=st.floats(0, 100, allow_nan=False),
+    hourly_load_pct_of_peak=st.none() | st.lists(st.floats(0, 100, allow_nan=False), min_size=24, max_size=24),
 )
 
 
@@ -86,6 +91,24 @@ def test_params_to_scenario_raises_naming_the_field():
     assert info.value.errors[0][0] == "environment" and "dev, staging, prod" in info.value.errors[0][1]
 
 
+def test_old_share_link_with_average_load_still_opens():
+    s, problems = share_link.restore({"users": "800", "average_load_pct_of_peak": "40"})
+    assert (s.concurrent_users, s.active_hours_per_day, s.active_days_per_week, s.active_load_pct_of_peak) \
+        == (800, 24, 7, 40.0)
+    assert [f for f, _ in problems] == ["average_load_pct_of_peak"] and all(map(share_link.is_conversion_note, problems))
+    assert share_link.has_scenario_params({"average_load_pct_of_peak": "40"})
+    bad, problems = share_link.restore({"average_load_pct_of_peak": "0"})
+    assert bad.active_hours_per_day == 10 and not share_link.is_conversion_note(problems[0])
+
+
+def test_share_link_keeps_the_hourly_curve_in_order():
+    curve = [float(h) for h in range(24)]
+    s = parse_scenario({"hourly_load_pct_of_peak": curve})
+    params = share_link.scenario_to_params(s)
+    assert params["hourly_load_pct_of_peak"] == ",".join(repr(v) for v in curve)
+    assert share_link.params_to_scenario(params) == s
+
+
 # ---- inputs ----------------------------------------------------------------------------------------
 def test_every_field_has_one_widget_in_one_group():
     names = [s.name for _, specs in ui_inputs.GROUPS for s in specs]
@@ -107,6 +130,11 @@ def test_widget_values_round_trip_through_validation():
     assert defaults["in_availability_zones"] == ui_inputs.AUTO and defaults["in_waf_enabled"] == ui_inputs.AUTO
     assert defaults["in_spot_share_pct"] is None
     assert ui_inputs.validate(defaults) == (Scenario(), {})
+    curve = parse_scenario({"hourly_load_pct_of_peak": [12.345678901] * 12 + [0] * 12})
+    state = {}
+    ui_inputs.load_into_state(state, curve)
+    assert state["in_hourly_load_pct_of_peak"].startswith("12.345678901, ")
+    assert ui_inputs.validate(state) == (curve, {}) and defaults["in_hourly_load_pct_of_peak"] == ""
 
 
 def test_validate_maps_errors_to_fields():

@@ -59,7 +59,7 @@ class FieldSpec:
 
     name: str
     label: str
-    kind: str                    # int | float | text | select | multiselect | checkbox
+    kind: str                    # int | float | text | numbers (comma list) | select | multiselect | checkbox
     options: tuple[Any, ...] = ()
     step: float | int | None = None
     fmt: str | None = None
@@ -83,7 +83,13 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
         FieldSpec("concurrent_users", "Peak concurrent users", "int", step=50),
         FieldSpec("messages_per_user_per_hour", "Chat messages per user-hour", "float", step=1.0, fmt="%.2f"),
         FieldSpec("api_requests_per_user_per_minute", "API calls per user-minute", "float", step=0.5, fmt="%.2f"),
-        FieldSpec("average_load_pct_of_peak", "Average load, % of peak", "float", step=5.0, fmt="%.1f"),
+        FieldSpec("active_hours_per_day", "Active hours per day (from 08:00)", "int", step=1),
+        FieldSpec("active_days_per_week", "Active days per week", "int", step=1),
+        FieldSpec("active_load_pct_of_peak", "Load in active hours, % of peak", "float", step=5.0, fmt="%.1f"),
+        FieldSpec("quiet_load_pct_of_peak", "Load in quiet hours and days, % of peak", "float", step=5.0,
+                  fmt="%.1f"),
+        FieldSpec("hourly_load_pct_of_peak", "Hourly curve of an active day, % of peak (24 values, 00:00 first; "
+                  "empty = active/quiet hours)", "numbers", optional=True),
         FieldSpec("growth_pct_per_month", "User growth per month, %", "float", step=1.0, fmt="%.1f"),
     )),
     ("LLM usage", (
@@ -153,6 +159,8 @@ def to_widget(spec: FieldSpec, value: Any) -> Any:
         return value.value
     if value is None and spec.kind == "select":
         return AUTO
+    if spec.kind == "numbers":
+        return ", ".join(f"{v:g}" if v == int(v) else repr(v) for v in value or ())   # exact round trip
     return value
 
 
@@ -162,6 +170,8 @@ def to_raw(spec: FieldSpec, value: Any) -> Any:
         return None
     if spec.kind == "multiselect":
         return list(value or [])
+    if spec.kind == "numbers":
+        return value.strip() or None if isinstance(value, str) else value
     return value
 
 
@@ -241,7 +251,8 @@ def assumptions(s: Scenario) -> list[dict[str, str]]:
         value = getattr(s, name)
         if value == info.default:
             spec = SPECS[name]
+            shown = "none" if spec.kind == "numbers" else "profile default"
             rows.append({"input": spec.label, "assumed": spec.option_label(to_widget(spec, value))
-                         if value is not None else "profile default",
+                         if value is not None else shown,
                          "why": info.description or ""})
     return rows

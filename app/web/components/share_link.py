@@ -3,7 +3,7 @@
 Every field that is set (not None) becomes one parameter named like the field; floats use repr so
 they parse back to the same number, booleans are ``true``/``false``, compliance is a comma list.
 Opening a link restores the scenario exactly; bad parameters are reported per field and replaced
-by defaults.
+by defaults. Old links (``average_load_pct_of_peak``) still open: the Scenario converts them.
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from app.scenario_input import FLAG_ALIASES
+from app.scenario_input import FLAG_ALIASES, INPUT_FIELDS
+from sizing.load_profile import OLD_LOAD_FIELD, load_profile_warnings
 from sizing.scenario import Scenario, ScenarioError, parse_scenario
 
 # Query parameters Streamlit itself uses; they are never scenario input.
@@ -23,7 +24,9 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if isinstance(value, (list, tuple)):       # order kept: the 24-hour load curve (compliance arrives sorted)
+        return ",".join(_text(v) for v in value)
+    if isinstance(value, (set, frozenset)):
         return ",".join(sorted(str(v) for v in value))
     return str(value)
 
@@ -60,20 +63,27 @@ def params_to_scenario(params: Mapping[str, Any]) -> Scenario:
 
 
 def has_scenario_params(params: Mapping[str, Any]) -> bool:
-    return any(k in Scenario.model_fields or k in _ALIAS_TO_FIELD for k in params)
+    return any(k in INPUT_FIELDS or k in _ALIAS_TO_FIELD for k in params)
+
+
+def is_conversion_note(problem: tuple[str, str]) -> bool:
+    """A note that an old field was converted (not an error): shown as information."""
+    return problem[0] == OLD_LOAD_FIELD and "converted" in problem[1]
 
 
 def restore(params: Mapping[str, Any]) -> tuple[Scenario, list[tuple[str, str]]]:
-    """Scenario from link parameters, falling back to defaults for every bad one; plus the problems found."""
+    """Scenario from link parameters, falling back to defaults for every bad one; plus the problems found
+    (and a note for each old field converted, see `is_conversion_note`)."""
     data = _data(params)
     problems: list[tuple[str, str]] = []
-    unknown = sorted(k for k in data if k not in Scenario.model_fields)
+    unknown = sorted(k for k in data if k not in INPUT_FIELDS)   # old fields (average_load_pct_of_peak) are converted
     for k in unknown:
         problems.append((k, "unknown parameter; ignored"))
         del data[k]
     for _ in range(len(Scenario.model_fields) + 1):
         try:
-            return parse_scenario(data), problems
+            s = parse_scenario(data)
+            return s, problems + [(OLD_LOAD_FIELD, note) for note in load_profile_warnings(s)]
         except ScenarioError as exc:
             bad = {f.split(".")[0] for f, _ in exc.errors}
             problems.extend((f, f"{m}; using the default instead") for f, m in exc.errors)

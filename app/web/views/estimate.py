@@ -82,9 +82,13 @@ def render_link_problems(current: Scenario | None) -> None:
     if problems and (current is None or ui_inputs.canonical_json(current) != restored):
         del st.session_state[LINK_PROBLEMS_KEY]
     elif problems:
-        lines = "\n".join(f"- **{md_escape(f)}**: {md_escape(m)}" for f, m in problems)
-        st.error(f"The share link has invalid parameters; the defaults are used for them:\n{lines}",
-                 icon=":material/link_off:")
+        for f, m in filter(share_link.is_conversion_note, problems):
+            st.info(f"**{md_escape(f)}**: {md_escape(m)}", icon=":material/update:")
+        errors = [p for p in problems if not share_link.is_conversion_note(p)]
+        lines = "\n".join(f"- **{md_escape(f)}**: {md_escape(m)}" for f, m in errors)
+        if errors:
+            st.error(f"The share link has invalid parameters; the defaults are used for them:\n{lines}",
+                     icon=":material/link_off:")
 
 
 def render_share(s: Scenario) -> None:

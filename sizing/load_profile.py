@@ -1,0 +1,98 @@
+"""The load profile: share of peak load for every hour of an average 730-hour month, from one place.
+
+A 168-hour week (Monday 00:00 first) is built from the scenario's shape and repeated over the
+730 hours of a billing month (4 whole weeks and the first 58 hours of a fifth). Monthly volumes
+(messages, API requests, page loads, tokens) are the peak rate times the sum of this curve; the
+capacity model reads the same curve for node-hours. Formulas: docs/sizing-model.md section 1;
+defaults: docs/sizing-facts.md § Load profile.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from sizing import assumptions as A
+
+if TYPE_CHECKING:
+    from sizing.scenario import Scenario
+
+HOURS_PER_DAY = 24
+HOURS_PER_WEEK = 7 * HOURS_PER_DAY
+ACTIVE_HOURS_START = 8   # UNSOURCED: the active hours of a day start at 08:00 (earlier if they do not fit before midnight)
+OLD_LOAD_FIELD = "average_load_pct_of_peak"   # the single figure this profile replaced; old scenarios are converted
+
+
+def active_hours_start(active_hours_per_day: int) -> int:
+    """First active hour of the day: 08:00, or earlier so that the active block ends by midnight."""
+    return min(ACTIVE_HOURS_START, HOURS_PER_DAY - active_hours_per_day)
+
+
+@lru_cache(maxsize=256)
+def _week(active_hours: int, active_days: int, active_pct: float, quiet_pct: float,
+          hourly_pct: tuple[float, ...] | None) -> tuple[float, ...]:
+    start = active_hours_start(active_hours)
+    if hourly_pct is not None:
+        day = tuple(p / 100 for p in hourly_pct)
+    else:
+        day = tuple(active_pct / 100 if start <= h < start + active_hours else quiet_pct / 100
+                    for h in range(HOURS_PER_DAY))
+    quiet_day = (quiet_pct / 100,) * HOURS_PER_DAY
+    return tuple(v for d in range(7) for v in (day if d < active_days else quiet_day))
+
+
+def weekly_curve(s: Scenario) -> tuple[float, ...]:
+    """168 shares of peak (0..1), hour of the week, Monday 00:00 first; active days come first."""
+    hourly = tuple(s.hourly_load_pct_of_peak) if s.hourly_load_pct_of_peak is not None else None
+    return _week(s.active_hours_per_day, s.active_days_per_week, s.active_load_pct_of_peak,
+                 s.quiet_load_pct_of_peak, hourly)
+
+
+@lru_cache(maxsize=256)
+def _month(week: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(week[i % HOURS_PER_WEEK] for i in range(int(A.HOURS_PER_MONTH)))
+
+
+@lru_cache(maxsize=256)
+def _mean(week: tuple[float, ...]) -> float:
+    if len(set(week)) == 1:    # a flat profile: exactly its share (old scenarios reproduce their numbers bit for bit)
+        return week[0]
+    return math.fsum(_month(week)) / float(A.HOURS_PER_MONTH)
+
+
+def hourly_curve(s: Scenario) -> tuple[float, ...]:
+    """730 shares of peak (0..1), one per hour of an average month: the week repeated 730/168 times."""
+    return _month(weekly_curve(s))
+
+
+def average_load(s: Scenario) -> float:
+    """Mean share of peak over the month (0..1): the curve's mean, `Workload.load_factor`."""
+    return _mean(weekly_curve(s))
+
+
+def load_hours(s: Scenario) -> float:
+    """Sum of the month's curve: peak-hours that carry the month's volume (volume = peak rate x this x 3600)."""
+    return average_load(s) * float(A.HOURS_PER_MONTH)
+
+
+def load_profile_doc(s: Scenario) -> dict[str, object]:
+    """The profile's inputs and what they give (for the estimate's assumptions)."""
+    return {"active_hours_per_day": s.active_hours_per_day, "active_days_per_week": s.active_days_per_week,
+            "active_load_pct_of_peak": s.active_load_pct_of_peak, "quiet_load_pct_of_peak": s.quiet_load_pct_of_peak,
+            "hourly_load_pct_of_peak": list(s.hourly_load_pct_of_peak) if s.hourly_load_pct_of_peak else None,
+            "load_hours_per_month": round(load_hours(s), 4)}
+
+
+def flat_profile(pct_of_peak: float) -> dict[str, float | int]:
+    """Profile fields that reproduce an old `average_load_pct_of_peak`: the same share around the clock."""
+    return {"active_hours_per_day": HOURS_PER_DAY, "active_days_per_week": 7,
+            "active_load_pct_of_peak": pct_of_peak, "quiet_load_pct_of_peak": pct_of_peak}
+
+
+def load_profile_warnings(s: Scenario) -> tuple[str, ...]:
+    """The note that an old scenario's single load figure was converted (set by Scenario's validator)."""
+    converted = getattr(s, "_old_average_load_pct", None)
+    if converted is None:
+        return ()
+    return (f"{OLD_LOAD_FIELD} (old field) converted to a flat load profile of {converted:g} % of peak around "
+            f"the clock (active_hours_per_day 24, active_days_per_week 7); set the load profile fields instead",)
