@@ -15,7 +15,7 @@ from pricing.engine import Estimate
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from pricing.services.bedrock import token_split
 from sizing import assumptions as A
-from sizing.conversation import caching_on, inference_profile
+from sizing.conversation import caching_on, inference_profile, model_mix
 from sizing.llm import BEDROCK_MODELS, CACHE_MIN_PREFIX_TOKENS
 from sizing.load_profile import load_profile_doc
 
@@ -131,26 +131,31 @@ def _capacity_doc(e: Estimate) -> dict[str, Any]:
     }
 
 
-def _conversation_doc(e: Estimate) -> dict[str, Any]:
-    """The token model behind the LLM lines: turns, averages, prompt caching and the inference profile."""
+def _model_doc(e: Estimate, model: str, share: float) -> dict[str, Any]:
+    """How one model of the estimate is billed: share, prompt caching, billed token split, profile."""
     s, conv = e.scenario, e.plan.conversation
-    doc: dict[str, Any] = {
+    caching = caching_on(s, model)
+    split = token_split(conv, CACHE_MIN_PREFIX_TOKENS[model] if caching else None)
+    profile, why = inference_profile(s, model)
+    return {"model": model, "share_pct": round(share * 100, 6), "prompt_caching": caching,
+            "min_cacheable_prefix_tokens": CACHE_MIN_PREFIX_TOKENS.get(model),
+            "input_tokens_per_message_billed": {"regular": round(split.regular, 3),
+                                                "cache_read": round(split.cache_read, 3),
+                                                "cache_write": round(split.cache_write, 3)},
+            "inference_profile": profile.value, "inference_profile_reason": why}
+
+
+def _conversation_doc(e: Estimate) -> dict[str, Any]:
+    """The token model behind the LLM lines: turns, averages, and per model prompt caching and profile."""
+    s, conv = e.scenario, e.plan.conversation
+    bedrock = s.llm_model in BEDROCK_MODELS
+    return {
         "model": conv.model, "turns": len(conv.turns),
         "input_tokens_per_message": round(conv.input_tokens_per_message, 3),
         "input_tokens_by_turn": [t.input_tokens for t in conv.turns],
         "output_tokens_per_message": s.output_tokens_per_message,
-        "prompt_caching": False, "inference_profile": None, "inference_profile_reason": None,
+        "models": [_model_doc(e, m, share) for m, share in model_mix(s)] if bedrock else [],
     }
-    if s.llm_model in BEDROCK_MODELS:
-        caching = caching_on(s)
-        split = token_split(conv, CACHE_MIN_PREFIX_TOKENS[s.llm_model] if caching else None)
-        profile, why = inference_profile(s)
-        doc.update(prompt_caching=caching, min_cacheable_prefix_tokens=CACHE_MIN_PREFIX_TOKENS.get(s.llm_model),
-                   input_tokens_per_message_billed={"regular": round(split.regular, 3),
-                                                    "cache_read": round(split.cache_read, 3),
-                                                    "cache_write": round(split.cache_write, 3)},
-                   inference_profile=profile.value, inference_profile_reason=why)
-    return doc
 
 
 def _cost_doc(e: Estimate) -> dict[str, Any]:

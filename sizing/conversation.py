@@ -69,21 +69,29 @@ def conversation(s: Scenario) -> Conversation:
                         seconds_between_turns=s.seconds_between_turns)
 
 
-def caching_on(s: Scenario) -> bool:
-    """Prompt caching: as the scenario says, else on for the models that cache."""
-    supported = s.llm_model in CACHE_MIN_PREFIX_TOKENS
+def model_mix(s: Scenario) -> tuple[tuple[str, float], ...]:
+    """(model, share of messages) for every model the scenario routes to: the mix, else llm_model alone."""
+    if s.llm_models:
+        return tuple((m.model, m.share_pct / 100) for m in s.llm_models)
+    return ((s.llm_model, 1.0),)
+
+
+def caching_on(s: Scenario, model: str | None = None) -> bool:
+    """Prompt caching for `model` (default: llm_model): as the scenario says, else on where the model caches."""
+    supported = (model or s.llm_model) in CACHE_MIN_PREFIX_TOKENS
     return supported if s.prompt_caching is None else (s.prompt_caching and supported)
 
 
-def inference_profile(s: Scenario) -> tuple[InferenceProfile, str]:
-    """The Bedrock inference profile and why: the scenario's choice, geo under GDPR or HIPAA, else global."""
+def inference_profile(s: Scenario, model: str | None = None) -> tuple[InferenceProfile, str]:
+    """The Bedrock inference profile of `model` and why: the scenario's choice, geo under GDPR or HIPAA, else
+    global where the model has it."""
     if s.inference_profile is not None:
         return s.inference_profile, "chosen in the scenario"
     regimes = sorted(c.value.upper() for c in s.compliance & {Compliance.gdpr, Compliance.hipaa})
     if regimes:
         return InferenceProfile.geo, (f"{' and '.join(regimes)}: requests stay in the Region's geography "
                                       "(geographic cross-Region inference), not global")
-    if s.llm_model in GLOBAL_PROFILE_MODELS:
+    if (model or s.llm_model) in GLOBAL_PROFILE_MODELS:
         return InferenceProfile.global_, "global cross-Region inference, the lowest price for this model"
     return InferenceProfile.in_region, "the model has no global profile; in-Region price"
 
@@ -96,6 +104,7 @@ def llm_warnings(s: Scenario) -> tuple[str, ...]:
                    "priced at that context; leave it empty to use the conversation model (system prompt, kept "
                    "history, new message per turn)")
     profile, why = inference_profile(s)
-    if s.llm_model in GLOBAL_PROFILE_MODELS and s.inference_profile is None and profile is InferenceProfile.geo:
+    global_models = [m for m, _ in model_mix(s) if m in GLOBAL_PROFILE_MODELS]
+    if global_models and s.inference_profile is None and profile is InferenceProfile.geo:
         out.append(f"inference_profile defaults to geo: {why}; the global profile would cost about 9% less")
     return tuple(out)

@@ -51,6 +51,33 @@ class InferenceProfile(str, Enum):
     in_region = "in-region"
 
 
+class ModelShare(BaseModel):
+    """One model of a routing mix and the share of messages it answers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str
+    share_pct: float = Field(gt=0, le=100)
+
+
+def _mix_entries(v: Any) -> Any:
+    """`a:80,b:20`, ["a:80", ...] or [{model, share_pct}, ...] -> [{model, share_pct}, ...]."""
+    if isinstance(v, str):
+        v = [p for p in v.split(",") if p.strip()] or None
+    if isinstance(v, (list, tuple)):
+        out = []
+        for entry in v:
+            if isinstance(entry, str):
+                model, sep, share = entry.strip().rpartition(":")
+                if not sep:
+                    raise ValueError(f"{entry.strip()!r} needs model:share_pct (allowed: Bedrock model ids, "
+                                     "shares adding up to 100)")
+                entry = {"model": model.strip(), "share_pct": share.strip()}
+            out.append(entry)
+        return out
+    return v
+
+
 class ScenarioError(ValueError):
     """Invalid scenario input; the message names each field and its allowed range."""
 
@@ -168,6 +195,9 @@ class Scenario(BaseModel):
     inference_profile: InferenceProfile | None = Field(
         None, description="Bedrock inference: global | geo | in-region (default: global; geo with GDPR or HIPAA)")
     llm_model: str = Field("anthropic.claude-haiku-4-5", description="Bedrock model id, 'external' or 'none'")
+    llm_models: tuple[ModelShare, ...] | None = Field(
+        None, description="Routing mix of Bedrock models, model:share_pct comma-separated (shares add up to 100); "
+                          "llm_model becomes the largest share")
     external_input_usd_per_1m_tokens: float | None = Field(
         None, ge=0, le=10_000, description="External model input price per 1M tokens")
     external_output_usd_per_1m_tokens: float | None = Field(
@@ -214,15 +244,53 @@ class Scenario(BaseModel):
             return frozenset(p.strip().lower() for p in v.split(",") if p.strip())
         return v
 
+    @field_validator("llm_models", mode="before")
+    @classmethod
+    def _parse_mix(cls, v: Any) -> Any:
+        return _mix_entries(v)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _primary_model(cls, data: Any) -> Any:
+        """With a routing mix and no llm_model, llm_model is the mix's largest share."""
+        if isinstance(data, dict) and data.get("llm_models") and not data.get("llm_model"):
+            try:
+                entries = _mix_entries(data["llm_models"])
+                primary = max(entries, key=lambda e: float(e["share_pct"]))["model"]
+            except (ValueError, TypeError, KeyError):
+                return data                   # the field validator reports it, naming llm_models
+            if primary in BEDROCK_MODELS:     # an unknown model is reported by _routing_mix, naming llm_models
+                data = {**data, "llm_model": primary}
+        return data
+
+    @model_validator(mode="after")
+    def _routing_mix(self) -> "Scenario":
+        if not self.llm_models:
+            return self
+        names = [m.model for m in self.llm_models]
+        unknown = [m for m in names if m not in BEDROCK_MODELS]
+        if unknown:
+            raise ValueError(f"llm_models entry {unknown[0]!r} is not a Bedrock model (allowed: {', '.join(BEDROCK_MODELS)})")
+        if len(set(names)) != len(names):
+            raise ValueError("llm_models lists a model twice (allowed: each model once)")
+        total = sum(m.share_pct for m in self.llm_models)
+        if abs(total - 100) > 0.01:
+            raise ValueError(f"llm_models shares add up to {total:g}, not 100 (allowed: shares adding up to 100)")
+        if self.llm_model not in names:
+            raise ValueError(f"llm_models does not include llm_model {self.llm_model!r} (allowed: llm_model one of "
+                             f"the mix, or left out)")
+        return self
+
     @model_validator(mode="after")
     def _model_options(self) -> "Scenario":
-        bedrock = self.llm_model in BEDROCK_MODELS
-        if self.inference_profile is InferenceProfile.global_ and self.llm_model not in GLOBAL_PROFILE_MODELS:
-            raise ValueError(f"inference_profile 'global' is not offered for llm_model {self.llm_model!r}; "
+        models = [m.model for m in self.llm_models] if self.llm_models else [self.llm_model]
+        no_global = [m for m in models if m not in GLOBAL_PROFILE_MODELS]
+        if self.inference_profile is InferenceProfile.global_ and no_global:
+            raise ValueError(f"inference_profile 'global' is not offered for llm_model {no_global[0]!r}; "
                              f"use geo or in-region (global: {', '.join(sorted(GLOBAL_PROFILE_MODELS))})")
-        if self.inference_profile is not None and not bedrock:
+        if self.inference_profile is not None and self.llm_model not in BEDROCK_MODELS:
             raise ValueError(f"inference_profile applies to Bedrock models only, not to llm_model {self.llm_model!r}")
-        if self.prompt_caching and self.llm_model not in CACHE_MIN_PREFIX_TOKENS:
+        if self.prompt_caching and not any(m in CACHE_MIN_PREFIX_TOKENS for m in models):
             raise ValueError(f"prompt_caching is not modelled for llm_model {self.llm_model!r}; "
                              f"models that cache: {', '.join(sorted(CACHE_MIN_PREFIX_TOKENS))}")
         return self

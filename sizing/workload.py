@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sizing import assumptions as A
-from sizing.conversation import conversation
+from sizing.conversation import conversation, model_mix
 from sizing.llm import model_speed
 from sizing.load_profile import average_load
 from sizing.scenario import Scenario
@@ -32,11 +32,12 @@ class Workload:
 
 def derive_workload(s: Scenario) -> Workload:
     """Rates and monthly volumes; every formula is in docs/sizing-model.md section 1."""
-    speed = model_speed(s.llm_model)
     msg_s = s.concurrent_users * s.messages_per_user_per_hour / A.SECONDS_PER_HOUR   # lambda, docs/sizing-facts.md § LLM streaming concurrency
     api_s = s.concurrent_users * s.api_requests_per_user_per_minute / 60
     # W = TTFT + output tokens / tokens per s + app overhead; docs/sizing-facts.md § LLM streaming concurrency
-    stream_s = speed.time_to_first_token_s + s.output_tokens_per_message / speed.output_tokens_per_s \
+    # a routing mix streams at each model's speed for its share of the messages
+    stream_s = sum(share * (model_speed(m).time_to_first_token_s + s.output_tokens_per_message
+                            / model_speed(m).output_tokens_per_s) for m, share in model_mix(s)) \
         + A.APP_OVERHEAD_PER_STREAM_S
     load = average_load(s)   # mean of the month's hourly curve; volume = peak rate x sum of the curve (sizing/load_profile.py)
     seconds = float(A.HOURS_PER_MONTH) * A.SECONDS_PER_HOUR

@@ -19,7 +19,7 @@ from pricing.services.base import (
     qty,
 )
 from sizing.capacity import CapacityPlan
-from sizing.conversation import Conversation, caching_on, inference_profile
+from sizing.conversation import Conversation, caching_on, inference_profile, model_mix
 from sizing.llm import BEDROCK_MODELS, CACHE_MIN_PREFIX_TOKENS, CACHE_TTL_S
 from sizing.scenario import InferenceProfile
 
@@ -97,28 +97,35 @@ def _line(s_model: str, item: str, tokens_month: float, direction: str, note: st
                      token_key(s_model, direction), note, LLM, price_factor=factor)
 
 
-def tokens(p: CapacityPlan, o: PriceOptions) -> list[Component]:
+def model_lines(p: CapacityPlan, model: str, share: float) -> list[Component]:
+    """The token lines of one model answering `share` of the messages."""
     s, w, conv = p.scenario, p.workload, p.conversation
-    if s.llm_model not in BEDROCK_MODELS:
-        return []
-    profile, why = inference_profile(s)
+    profile, why = inference_profile(s, model)
     factor = GLOBAL_PRICE_FACTOR if profile is InferenceProfile.global_ else Decimal(1)
     where = f"{profile.value} inference ({why})"
-    split = token_split(conv, CACHE_MIN_PREFIX_TOKENS[s.llm_model] if caching_on(s) else None)
-    msgs = w.messages_per_month
+    split = token_split(conv, CACHE_MIN_PREFIX_TOKENS[model] if caching_on(s, model) else None)
+    msgs = w.messages_per_month * share
+    routed = "" if share == 1 else f"{share:.0%} of the messages (routing mix); "
     model_text = (f"{conv.model} model: {len(conv.turns)} turns, {conv.input_tokens_per_message:,.0f} input tokens "
                   f"per message on average")
-    out = [_line(s.llm_model, "input tokens", msgs * split.regular, "input",
-                 f"{msgs:,.0f} messages x {split.regular:,.0f} uncached input tokens; {model_text}; {where}", factor)]
+    out = [_line(model, "input tokens", msgs * split.regular, "input",
+                 f"{routed}{msgs:,.0f} messages x {split.regular:,.0f} uncached input tokens; {model_text}; {where}",
+                 factor)]
     if split.cache_read:
-        out.append(_line(s.llm_model, "prompt cache reads", msgs * split.cache_read, "cache-read",
+        out.append(_line(model, "prompt cache reads", msgs * split.cache_read, "cache-read",
                          f"{split.cache_read:,.0f} tokens per message read from the prompt cache", factor))
     if split.cache_write:
-        out.append(_line(s.llm_model, "prompt cache writes (5-minute TTL)", msgs * split.cache_write, "cache-write",
+        out.append(_line(model, "prompt cache writes (5-minute TTL)", msgs * split.cache_write, "cache-write",
                          f"{split.cache_write:,.0f} tokens per message written to the prompt cache", factor))
-    out.append(_line(s.llm_model, "output tokens", w.output_tokens_per_month, "output",
-                     f"{msgs:,.0f} messages x {s.output_tokens_per_message:,} tokens; {where}", factor))
+    out.append(_line(model, "output tokens", w.output_tokens_per_month * share, "output",
+                     f"{routed}{msgs:,.0f} messages x {s.output_tokens_per_message:,} tokens; {where}", factor))
     return out
+
+
+def tokens(p: CapacityPlan, o: PriceOptions) -> list[Component]:
+    if p.scenario.llm_model not in BEDROCK_MODELS:
+        return []
+    return [c for model, share in model_mix(p.scenario) for c in model_lines(p, model, share)]
 
 
 def _matcher(model: str, direction: str) -> Callable[[Mapping[str, str]], bool]:

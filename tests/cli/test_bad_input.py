@@ -9,6 +9,13 @@ from app.cli import app
 runner = CliRunner()
 
 BAD_FLAGS = [
+    (["--turns-per-conversation", "0"], "turns_per_conversation", "1..200"),
+    (["--turns-per-conversation", "-2"], "turns_per_conversation", "1..200"),
+    (["--history-turns-kept", "500"], "history_turns_kept", "0..200"),
+    (["--inference-profile", "everywhere"], "inference_profile", "global"),
+    (["--llm-model", "amazon.nova-pro", "--inference-profile", "global"], "inference_profile", "geo or in-region"),
+    (["--llm-model", "amazon.nova-lite", "--prompt-caching", "on"], "prompt_caching", "models that cache"),
+    (["--llm-models", "anthropic.claude-haiku-4-5:70"], "llm_models", "adding up to 100"),
     (["--users", "-5"], "concurrent_users", "1..1000000"),
     (["--users", "0"], "concurrent_users", "1..1000000"),
     (["--users", "1e12"], "concurrent_users", "1..1000000"),

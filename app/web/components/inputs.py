@@ -59,7 +59,8 @@ class FieldSpec:
 
     name: str
     label: str
-    kind: str                    # int | float | text | numbers (comma list) | select | multiselect | checkbox
+    kind: str                    # int | float | text | numbers (comma list) | mix (model:share list) | select
+                                 # | multiselect | checkbox
     options: tuple[Any, ...] = ()
     step: float | int | None = None
     fmt: str | None = None
@@ -95,6 +96,7 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
     ("LLM usage", (
         FieldSpec("llm_model", "LLM model", "select", options=(*BEDROCK_MODELS, EXTERNAL_MODEL, NO_MODEL),
                   labels=MODEL_LABELS),
+        FieldSpec("llm_models", "Routing mix, model:share % (empty = the model above alone)", "mix", optional=True),
         FieldSpec("system_prompt_tokens", "System prompt, tokens", "int", step=100),
         FieldSpec("user_message_tokens", "Tokens per user message", "int", step=25),
         FieldSpec("context_tokens_per_message", "Retrieved context per message, tokens", "int", step=500),
@@ -161,6 +163,8 @@ def to_widget(spec: FieldSpec, value: Any) -> Any:
         return AUTO
     if spec.kind == "numbers":
         return ", ".join(f"{v:g}" if v == int(v) else repr(v) for v in value or ())   # exact round trip
+    if spec.kind == "mix":
+        return ", ".join(f"{m.model}:{m.share_pct:g}" for m in value or ())
     return value
 
 
@@ -170,7 +174,7 @@ def to_raw(spec: FieldSpec, value: Any) -> Any:
         return None
     if spec.kind == "multiselect":
         return list(value or [])
-    if spec.kind == "numbers":
+    if spec.kind in ("numbers", "mix"):
         return value.strip() or None if isinstance(value, str) else value
     return value
 
@@ -251,7 +255,7 @@ def assumptions(s: Scenario) -> list[dict[str, str]]:
         value = getattr(s, name)
         if value == info.default:
             spec = SPECS[name]
-            shown = "none" if spec.kind == "numbers" else "profile default"
+            shown = "none" if spec.kind in ("numbers", "mix") else "profile default"
             rows.append({"input": spec.label, "assumed": spec.option_label(to_widget(spec, value))
                          if value is not None else shown,
                          "why": info.description or ""})

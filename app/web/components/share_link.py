@@ -26,6 +26,8 @@ def _text(value: Any) -> str:
         return repr(value)
     if isinstance(value, (list, tuple)):       # order kept: the 24-hour load curve (compliance arrives sorted)
         return ",".join(_text(v) for v in value)
+    if isinstance(value, dict):                # a routing-mix entry: model:share_pct
+        return ":".join(_text(v) for v in value.values())
     if isinstance(value, (set, frozenset)):
         return ",".join(sorted(str(v) for v in value))
     return str(value)

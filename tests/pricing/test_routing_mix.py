@@ -1,0 +1,75 @@
+"""A routing mix of Bedrock models: each model prices its share of the messages at its own rates."""
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from app.web.components.share_link import params_to_scenario, scenario_to_params
+from pricing.engine import estimate
+from sizing.llm import model_speed
+from sizing.scenario import ScenarioError, parse_scenario
+from sizing.workload import derive_workload
+
+HAIKU, SONNET, NOVA = "anthropic.claude-haiku-4-5", "anthropic.claude-sonnet-4-5", "amazon.nova-pro"
+MIX = f"{HAIKU}:80,{SONNET}:20"
+
+
+def cents(x) -> Decimal:
+    return Decimal(x).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_mix_splits_the_messages_by_share_by_hand():
+    est = estimate(parse_scenario({"llm_models": MIX, "prompt_caching": False}))
+    assert est.scenario.llm_model == HAIKU                 # the largest share
+    msgs = Decimal(repr(est.plan.workload.messages_per_month))
+    got = {ln.item: ln.monthly_usd for ln in est.lines if ln.category == "llm"}
+    g = Decimal(10) / Decimal(11)                          # both models on the global profile
+    # default conversation: 1,350 input and 400 output tokens per message
+    assert got == {
+        f"{HAIKU} input tokens": cents(msgs * Decimal("0.8") * 1350 / 1000 * Decimal("0.0011") * g),
+        f"{HAIKU} output tokens": cents(msgs * Decimal("0.8") * 400 / 1000 * Decimal("0.0055") * g),
+        f"{SONNET} input tokens": cents(msgs * Decimal("0.2") * 1350 / 1000 * Decimal("0.0033") * g),
+        f"{SONNET} output tokens": cents(msgs * Decimal("0.2") * 400 / 1000 * Decimal("0.0165") * g),
+    }
+
+
+def test_single_model_mix_equals_the_model_alone():
+    alone = estimate(parse_scenario({"llm_model": NOVA}))
+    mixed = estimate(parse_scenario({"llm_models": f"{NOVA}:100"}))
+    assert mixed.monthly_usd == alone.monthly_usd and mixed.llm_usd == alone.llm_usd
+
+
+def test_stream_duration_is_share_weighted():
+    w = derive_workload(parse_scenario({"llm_models": f"{SONNET}:25,{NOVA}:75"}))
+    out, overhead = 400, 0.2
+    want = sum(share * (model_speed(m).time_to_first_token_s + out / model_speed(m).output_tokens_per_s)
+               for m, share in ((SONNET, 0.25), (NOVA, 0.75))) + overhead
+    assert w.stream_duration_s == pytest.approx(want)
+
+
+def test_mix_in_yaml_form_and_share_link_round_trip():
+    s = parse_scenario({"llm_models": [{"model": SONNET, "share_pct": 70}, {"model": HAIKU, "share_pct": 30}]})
+    assert s.llm_model == SONNET and s.to_yaml_dict()["llm_models"][1] == {"model": HAIKU, "share_pct": 30.0}
+    assert params_to_scenario(scenario_to_params(s)) == s
+
+
+@pytest.mark.parametrize("fields", [
+    {"llm_models": f"{HAIKU}:80"},                               # shares add up to 80
+    {"llm_models": f"{HAIKU}:50,{HAIKU}:50"},                    # a model twice
+    {"llm_models": "gpt-9:100"},                                 # not a Bedrock model
+    {"llm_models": HAIKU},                                       # no share
+    {"llm_models": f"{HAIKU}:80,{SONNET}:20", "llm_model": NOVA},  # llm_model outside the mix
+])
+def test_bad_mixes_name_llm_models(fields):
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(fields)
+    assert [f for f, _ in err.value.errors] == ["llm_models"]
+
+
+def test_global_profile_needs_every_model_of_the_mix_to_have_one():
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario({"llm_models": f"{HAIKU}:50,{NOVA}:50", "inference_profile": "global"})
+    assert err.value.errors[0][0] == "inference_profile"
+    est = estimate(parse_scenario({"llm_models": f"{HAIKU}:50,{NOVA}:50"}))   # defaults: Haiku global, Nova in-Region
+    notes = {ln.item: ln.note for ln in est.lines if ln.category == "llm"}
+    assert "global inference" in notes[f"{HAIKU} output tokens"]
+    assert "in-region inference" in notes[f"{NOVA} output tokens"]
