@@ -137,7 +137,12 @@ def _model_doc(e: Estimate, model: str, share: float) -> dict[str, Any]:
     caching = caching_on(s, model)
     split = token_split(conv, CACHE_MIN_PREFIX_TOKENS[model] if caching else None)
     profile, why = inference_profile(s, model)
+    # the quota to ask Bedrock for: requests and tokens per minute at peak (cache reads do not count toward
+    # token quotas: docs/sizing-facts.md § Bedrock prices and network path)
+    rpm = e.plan.workload.messages_per_s_peak * 60 * share
+    tpm = rpm * (split.regular + split.cache_write + s.output_tokens_per_message)
     return {"model": model, "share_pct": round(share * 100, 6), "prompt_caching": caching,
+            "peak_requests_per_minute": round(rpm, 3), "peak_tokens_per_minute": round(tpm, 3),
             "min_cacheable_prefix_tokens": CACHE_MIN_PREFIX_TOKENS.get(model),
             "input_tokens_per_message_billed": {"regular": round(split.regular, 3),
                                                 "cache_read": round(split.cache_read, 3),

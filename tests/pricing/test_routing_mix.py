@@ -73,3 +73,15 @@ def test_global_profile_needs_every_model_of_the_mix_to_have_one():
     notes = {ln.item: ln.note for ln in est.lines if ln.category == "llm"}
     assert "global inference" in notes[f"{HAIKU} output tokens"]
     assert "in-region inference" in notes[f"{NOVA} output tokens"]
+
+
+def test_peak_quota_figures_by_hand():
+    from pricing.schema import estimate_to_dict
+    doc = estimate_to_dict(estimate(parse_scenario({"concurrent_users": 6000, "llm_models": MIX})))
+    haiku, sonnet = doc["conversation"]["models"]
+    # 6,000 users x 10 messages per user-hour = 1,000 per minute at peak, split 80/20
+    assert (haiku["peak_requests_per_minute"], sonnet["peak_requests_per_minute"]) == (800, 200)
+    # tokens: Haiku caches nothing here (prefixes < 4,096): 1,350 in + 400 out per message
+    assert haiku["peak_tokens_per_minute"] == 800 * (1350 + 400)
+    split = sonnet["input_tokens_per_message_billed"]           # cache reads do not count toward the quota
+    assert sonnet["peak_tokens_per_minute"] == pytest.approx(200 * (split["regular"] + split["cache_write"] + 400))
