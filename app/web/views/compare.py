@@ -29,7 +29,7 @@ ROW_PX = 35                      # st.dataframe row height: tables are drawn tal
 @st.cache_data(show_spinner=False, max_entries=256)
 def load_estimate(scenario_json: str, prices_checksum: str) -> Estimate:
     """Estimate of a saved input under the current snapshot (checksum keys the cache)."""
-    return estimate(parse_scenario(json.loads(scenario_json)), load_snapshot())
+    return estimate(parse_scenario(json.loads(scenario_json)), load_snapshot(), ranges=True)
 
 
 # --- helpers -------------------------------------------------------------------------------------
