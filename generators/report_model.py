@@ -143,6 +143,12 @@ def bom_total_record(est: Estimate, with_scenario: bool = True) -> list[object]:
     return total
 
 
+def range_text(est: Estimate) -> str:
+    """`$p10 - $p90 (p50 $p50)`, or a dash for an estimate without a range."""
+    r = est.range
+    return "—" if r is None else f"{usd(r.p10_usd)} - {usd(r.p90_usd)} (p50 {usd(r.p50_usd)})"
+
+
 def bom_range_records(est: Estimate, with_scenario: bool = True) -> list[list[object]]:
     """After TOTAL: `RANGE_P10`, `RANGE_P50`, `RANGE_P90` (the month's range) and a `DRIVER_LOW` and
     `DRIVER_HIGH` row per driver (item: the input and its value; monthly_usd: the month at that value).
