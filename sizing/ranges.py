@@ -131,7 +131,8 @@ def parse_ranges_value(v: Any) -> dict[str, tuple[float, float]]:
         for item in items:
             m = re.fullmatch(r"([A-Za-z_]+)\s*(?:=|\s)\s*(\S.*)", item)
             if not m:
-                raise RangeError(f"{RANGES_FIELD} entry {item!r} must be field=low:high (allowed: a field of {', '.join(UNCERTAIN_FIELDS)})")
+                raise RangeError(f"{RANGES_FIELD} entry {item!r} must be field=low:high "
+                                 f"(allowed: a field of {', '.join(UNCERTAIN_FIELDS)})")
             out[m[1]] = _pair(m[1], m[2].strip())
         return out
     if isinstance(v, dict):
@@ -140,10 +141,12 @@ def parse_ranges_value(v: Any) -> dict[str, tuple[float, float]]:
         out = {}
         for item in v:
             if not isinstance(item, (list, tuple)) or len(item) != 3:
-                raise RangeError(f"{RANGES_FIELD} entry {item!r} must be [field, low, high] (allowed: low <= expected <= high)")
+                raise RangeError(f"{RANGES_FIELD} entry {item!r} must be [field, low, high] "
+                                 "(allowed: low <= expected <= high)")
             out[str(item[0])] = _pair(str(item[0]), item[1:])
         return out
-    raise RangeError(f"{RANGES_FIELD} must map a field to [low, high], got {type(v).__name__} (allowed: low <= expected <= high)")
+    raise RangeError(f"{RANGES_FIELD} must map a field to [low, high], got {type(v).__name__} "
+                     "(allowed: low <= expected <= high)")
 
 
 def collect(data: dict[str, Any]) -> dict[str, Any]:
@@ -159,7 +162,8 @@ def collect(data: dict[str, Any]) -> dict[str, Any]:
             given[field] = (lo, hi)
     unknown = sorted(set(given) - set(UNCERTAIN_FIELDS))
     if unknown:
-        raise RangeError(f"{RANGES_FIELD} given for {unknown[0]}, which cannot take a range; allowed: {', '.join(UNCERTAIN_FIELDS)}")
+        raise RangeError(f"{RANGES_FIELD} given for {unknown[0]}, which cannot take a range; "
+                         f"allowed: {', '.join(UNCERTAIN_FIELDS)}")
     if RANGES_FIELD in out or given:
         out[RANGES_FIELD] = tuple((f, *given[f]) for f in UNCERTAIN_FIELDS if f in given)
     return out
