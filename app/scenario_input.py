@@ -1,6 +1,7 @@
 """Reading a Scenario from a YAML file and/or flag values, with errors that name the field."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,20 @@ FLAG_ALIASES: dict[str, str] = {"concurrent_users": "users", "environment": "env
 INPUT_FIELDS: tuple[str, ...] = (*Scenario.model_fields, *sorted(OLD_FIELDS))
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without YAML 1.1's base-60 numbers, so a range written `6:10:16` stays text (not 22,216)."""
+
+
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_Loader.yaml_implicit_resolvers = {k: [(t, rx) for t, rx in v if t not in (_INT, _FLOAT)]
+                                   for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver(_INT, re.compile(
+    r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(_FLOAT, re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))
+
+
 def flag_name(field: str) -> str:
     return FLAG_ALIASES.get(field, field.replace("_", "-"))
 
@@ -25,7 +40,7 @@ def load_scenario_file(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ScenarioError([("--scenario", f"cannot read {path}: {exc.strerror or exc}")]) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         where = ""
         mark = getattr(exc, "problem_mark", None)

@@ -149,7 +149,7 @@ def generate_bundle(scenario: Scenario, out: Path, *, force: bool = False, catal
     out = Path(out).absolute()
     _check_target(out, force)
     catalog = catalog or load_snapshot()
-    est = estimate(scenario, catalog)
+    est = estimate(scenario, catalog, ranges=True)
     deployable(est)                           # refuse before anything is written
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))

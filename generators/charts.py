@@ -177,9 +177,28 @@ def fig_purchase_options(est: Estimate, theme: Theme = REPORT) -> go.Figure:
                    yaxis=_usd_axis("USD"))
 
 
+def fig_drivers(est: Estimate, theme: Theme = REPORT, top: int = 10) -> go.Figure:
+    """Tornado: the month's change from the expected total with each input at its low and at its high
+    (the others at expected), largest swing on top; inputs that do not move the month are left out."""
+    rows = [d for d in est.drivers if d.swing_usd][:top]
+    names = [d.field for d in reversed(rows)]
+    base = est.monthly_usd
+    data = []
+    for attr, value, label, color in (("low_usd", "low_value", "Input at its low", COLORS["infrastructure"]),
+                                      ("high_usd", "high_value", "Input at its high", COLORS["llm"])):
+        xs = [_f(getattr(d, attr) - base) for d in reversed(rows)]
+        data.append({"type": "bar", "orientation": "h", "x": xs, "y": names, "name": label,
+                     "marker": {"color": color}, "customdata": [getattr(d, value) for d in reversed(rows)],
+                     "hovertemplate": "%{y} = %{customdata:,}: %{x:+$,.2f} vs expected<extra></extra>"})
+    height = max(_height(theme, 320), 30 * len(names) + 120)
+    return _figure(theme, data, f"What moves the month (vs the expected {fmt_usd(base)})", height, barmode="overlay",
+                   xaxis=_usd_axis("Change in USD per month"), yaxis={"automargin": True})
+
+
 def report_figures(est: Estimate, series: ReportSeries, theme: Theme = REPORT) -> "OrderedDict[str, go.Figure]":
     """All report charts, keyed by a stable id (used for HTML element ids and the PDF)."""
     return OrderedDict((
+        ("drivers", fig_drivers(est, theme)),
         ("cost-by-service", fig_cost_by_service(est, theme)),
         ("infra-vs-llm", fig_cost_split(est, theme)),
         ("cost-vs-users", fig_cost_vs_users(est, series, theme)),

@@ -151,7 +151,7 @@ def _draw_hbars(pdf: FPDF, bars: list, cats: list[str], ticks: list[float], pref
     """Horizontal bars: category labels on the left, value grid below, the bar's text after it."""
     x0, y0, x1, y1 = box
     label_w = min(45.0, max(pdf.get_string_width(c) for c in cats) + 3)
-    val = _Axis(0.0, ticks[-1], False, x0 + label_w, x1)
+    val = _Axis(ticks[0], ticks[-1], False, x0 + label_w, x1)
     band = (y1 - y0) / max(1, len(cats))
     for tv in ticks:
         px = val(tv)
@@ -169,11 +169,11 @@ def _draw_hbars(pdf: FPDF, bars: list, cats: list[str], ticks: list[float], pref
         for j, (c, v) in enumerate(zip(t.y, t.x)):
             cy = y0 + (len(cats) - 1 - cats.index(str(c))) * band + band * 0.15
             pdf.set_fill_color(*color)
-            w = max(0.0, val(float(v)) - val(0.0))
-            pdf.rect(val(0.0), cy, w, band * 0.7, style="F")
+            a, b = sorted((val(0.0), val(float(v))))     # a bar below zero (the tornado) runs left of the axis
+            pdf.rect(a, cy, b - a, band * 0.7, style="F")
             if j < len(texts):
                 pdf.set_text_color(*TEXT)
-                pdf.text(val(0.0) + w + 1, cy + band * 0.35 + 1.2, str(texts[j]))
+                pdf.text(b + 1, cy + band * 0.35 + 1.2, str(texts[j]))
 
 
 def _draw_vbars(pdf: FPDF, bars: list, cats: list[str], ticks: list[float], prefix: str, stacked: bool,
@@ -216,6 +216,11 @@ def _draw_bars(pdf: FPDF, fig: go.Figure, box: tuple[float, float, float, float]
     prefix = (fig.layout.xaxis.tickprefix if horizontal else fig.layout.yaxis.tickprefix) or ""
     pdf.set_font(size=6.5)
     if horizontal:
+        low = min([float(v) for t in bars for v in t.x] + [0.0])
+        if low < 0:      # ticks on both sides of zero, in the positive side's step
+            step = nice_ticks(max(-low, ticks[-1]))[1]
+            ticks = [-k * step for k in range(math.ceil(-low / step - 1e-9), 0, -1)] + \
+                [k * step for k in range(math.ceil(max(ticks[-1], 0) / step - 1e-9) + 1)]
         _draw_hbars(pdf, bars, cats, ticks, prefix, box)
     else:
         _draw_vbars(pdf, bars, cats, ticks, prefix, stacked, box)

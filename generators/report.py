@@ -25,6 +25,7 @@ from generators.safe_text import csv_cell
 from pricing.catalog import Catalog
 from pricing.engine import Estimate
 from pricing.files import write_atomic
+from sizing.ranges import ranges_text
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "cdk_out_templates" / "report"
 REPORT_FILES = ("report.html", "report.md", "report.pdf", "bom.csv", "bom.xlsx")
@@ -77,6 +78,21 @@ def render_markdown(doc: ReportDoc, figures: dict) -> str:
     return _MD_ENV.get_template("report.md.j2").render(doc=doc, chart_titles=titles)
 
 
+def _range_sheet(wb: Workbook, est: Estimate) -> None:
+    """Sheet 'Range': p10/p50/p90 beside the expected total, then the drivers (none without a range)."""
+    if est.range is None:
+        return
+    ws = wb.create_sheet("Range")
+    r = est.range
+    for row in (["figure", "monthly_usd"], ["p10", r.p10_usd], ["p50", r.p50_usd], ["p90", r.p90_usd],
+                ["expected (the total)", est.monthly_usd], ["samples", r.samples], ["seed", r.seed], [],
+                ["driver (input)", "low", "high", "monthly_usd at low", "monthly_usd at high"]):
+        ws.append(row)
+    for d in est.drivers:
+        ws.append([d.field, d.low_value, d.high_value, d.low_usd, d.high_usd])
+    ws.column_dimensions["A"].width = 34
+
+
 def bom_xlsx(est: Estimate) -> bytes:
     """bom.xlsx: sheet 'Bill of materials' (lines + TOTAL) and sheet 'Inputs' (the scenario)."""
     wb = Workbook()
@@ -97,9 +113,12 @@ def bom_xlsx(est: Estimate) -> bytes:
     for letter, width in zip("ABCDEFGHIJKLM", (24, 18, 16, 48, 12, 16, 12, 14, 32, 40, 14, 16, 60)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    _range_sheet(wb, est)
     inputs = wb.create_sheet("Inputs")
     inputs.append(["field", "value"])
     for name, value in est.scenario.to_yaml_dict().items():
+        if isinstance(value, dict):
+            value = ranges_text(value)
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
         inputs.append([name, csv_cell("" if value is None else value)])

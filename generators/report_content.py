@@ -24,6 +24,7 @@ from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from sizing import assumptions as A
 from sizing.llm import model_speed
 from sizing.profiles import CONTROL_LABELS, ENVIRONMENT_PROFILES, TIERS
+from sizing.ranges import ranges_text
 from sizing.scenario import Scenario
 
 # Assumptions that drive the plan, shown with their current values (read from sizing/assumptions.py).
@@ -102,6 +103,8 @@ def _table(headers, rows, numeric=(), footer=None, widths=()) -> Block:
 
 def _field_value(s: Scenario, name: str) -> str:
     v = getattr(s, name)
+    if name == "ranges":
+        return ranges_text(v) or "default ranges (docs/sizing-model.md section 12)"
     if name == "compliance":
         return ", ".join(sorted(c.value for c in v)) or "none"
     if v is None:
@@ -241,6 +244,36 @@ def _purchase(est: Estimate) -> Section:
     ))
 
 
+def range_rows(est: Estimate) -> tuple[tuple[str, str], ...]:
+    """The range as (label, amount) rows; empty without a range."""
+    r = est.range
+    if r is None:
+        return ()
+    return (("p10", fmt_usd(r.p10_usd)), ("p50", fmt_usd(r.p50_usd)), ("p90", fmt_usd(r.p90_usd)),
+            ("expected (the total)", fmt_usd(est.monthly_usd)), ("samples, seed", f"{r.samples:,}, {r.seed}"))
+
+
+def driver_rows(est: Estimate) -> list[tuple[str, str, str, str, str]]:
+    """Drivers as (input, low, high, month at low, month at high), largest swing first."""
+    return [(d.field, fmt_num(d.low_value), fmt_num(d.high_value), fmt_usd(d.low_usd), fmt_usd(d.high_usd))
+            for d in est.drivers]
+
+
+def _range(est: Estimate) -> Section:
+    blocks = [_para("The month as an interval: a seeded Monte Carlo over the inputs' ranges (the user's, else the "
+                    "documented default ranges; PERT on low, expected, high). The LLM lines are recomputed per "
+                    "sample, traffic-driven lines scale with the sample's volume, nodes and fixed items are held "
+                    "at the expected plan (docs/sizing-model.md section 12)."),
+              _table(("Figure", "Monthly USD"), range_rows(est), numeric=(False, True), widths=(3, 2))]
+    if any(d.swing_usd for d in est.drivers):
+        blocks.append(Block("chart", chart_id="drivers"))
+    blocks.append(_para("Drivers: each input at its low and at its high, the others at expected, re-estimated in "
+                        "full; the largest swing first."))
+    blocks.append(_table(("Input", "Low", "High", "Month at low", "Month at high"), driver_rows(est),
+                         numeric=(False, True, True, True, True), widths=(5, 2, 2, 3, 3)))
+    return Section("range", "Range and drivers", tuple(blocks))
+
+
 def _charts(est: Estimate, series: ReportSeries) -> Section:
     curve = [(f"{p.users:,}", p.tier, fmt_usd(p.infrastructure_usd), fmt_usd(p.monthly_usd)) for p in series.curve]
     proj = [(str(p.month), f"{p.users:,}", p.tier, fmt_usd(p.infrastructure_usd), fmt_usd(p.monthly_usd))
@@ -277,8 +310,13 @@ def build_report(est: Estimate, series: ReportSeries, today: date | None = None)
     headline = (("Monthly total", total), ("Infrastructure", fmt_usd(est.infrastructure_usd)),
                 ("of which compliance", fmt_usd(est.compliance_usd)), ("LLM tokens", fmt_usd(est.llm_usd)),
                 ("Upfront", fmt_usd(est.upfront_usd)), ("First year", fmt_usd(est.first_year_usd)))
+    if est.range is not None:
+        headline += (("Range p10-p90 (p50)", f"{fmt_usd(est.range.p10_usd)} - {fmt_usd(est.range.p90_usd)} "
+                                              f"({fmt_usd(est.range.p50_usd)})"),)
     sections = [_inputs(est), _tier(est), _capacity(est), _plan_checks(est), _bom(est), _compliance(est),
                 _purchase(est), _charts(est, series)]
+    if est.range is not None:
+        sections.insert(1, _range(est))
     if est.warnings:
         sections.append(Section("warnings", "Warnings", (_bullets(est.warnings),)))
     sections.append(_prices(est, today))

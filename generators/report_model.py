@@ -143,14 +143,44 @@ def bom_total_record(est: Estimate, with_scenario: bool = True) -> list[object]:
     return total
 
 
+def range_text(est: Estimate) -> str:
+    """`$p10 - $p90 (p50 $p50)`, or a dash for an estimate without a range."""
+    r = est.range
+    return "—" if r is None else f"{usd(r.p10_usd)} - {usd(r.p90_usd)} (p50 {usd(r.p50_usd)})"
+
+
+def bom_range_records(est: Estimate, with_scenario: bool = True) -> list[list[object]]:
+    """After TOTAL: `RANGE_P10`, `RANGE_P50`, `RANGE_P90` (the month's range) and a `DRIVER_LOW` and
+    `DRIVER_HIGH` row per driver (item: the input and its value; monthly_usd: the month at that value).
+    Empty for an estimate without a range."""
+    cols = bom_columns(with_scenario)
+    first, item, qty_, money_ = 0, cols.index("item"), cols.index("quantity"), cols.index("monthly_usd")
+
+    def rec(label: str, what: str, value: object, usd: Decimal) -> list[object]:
+        r: list[object] = [""] * len(cols)
+        r[first], r[item], r[qty_], r[money_] = label, what, value, usd
+        return r
+    if est.range is None:
+        return []
+    r = est.range
+    out = [rec(f"RANGE_P{p}", f"p{p} of {r.samples} samples, seed {r.seed}", "", v)
+           for p, v in ((10, r.p10_usd), (50, r.p50_usd), (90, r.p90_usd))]
+    for d in est.drivers:
+        out.append(rec("DRIVER_LOW", d.field, d.low_value, d.low_usd))
+        out.append(rec("DRIVER_HIGH", d.field, d.high_value, d.high_usd))
+    return out
+
+
 def bom_csv(est: Estimate, with_scenario: bool = True) -> str:
     """The one BOM CSV: a header, one row per BOM line (money as exact decimals), then a TOTAL row equal to
-    the estimate. `with_scenario=False` leaves out the scenario and client columns (`estimate --format csv`)."""
+    the estimate, then the range and drivers rows (`bom_range_records`). `with_scenario=False` leaves out the
+    scenario and client columns (`estimate --format csv`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(bom_columns(with_scenario))
     w.writerows(bom_records(est, with_scenario))
     w.writerow(bom_total_record(est, with_scenario))
+    w.writerows(bom_range_records(est, with_scenario))
     return buf.getvalue()
 
 

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pricing.catalog import EMBEDDED_SNAPSHOT, Catalog, MissingPriceError, load_snapshot, tiered_cost
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
+from pricing.ranges import CostRange, Driver, cost_range, drivers
 from pricing.services import KEYS, PriceOptions, bill_of_materials
 from pricing.services.base import COMPLIANCE, LLM, Component, qty
 from pricing.services.ec2 import ON_DEMAND
@@ -76,6 +77,8 @@ class Estimate:
     prices_as_of: str
     prices_source: str
     prices_checksum: str
+    range: CostRange | None = None          # p10/p50/p90 of the month (pricing/ranges.py), when asked for
+    drivers: tuple[Driver, ...] = ()        # one-at-a-time swings, largest first
 
 
 CENT = Decimal("0.01")
@@ -221,9 +224,14 @@ def _sum(lines: tuple[CostLine, ...], keep=lambda ln: True) -> Decimal:
     return sum((ln.monthly_usd for ln in lines if keep(ln)), Decimal(0))
 
 
-def estimate(scenario: Scenario, catalog: Catalog | None = None) -> Estimate:
-    """Validate-size-price: the full estimate for one scenario."""
+def estimate(scenario: Scenario, catalog: Catalog | None = None, *, ranges: bool = False) -> Estimate:
+    """Validate-size-price: the full estimate for one scenario; with `ranges`, its range and drivers too."""
     catalog = catalog or load_snapshot()
+    est = _estimate(scenario, catalog)
+    return replace(est, range=cost_range(est, catalog), drivers=drivers(est, catalog)) if ranges else est
+
+
+def _estimate(scenario: Scenario, catalog: Catalog) -> Estimate:
     plan = size(scenario)
     region = scenario.region
     sp_discount, term, all_upfront = SAVINGS_PLAN[scenario.purchase_option]

@@ -38,11 +38,29 @@ class LineDoc(_Doc):
     control: str | None
 
 
+class RangeDoc(_Doc):
+    p10_usd: Decimal
+    p50_usd: Decimal
+    p90_usd: Decimal
+    samples: int
+    seed: int
+
+
+class DriverDoc(_Doc):
+    field: str
+    low: float
+    high: float
+    low_usd: Decimal
+    high_usd: Decimal
+
+
 class CostDoc(_Doc):
     monthly_usd: Decimal
     upfront_usd: Decimal
     first_year_usd: Decimal
     lines: list[LineDoc]
+    range: RangeDoc | None = None       # null when the estimate was run without ranges
+    drivers: list[DriverDoc] = []
 
 
 class PodsDoc(_Doc):
@@ -177,6 +195,11 @@ def _cost_doc(e: Estimate) -> dict[str, Any]:
                    "unit_usd": _num(ln.unit_usd), "monthly_usd": _num(ln.monthly_usd),
                    "price_key": ln.price_key, "ce_service": ln.ce_service, "note": ln.note,
                    "category": ln.category, "control": ln.control} for ln in e.lines],
+        "range": None if e.range is None else {
+            "p10_usd": _num(e.range.p10_usd), "p50_usd": _num(e.range.p50_usd), "p90_usd": _num(e.range.p90_usd),
+            "samples": e.range.samples, "seed": e.range.seed},
+        "drivers": [{"field": d.field, "low": d.low_value, "high": d.high_value, "low_usd": _num(d.low_usd),
+                     "high_usd": _num(d.high_usd)} for d in e.drivers],
     }
 
 

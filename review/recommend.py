@@ -75,6 +75,8 @@ def observed_scenario(s: Scenario, obs: ObservedUsage) -> Scenario:
         # messages/month = users x messages per user-hour x sum of the load curve (sizing/load_profile.py)
         hours = users * load_hours(s)
         data["messages_per_user_per_hour"] = round(obs.messages_month / hours, 6)
+    if "ranges" in data:     # an observed number replaces its field's planning range
+        data["ranges"] = {f: r for f, r in data["ranges"].items() if data[f] == getattr(s, f)}
     try:
         return parse_scenario(data)
     except ScenarioError as exc:

@@ -12,6 +12,8 @@ import math
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sizing import assumptions as A
 
 if TYPE_CHECKING:
@@ -96,3 +98,42 @@ def load_profile_warnings(s: Scenario) -> tuple[str, ...]:
         return ()
     return (f"{OLD_LOAD_FIELD} (old field) converted to a flat load profile of {converted:g} % of peak around "
             f"the clock (active_hours_per_day 24, active_days_per_week 7); set the load profile fields instead",)
+
+
+@lru_cache(maxsize=1)
+def _week_weights() -> tuple[float, ...]:
+    """How many times each hour of the week occurs in the 730-hour month (4 or 5)."""
+    counts = [0] * HOURS_PER_WEEK
+    for i in range(int(A.HOURS_PER_MONTH)):
+        counts[i % HOURS_PER_WEEK] += 1
+    return tuple(float(c) for c in counts)
+
+
+@lru_cache(maxsize=1)
+def _active_hours_table() -> np.ndarray:
+    """[hours per day, days per week] -> month-hours inside the active block (the profile's shape, weighted)."""
+    w = _week_weights()
+    table = np.zeros((HOURS_PER_DAY + 1, 8))
+    for hours in range(1, HOURS_PER_DAY + 1):
+        start = active_hours_start(hours)
+        for days in range(1, 8):
+            table[hours, days] = sum(w[d * HOURS_PER_DAY + h] for d in range(days) for h in range(start, start + hours))
+    return table
+
+
+def load_means(hours: np.ndarray, days: np.ndarray, active_pct: np.ndarray, quiet_pct: np.ndarray,
+               hourly_pct: tuple[float, ...] | None) -> np.ndarray:
+    """`average_load` of many profiles at once (numpy; the Monte Carlo of sizing/ranges.py): the same curve,
+    summed as weighted hour counts instead of 730 values. Integer hours and days; tests check it against
+    `average_load`."""
+    total = float(A.HOURS_PER_MONTH)
+    table = _active_hours_table()
+    days_i = days.astype(int)
+    if hourly_pct is None:
+        act = table[hours.astype(int), days_i]
+        return (act * active_pct / 100 + (total - act) * quiet_pct / 100) / total
+    w = _week_weights()
+    curve = np.array([sum(w[d * HOURS_PER_DAY + h] * hourly_pct[h] / 100 for d in range(n) for h in range(HOURS_PER_DAY))
+                      for n in range(8)])
+    day_hours = table[HOURS_PER_DAY, days_i]
+    return (curve[days_i] + (total - day_hours) * quiet_pct / 100) / total

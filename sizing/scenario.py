@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from sizing import ranges as R
 from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import BEDROCK_MODELS, CACHE_MIN_PREFIX_TOKENS, EXTERNAL_MODEL, GLOBAL_PROFILE_MODELS, NO_MODEL
 from sizing.load_profile import HOURS_PER_DAY, OLD_LOAD_FIELD, flat_profile
@@ -216,6 +217,20 @@ class Scenario(BaseModel):
     streams_per_backend_pod: int = Field(
         100, ge=1, le=10_000, description="In-flight LLM streams one backend pod holds (UNSOURCED, async I/O)")
 
+    ranges: tuple[tuple[str, float, float], ...] = Field(
+        (), description="Ranges of uncertain inputs, field=low:high (sizing/ranges.py; default ranges apply to the rest)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _collect_ranges(cls, data: Any) -> Any:
+        """Per-field ranges ({low, expected, high} or "6:10:16") -> the expected value + `ranges`."""
+        return R.collect(data)
+
+    @model_validator(mode="after")
+    def _check_ranges(self) -> "Scenario":
+        R.check(type(self), self.__dict__, self.ranges)
+        return self
+
     @field_validator("region")
     @classmethod
     def _known_region(cls, v: str) -> str:
@@ -307,6 +322,9 @@ class Scenario(BaseModel):
         """Plain data for YAML/JSON: enums as values, compliance as a sorted list."""
         data = self.model_dump(mode="json")
         data["compliance"] = sorted(c.value for c in self.compliance)
+        data.pop("ranges")
+        if self.ranges:    # only when given: scenarios without ranges dump as before
+            data["ranges"] = R.ranges_doc(self.ranges)
         return data
 
 

@@ -89,8 +89,8 @@ def with_scenario(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def run_estimate(scenario: Scenario, catalog: Catalog):  # type: ignore[no-untyped-def]
-    """Estimate with the given catalog; a missing price exits 1; stale prices are flagged on stderr."""
+def run_estimate(scenario: Scenario, catalog: Catalog, *, ranges: bool = False):  # type: ignore[no-untyped-def]
+    """Estimate with the given catalog (with `ranges`: the range and drivers too); a missing price exits 1; stale prices are flagged on stderr."""
     from datetime import date
 
     from pricing.catalog import STALE_AFTER_DAYS
@@ -100,6 +100,6 @@ def run_estimate(scenario: Scenario, catalog: Catalog):  # type: ignore[no-untyp
                   f"{catalog.header.as_of}; stale after {STALE_AFTER_DAYS}): run `python -m app.cli pricing refresh`",
                   highlight=False, soft_wrap=True)
     try:
-        return estimate(scenario, catalog)
+        return estimate(scenario, catalog, ranges=ranges)
     except MissingPriceError as exc:
         raise fail(str(exc), 1) from None

@@ -27,7 +27,7 @@ def estimate_cmd(scenario: Scenario,
                  snapshot: Optional[Path] = typer.Option(None, "--snapshot", help="Price snapshot file")) -> None:
     """Size and price one scenario."""
     from pricing.schema import estimate_to_dict
-    est = run_estimate(scenario, open_catalog(snapshot))
+    est = run_estimate(scenario, open_catalog(snapshot), ranges=True)
     if format is Format.json:
         sys.stdout.write(json.dumps(estimate_to_dict(est), indent=2) + "\n")
     elif format is Format.csv:
@@ -56,6 +56,15 @@ def print_estimate(est) -> None:  # type: ignore[no-untyped-def]
     out.print(f"Monthly ${est.monthly_usd:,.2f} (infrastructure ${est.infrastructure_usd:,.2f}, LLM "
               f"${est.llm_usd:,.2f}, compliance ${est.compliance_usd:,.2f}); upfront ${est.upfront_usd:,.2f}; "
               f"first year ${est.first_year_usd:,.2f}; per user ${est.cost_per_user_usd:,.2f}", highlight=False)
+    if est.range is not None:
+        r = est.range
+        out.print(f"Range (p10-p50-p90, {r.samples:,} samples, seed {r.seed}): ${r.p10_usd:,.2f} - ${r.p50_usd:,.2f} - "
+                  f"${r.p90_usd:,.2f} beside the expected ${est.monthly_usd:,.2f}", highlight=False)
+        top = [d for d in est.drivers if d.swing_usd][:5]
+        if top:
+            out.print("Drivers (input low -> high: monthly USD): " + "; ".join(
+                f"{d.field} {d.low_value:g}->{d.high_value:g}: ${d.low_usd:,.0f}-${d.high_usd:,.0f}" for d in top),
+                highlight=False)
     for w in est.warnings:
         out.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
     out.print(f"Prices as of {est.prices_as_of} ({est.prices_source})", highlight=False)

@@ -120,8 +120,10 @@ def test_estimate_csv_lines_sum_to_total():
     from decimal import Decimal
     r = runner.invoke(app, ["estimate", "--users", "700", "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
-    total = [x for x in rows if x["service"] == "TOTAL"][0]
-    assert sum(Decimal(x["monthly_usd"]) for x in rows if x["service"] != "TOTAL") == Decimal(total["monthly_usd"])
+    end = [x["service"] for x in rows].index("TOTAL")       # after TOTAL: the range and driver rows
+    total = rows[end]
+    assert sum(Decimal(x["monthly_usd"]) for x in rows[:end]) == Decimal(total["monthly_usd"])
+    assert [x["service"] for x in rows[end + 1:end + 4]] == ["RANGE_P10", "RANGE_P50", "RANGE_P90"]
 
 
 def test_stale_snapshot_is_flagged_on_stderr(tmp_path):

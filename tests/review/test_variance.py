@@ -168,3 +168,12 @@ def test_impossible_observed_usage_names_the_option(small):
     with pytest.raises(ScenarioError) as exc:
         observed_scenario(small.scenario, ObservedUsage(peak_concurrent_users=0))
     assert exc.value.errors[0][0] == "--actual-users" and "1..1000000" in exc.value.errors[0][1]
+
+
+def test_an_observed_number_replaces_its_field_s_range():
+    from review.recommend import ObservedUsage, observed_scenario
+    from sizing.scenario import parse_scenario
+    s = parse_scenario({"messages_per_user_per_hour": "6:10:16", "turns_per_conversation": "2:4:8"})
+    new = observed_scenario(s, ObservedUsage(peak_concurrent_users=250, messages_month=250 * 30 * 352.2))
+    assert new.messages_per_user_per_hour == pytest.approx(30)
+    assert new.ranges == (("turns_per_conversation", 2.0, 8.0),)

@@ -75,7 +75,7 @@ def test_default_page_shows_tier_totals_four_charts_and_no_error():
     assert m["Monthly"] == headline(expected.monthly_usd)
     assert m["First year"] == headline(expected.first_year_usd)
     assert m["Cost per user / month"] == usd(expected.cost_per_user_usd)
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 5                          # four charts and the drivers' tornado
     assert not at.error
     assert any("Tier: Small" in md.value for md in at.markdown)     # the badge
 
@@ -287,3 +287,17 @@ def test_old_share_link_with_average_load_opens_with_a_note():
     expected = estimate(parse_scenario({"concurrent_users": 1200, "average_load_pct_of_peak": 65}))
     assert metrics(at)["Monthly"] == headline(expected.monthly_usd)
     assert "average_load_pct_of_peak" not in at.query_params        # the page's own link uses the new fields
+
+
+def test_the_page_shows_the_range_beside_the_total_and_the_drivers():
+    at = start({"messages_per_user_per_hour": "6:10:16", "concurrent_users": "2000"})
+    expected = estimate(parse_scenario({"messages_per_user_per_hour": "6:10:16", "concurrent_users": 2000}),
+                        ranges=True)
+    m = metrics(at)
+    assert m["Monthly"] == headline(expected.monthly_usd)
+    assert m["Range p10 - p90"] == f"{headline(expected.range.p10_usd)} - {headline(expected.range.p90_usd)}"
+    spec = chart(at, "chart_drivers")
+    assert spec["data"][0]["y"][-1] == expected.drivers[0].field          # the largest swing on top
+    at.text_area(key="in_ranges").set_value("messages_per_user_per_hour=9:11").run()
+    narrower = metrics(at)["Range p10 - p90"]
+    assert narrower != m["Range p10 - p90"] and not at.error

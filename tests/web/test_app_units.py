@@ -66,7 +66,7 @@ def test_share_link_carries_every_set_field_and_no_unset_one():
     assert p["compliance"] == "hipaa,pci" and p["waf_enabled"] == "false"
     assert p["api_requests_per_user_per_minute"] == "0.1"
     assert "availability_zones" not in p and "node_instance_type" not in p
-    assert set(p) == {k for k, v in s.model_dump().items() if v is not None}
+    assert set(p) == {k for k, v in s.model_dump().items() if v is not None and v != ()}   # no ranges given
 
 
 def test_restore_keeps_good_params_and_names_bad_ones():
@@ -349,3 +349,21 @@ def test_an_unreachable_database_is_retried_at_most_every_30_s(monkeypatch):
     clock[0] += 30
     assert ui_saved.get_repository() is repo and len(calls) == 3
     assert ui_saved.get_repository() is repo and ui_saved._failures == {}
+
+
+def test_share_link_round_trips_ranges():
+    s = parse_scenario({"messages_per_user_per_hour": "6.5:10:16.25", "turns_per_conversation": "2:4:9"})
+    p = share_link.scenario_to_params(s)
+    assert p["ranges"] == "messages_per_user_per_hour=6.5:16.25; turns_per_conversation=2:9"
+    assert share_link.params_to_scenario(p) == s
+    restored, problems = share_link.restore({**p, "ranges": "messages_per_user_per_hour=12:16"})
+    assert restored.ranges == () and problems[0][0] == "messages_per_user_per_hour"
+
+
+def test_ranges_widget_round_trips_through_validation():
+    s = parse_scenario({"quiet_load_pct_of_peak": "10:30:50", "seconds_between_turns": "20:60:400"})
+    state: dict = {}
+    ui_inputs.load_into_state(state, s)
+    assert state["in_ranges"] == "seconds_between_turns=20:400\nquiet_load_pct_of_peak=10:50"
+    back, errors = ui_inputs.validate(state)
+    assert back == s and not errors

@@ -14,6 +14,7 @@ from typing import Any
 from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import BEDROCK_MODELS, EXTERNAL_MODEL, NO_MODEL
 from sizing.profiles import COMPLIANCE_REGIMES, ENVIRONMENT_PROFILES
+from sizing.ranges import ranges_text
 from sizing.scenario import (
     REGIONS,
     Compliance,
@@ -59,8 +60,8 @@ class FieldSpec:
 
     name: str
     label: str
-    kind: str                    # int | float | text | numbers (comma list) | mix (model:share list) | select
-                                 # | multiselect | checkbox
+    kind: str                    # int | float | text | numbers (comma list) | mix (model:share list) | ranges
+                                 # | select | multiselect | checkbox
     options: tuple[Any, ...] = ()
     step: float | int | None = None
     fmt: str | None = None
@@ -76,6 +77,8 @@ class FieldSpec:
             return ", ".join(self.option_label(v) for v in value) or "none"
         if value == AUTO:
             return "auto (profile default)"
+        if self.kind == "ranges":
+            return value or "the default ranges (docs/sizing-model.md section 12)"
         return self.labels.get(value, str(value))
 
 
@@ -139,6 +142,10 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
         FieldSpec("spot_share_pct", "Nodes on spot, % (empty = profile default)", "float", step=10.0, fmt="%.1f",
                   optional=True),
     )),
+    ("Ranges", (
+        FieldSpec("ranges", "Ranges of uncertain inputs: field=low:high, one per line or separated by ; "
+                  "(empty = the default ranges)", "ranges", optional=True),
+    )),
     ("Scenario", (
         FieldSpec("name", "Scenario name", "text"),
         FieldSpec("client", "Client", "text"),
@@ -165,6 +172,8 @@ def to_widget(spec: FieldSpec, value: Any) -> Any:
         return ", ".join(f"{v:g}" if v == int(v) else repr(v) for v in value or ())   # exact round trip
     if spec.kind == "mix":
         return ", ".join(f"{m.model}:{m.share_pct:g}" for m in value or ())
+    if spec.kind == "ranges":
+        return ranges_text(value or ()).replace("; ", "\n")
     return value
 
 
@@ -174,7 +183,7 @@ def to_raw(spec: FieldSpec, value: Any) -> Any:
         return None
     if spec.kind == "multiselect":
         return list(value or [])
-    if spec.kind in ("numbers", "mix"):
+    if spec.kind in ("numbers", "mix", "ranges"):
         return value.strip() or None if isinstance(value, str) else value
     return value
 

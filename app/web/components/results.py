@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.web.components.inputs import PURCHASE_LABELS
 from app.web.components.text import md_escape
-from generators.report_model import bom_rows, usd, usd_headline
+from generators.report_model import bom_rows, range_text, usd, usd_headline
 from pricing.catalog import STALE_AFTER_DAYS
 
 if TYPE_CHECKING:
@@ -58,9 +58,14 @@ def render_totals(est: "Estimate", previous: "Estimate | None") -> None:
         return f"{'+' if now > before else '-'}{usd_headline(abs(now - before))}"
 
     prev = previous
-    cols = st.columns(4)
+    cols = st.columns(5 if est.range is not None else 4)
     cols[0].metric("Monthly", usd_headline(est.monthly_usd), delta(est.monthly_usd, prev and prev.monthly_usd),
                    delta_color="inverse")
+    if est.range is not None:
+        r = est.range
+        cols[4].metric("Range p10 - p90", f"{usd_headline(r.p10_usd)} - {usd_headline(r.p90_usd)}",
+                       help=f"p50 {usd(r.p50_usd)}; seeded Monte Carlo over the inputs' ranges ({r.samples:,} "
+                            f"samples, seed {r.seed}); the Monthly figure is the expected case")
     cols[1].metric("Upfront", usd_headline(est.upfront_usd), delta(est.upfront_usd, prev and prev.upfront_usd),
                    delta_color="inverse")
     cols[2].metric("First year", usd_headline(est.first_year_usd),
@@ -164,3 +169,7 @@ def render_charts(est: "Estimate", series: "ReportSeries") -> None:
     bottom = st.columns(2)
     bottom[0].plotly_chart(charts.fig_cost_vs_users(est, series, theme), key="chart_curve")
     bottom[1].plotly_chart(charts.fig_projection(est, series, theme), key="chart_projection")
+    if any(d.swing_usd for d in est.drivers):
+        st.plotly_chart(charts.fig_drivers(est, theme), key="chart_drivers")
+        st.caption(f"Range {range_text(est)}: each bar is the month with one input at its low or its high, the "
+                   "others at expected (ranges: the sidebar's Ranges box, else the default ranges).")

@@ -13,6 +13,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from app.scenario_input import FLAG_ALIASES, INPUT_FIELDS
 from sizing.load_profile import OLD_LOAD_FIELD, load_profile_warnings
+from sizing.ranges import ranges_text
 from sizing.scenario import Scenario, ScenarioError, parse_scenario
 
 # Query parameters Streamlit itself uses; they are never scenario input.
@@ -26,8 +27,10 @@ def _text(value: Any) -> str:
         return repr(value)
     if isinstance(value, (list, tuple)):       # order kept: the 24-hour load curve (compliance arrives sorted)
         return ",".join(_text(v) for v in value)
-    if isinstance(value, dict):                # a routing-mix entry: model:share_pct
-        return ":".join(_text(v) for v in value.values())
+    if isinstance(value, dict) and set(value) == {"model", "share_pct"}:   # a routing-mix entry: model:share_pct
+        return f"{value['model']}:{_text(value['share_pct'])}"
+    if isinstance(value, dict):                # the ranges: field=low:high; ...
+        return ranges_text(value)
     if isinstance(value, (set, frozenset)):
         return ",".join(sorted(str(v) for v in value))
     return str(value)

@@ -20,6 +20,9 @@ def _widget(spec: FieldSpec, hint: str, disabled: bool) -> None:
     elif spec.kind == "multiselect":
         st.multiselect(spec.label, spec.options, key=spec.key, format_func=spec.option_label, help=hint,
                        placeholder="none", disabled=disabled)
+    elif spec.kind == "ranges":
+        st.text_area(spec.label, key=spec.key, help=hint, disabled=disabled, height=90,
+                     placeholder="messages_per_user_per_hour=6:16")
     elif spec.kind == "checkbox":
         st.checkbox(spec.label, key=spec.key, help=hint, disabled=disabled)
     else:

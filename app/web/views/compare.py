@@ -15,7 +15,7 @@ from app.storage import SavedScenario, StorageError
 from app.web.components.saved import get_repository
 from app.web.components.text import md_escape
 from generators.charts import fig_compare
-from generators.report_model import cost_by_service, pct_delta, usd
+from generators.report_model import cost_by_service, pct_delta, range_text, usd
 from pricing.catalog import MissingPriceError, SnapshotError, load_snapshot
 from pricing.engine import Estimate, estimate
 from sizing.scenario import parse_scenario
@@ -29,7 +29,7 @@ ROW_PX = 35                      # st.dataframe row height: tables are drawn tal
 @st.cache_data(show_spinner=False, max_entries=256)
 def load_estimate(scenario_json: str, prices_checksum: str) -> Estimate:
     """Estimate of a saved input under the current snapshot (checksum keys the cache)."""
-    return estimate(parse_scenario(json.loads(scenario_json)), load_snapshot())
+    return estimate(parse_scenario(json.loads(scenario_json)), load_snapshot(), ranges=True)
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -43,6 +43,8 @@ def totals_table(saved: list[SavedScenario], ests: list[Estimate]) -> pd.DataFra
         "Tier": [e.plan.tier for e in ests],
         "Nodes": [f"{e.plan.nodes.desired} x {e.plan.nodes.instance_type}" for e in ests],
         "Monthly": [usd(e.monthly_usd) for e in ests],
+        "Range p10 - p90 (p50)": [range_text(e) for e in ests],
+        "Largest driver": [_top_driver(e) for e in ests],
         "Δ monthly vs first": ["—"] + [_delta(e.monthly_usd, ests[0].monthly_usd) for e in ests[1:]],
         "Upfront": [usd(e.upfront_usd) for e in ests],
         "First year": [usd(e.first_year_usd) for e in ests],
@@ -54,6 +56,11 @@ def totals_table(saved: list[SavedScenario], ests: list[Estimate]) -> pd.DataFra
         "Monthly when saved": [f"{usd(s.totals.monthly_usd)} ({s.totals.prices_as_of})" for s in saved],
     }
     return pd.DataFrame(rows, index=[s.name for s in saved]).T
+
+
+def _top_driver(e: Estimate) -> str:
+    top = next((d for d in e.drivers if d.swing_usd), None)
+    return "—" if top is None else f"{top.field}: {usd(top.low_usd)} - {usd(top.high_usd)}"
 
 
 def _delta(now: Decimal, base: Decimal) -> str:

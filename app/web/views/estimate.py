@@ -39,7 +39,7 @@ DOWNLOADS_KEY = "downloads"               # (scenario JSON|checksum, Downloads) 
 @st.cache_data(show_spinner=False, max_entries=1024)
 def load_estimate(scenario_json: str, prices_checksum: str) -> Estimate:
     """Size and price one scenario (the checksum keys the cache to the price snapshot)."""
-    return estimate(parse_scenario(json.loads(scenario_json)), load_snapshot())
+    return estimate(parse_scenario(json.loads(scenario_json)), load_snapshot(), ranges=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
