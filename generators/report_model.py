@@ -58,6 +58,16 @@ def usd_headline(x: Decimal | float) -> str:
     return f"${x:,.2f}" if abs(x) < HEADLINE_CENTS_BELOW else f"${x:,.0f}"
 
 
+def usd_compact(x: Decimal | float) -> str:
+    """A short money figure for narrow places (`$4,522`, `$47.7k`, `$1.23M`); exact values are beside it."""
+    v = float(x)
+    if abs(v) >= 1_000_000:
+        return f"${v / 1_000_000:,.2f}M"
+    if abs(v) >= 10_000:
+        return f"${v / 1_000:,.1f}k"
+    return f"${v:,.0f}"
+
+
 def pct_delta(x: Decimal | float | None) -> str:
     """A signed percentage with one decimal (`+12.5%`), `n/a` when there is no base to compare with."""
     return "n/a" if x is None else f"{x:+.1f}%"

@@ -57,3 +57,8 @@ def test_review_html_escapes_names_and_has_no_undefined(est: Estimate, tmp_path:
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ x }}" in html
     assert html.startswith("<!doctype html>") and 'id="review-chart-0"' in html
+
+
+def test_usd_compact_keeps_narrow_figures_readable():
+    from generators.report_model import usd_compact
+    assert [usd_compact(x) for x in (4522.01, 47654.2, 80149, 1_234_567)] == ["$4,522", "$47.7k", "$80.1k", "$1.23M"]

@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.web.components.inputs import PURCHASE_LABELS
 from app.web.components.text import md_escape
-from generators.report_model import bom_rows, range_text, usd, usd_headline
+from generators.report_model import bom_rows, range_text, usd, usd_compact, usd_headline
 from pricing.catalog import STALE_AFTER_DAYS
 
 if TYPE_CHECKING:
@@ -58,12 +58,12 @@ def render_totals(est: "Estimate", previous: "Estimate | None") -> None:
         return f"{'+' if now > before else '-'}{usd_headline(abs(now - before))}"
 
     prev = previous
-    cols = st.columns(5 if est.range is not None else 4)
+    cols = st.columns([1.1, 0.8, 1.1, 1, 1.7] if est.range is not None else 4)   # room for "$47.7k - $95.8k"
     cols[0].metric("Monthly", usd_headline(est.monthly_usd), delta(est.monthly_usd, prev and prev.monthly_usd),
                    delta_color="inverse")
     if est.range is not None:
         r = est.range
-        cols[4].metric("Range p10 - p90", f"{usd_headline(r.p10_usd)} - {usd_headline(r.p90_usd)}",
+        cols[4].metric("Range p10 - p90", f"{usd_compact(r.p10_usd)}-{usd_compact(r.p90_usd)}",
                        help=f"p50 {usd(r.p50_usd)}; seeded Monte Carlo over the inputs' ranges ({r.samples:,} "
                             f"samples, seed {r.seed}); the Monthly figure is the expected case")
     cols[1].metric("Upfront", usd_headline(est.upfront_usd), delta(est.upfront_usd, prev and prev.upfront_usd),
@@ -74,7 +74,9 @@ def render_totals(est: "Estimate", previous: "Estimate | None") -> None:
                    delta(est.cost_per_user_usd, prev and prev.cost_per_user_usd), delta_color="inverse")
     st.caption(f"Monthly {usd(est.monthly_usd)}, first year {usd(est.first_year_usd)} · infrastructure "
                f"{usd(est.infrastructure_usd)} (of which compliance controls {usd(est.compliance_usd)}) · LLM "
-               f"{usd(est.llm_usd)} · prices as of {est.prices_as_of}")
+               f"{usd(est.llm_usd)} · prices as of {est.prices_as_of}"
+               + (f" · range p10 {usd(est.range.p10_usd)}, p50 {usd(est.range.p50_usd)}, p90 {usd(est.range.p90_usd)}"
+                  if est.range is not None else ""))
 
 
 def render_warnings(est: "Estimate", stale: str | None) -> None:
