@@ -7,6 +7,8 @@ from generators.cdk_from_estimate import PROJECT, SERVICE_ACCOUNT, table_names
 from generators.helm import WorkloadSize, build_values
 from pricing.engine import Estimate
 from sizing.capacity import PodPlan
+from sizing.conversation import inference_profile
+from sizing.llm import BEDROCK_MODEL_IDS, invocation_id
 
 
 def workload_size(p: PodPlan) -> WorkloadSize:
@@ -20,9 +22,12 @@ def helm_values_from_estimate(est: Estimate) -> dict[str, Any]:
     """values-<env>.yaml content: planned replicas, HPA bounds, resources, zones, stream-aware idle timeout."""
     s, p = est.scenario, est.plan
     users_table, chats_table = table_names(est)
+    model_id = s.llm_model
+    if s.llm_model in BEDROCK_MODEL_IDS:       # call Bedrock through the inference profile the estimate priced
+        model_id = invocation_id(s.llm_model, inference_profile(s)[0].value, s.region)
     values = build_values(
         environment=s.environment.value, region=s.region, backend=workload_size(p.backend),
-        frontend=workload_size(p.frontend), zones=p.network.availability_zones, llm_model_id=s.llm_model,
+        frontend=workload_size(p.frontend), zones=p.network.availability_zones, llm_model_id=model_id,
         users_table=users_table, chats_table=chats_table, stream_timeout_s=p.workload.stream_duration_s,
         waf_enabled=p.security.waf_enabled, project=PROJECT)
     if values["serviceAccount"]["name"] != SERVICE_ACCOUNT:

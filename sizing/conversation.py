@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sizing.llm import CACHE_MIN_PREFIX_TOKENS, GLOBAL_PROFILE_MODELS
+from sizing.llm import CACHE_MIN_PREFIX_TOKENS, GEO_PROFILE_MODELS, GLOBAL_PROFILE_MODELS
 from sizing.scenario import Compliance, InferenceProfile, Scenario
 
 CONVERSATION, FLAT = "conversation", "flat override"
@@ -88,6 +88,9 @@ def inference_profile(s: Scenario, model: str | None = None) -> tuple[InferenceP
     if s.inference_profile is not None:
         return s.inference_profile, "chosen in the scenario"
     regimes = sorted(c.value.upper() for c in s.compliance & {Compliance.gdpr, Compliance.hipaa})
+    if regimes and (model or s.llm_model) not in GEO_PROFILE_MODELS:
+        return InferenceProfile.in_region, (f"{' and '.join(regimes)}: requests stay in the Region (the model has "
+                                            "no geographic profile)")
     if regimes:
         return InferenceProfile.geo, (f"{' and '.join(regimes)}: requests stay in the Region's geography "
                                       "(geographic cross-Region inference), not global")

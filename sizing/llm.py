@@ -48,3 +48,31 @@ CACHE_TTL_S = 300       # a cache entry lives 5 minutes after its last use (same
 #: Models with a global cross-Region inference profile, priced below their geographic and in-Region
 #: profiles (same section: "approximately 10% savings" for Claude Sonnet 4.5; Claude 4.5+ [S60]).
 GLOBAL_PROFILE_MODELS: frozenset[str] = frozenset({"anthropic.claude-sonnet-4-5", "anthropic.claude-haiku-4-5"})
+
+#: The Bedrock model ID each catalog model is invoked with in its Region (the Bedrock user guide's "Supported
+#: foundation models" / model cards, e.g. Claude Haiku 4.5: anthropic.claude-haiku-4-5-20251001-v1:0).
+BEDROCK_MODEL_IDS: dict[str, str] = {
+    "anthropic.claude-sonnet-4-5": "anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "anthropic.claude-haiku-4-5": "anthropic.claude-haiku-4-5-20251001-v1:0",
+    "anthropic.claude-3-5-sonnet": "anthropic.claude-3-5-sonnet-20240620-v1:0",
+    "anthropic.claude-3-5-haiku": "anthropic.claude-3-5-haiku-20241022-v1:0",
+    "anthropic.claude-3-haiku": "anthropic.claude-3-haiku-20240307-v1:0",
+    "amazon.nova-pro": "amazon.nova-pro-v1:0",
+    "amazon.nova-lite": "amazon.nova-lite-v1:0",
+    "amazon.nova-micro": "amazon.nova-micro-v1:0",
+    "meta.llama3-70b-instruct": "meta.llama3-70b-instruct-v1:0",
+}
+#: Models with geographic cross-Region inference profiles (us., eu., apac.): the Bedrock user guide's
+#: "Supported cross-Region inference profiles". Llama 3 70B Instruct has none here.
+GEO_PROFILE_MODELS: frozenset[str] = frozenset(BEDROCK_MODEL_IDS) - {"meta.llama3-70b-instruct"}
+_GEO_PREFIX = {"us": "us.", "ca": "us.", "eu": "eu.", "ap": "apac."}   # source Region -> geography profile prefix
+
+
+def invocation_id(model: str, profile: str, region: str) -> str:
+    """The ID the app calls Bedrock with: the model ID in-Region, or the global/geographic inference profile ID."""
+    base = BEDROCK_MODEL_IDS[model]
+    if profile == "global":
+        return f"global.{base}"
+    if profile == "geo":
+        return _GEO_PREFIX[region.split("-", 1)[0]] + base
+    return base

@@ -13,7 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from sizing import ranges as R
 from sizing.instances import INSTANCE_SHAPES
-from sizing.llm import BEDROCK_MODELS, CACHE_MIN_PREFIX_TOKENS, EXTERNAL_MODEL, GLOBAL_PROFILE_MODELS, NO_MODEL
+from sizing.llm import (
+    BEDROCK_MODELS,
+    CACHE_MIN_PREFIX_TOKENS,
+    EXTERNAL_MODEL,
+    GEO_PROFILE_MODELS,
+    GLOBAL_PROFILE_MODELS,
+    NO_MODEL,
+)
 from sizing.load_profile import HOURS_PER_DAY, OLD_LOAD_FIELD, flat_profile
 
 REGIONS: tuple[str, ...] = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1")
@@ -303,6 +310,9 @@ class Scenario(BaseModel):
         if self.inference_profile is InferenceProfile.global_ and no_global:
             raise ValueError(f"inference_profile 'global' is not offered for llm_model {no_global[0]!r}; "
                              f"use geo or in-region (global: {', '.join(sorted(GLOBAL_PROFILE_MODELS))})")
+        no_geo = [m for m in models if m not in GEO_PROFILE_MODELS]
+        if self.inference_profile is InferenceProfile.geo and no_geo:
+            raise ValueError(f"inference_profile 'geo' is not offered for llm_model {no_geo[0]!r}; use in-region")
         if self.inference_profile is not None and self.llm_model not in BEDROCK_MODELS:
             raise ValueError(f"inference_profile applies to Bedrock models only, not to llm_model {self.llm_model!r}")
         if self.prompt_caching and not any(m in CACHE_MIN_PREFIX_TOKENS for m in models):

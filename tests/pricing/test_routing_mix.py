@@ -85,3 +85,23 @@ def test_peak_quota_figures_by_hand():
     assert haiku["peak_tokens_per_minute"] == 800 * (1350 + 400)
     split = sonnet["input_tokens_per_message_billed"]           # cache reads do not count toward the quota
     assert sonnet["peak_tokens_per_minute"] == pytest.approx(200 * (split["regular"] + split["cache_write"] + 400))
+
+
+@pytest.mark.parametrize("fields, model_id", [
+    ({}, "global.anthropic.claude-haiku-4-5-20251001-v1:0"),
+    ({"compliance": "hipaa"}, "us.anthropic.claude-haiku-4-5-20251001-v1:0"),
+    ({"compliance": "gdpr", "region": "eu-central-1"}, "eu.anthropic.claude-haiku-4-5-20251001-v1:0"),
+    ({"llm_model": NOVA, "region": "ap-southeast-1", "inference_profile": "geo"}, "apac.amazon.nova-pro-v1:0"),
+    ({"llm_model": NOVA}, "amazon.nova-pro-v1:0"),
+    ({"llm_model": "meta.llama3-70b-instruct", "compliance": "gdpr", "region": "eu-west-1"},
+     "meta.llama3-70b-instruct-v1:0"),
+])
+def test_helm_values_call_bedrock_through_the_priced_profile(fields, model_id):
+    from generators.helm_from_estimate import helm_values_from_estimate
+    assert helm_values_from_estimate(estimate(parse_scenario(fields)))["config"]["llmModelId"] == model_id
+
+
+def test_geo_is_refused_for_a_model_without_a_geographic_profile():
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario({"llm_model": "meta.llama3-70b-instruct", "inference_profile": "geo"})
+    assert err.value.errors[0][0] == "inference_profile"

@@ -104,6 +104,12 @@ def metric(page, label: str):  # type: ignore[no-untyped-def]
     return page.get_by_test_id("stMetric").filter(has_text=label).first.get_by_test_id("stMetricValue")
 
 
+def wait_until_idle(page, timeout_ms: int = 60_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has finished the rerun in flight (its status widget is gone), so a click is not lost."""
+    from playwright.sync_api import expect
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout_ms)
+
+
 def wait_for_estimate(page, tier: str) -> None:  # type: ignore[no-untyped-def]
     """Wait until the page shows `tier` (metric and badge) and its totals: the run has finished."""
     from playwright.sync_api import expect

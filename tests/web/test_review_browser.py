@@ -21,6 +21,7 @@ from tests.web.test_browser import (
     StreamlitServer,
     launch_chromium,
     metric,
+    wait_until_idle,
 )
 
 SCEN = {"name": "Acme prod", "concurrent_users": 5000, "compliance": ["hipaa", "pci"]}
@@ -66,6 +67,7 @@ def test_upload_a_cur_file_and_see_the_review(review_server):
             month.press("Enter")
             page.locator("input[type='file']").set_input_files(str(cur))
             expect(page.get_by_text("cur-2025-05.csv")).to_be_visible()
+            wait_until_idle(page)          # the month and the upload each rerun the page; click after them
             page.get_by_role("button", name="Run the review").click()
             expect(metric(page, "Flags (> 15.0%)")).to_have_text("1", timeout=DOWNLOAD_TIMEOUT_MS)
             expect(metric(page, "Estimate")).to_have_text(f"${est.monthly_usd:,.2f}")
