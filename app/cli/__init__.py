@@ -3,7 +3,12 @@
 One module per command group (estimate, generate, pricing, review, scenarios); what they share (the one
 `fail()`, format enums, the catalog, the scenario options) is in app/cli/common.py.
 Exit codes: 0 success, 2 invalid input (stderr names the field and the allowed range), 1 other failure.
+Errors print the project's own message; the underlying traceback (a database driver's, for example) is logged,
+and shown on stderr only with TIERSIZER_LOG_LEVEL=WARNING (or INFO, DEBUG).
 """
+import logging
+import os
+
 import typer
 
 from app.cli.estimate import estimate_cmd
@@ -19,6 +24,19 @@ app.add_typer(pricing_app, name="pricing")
 app.command("generate")(generate_cmd)
 app.add_typer(scenarios_app, name="scenarios")
 app.command("review")(review_cmd)
+LOG_LEVEL_ENV = "TIERSIZER_LOG_LEVEL"
+
+
+@app.callback()
+def _logging() -> None:
+    """Size and price the LLM chat application on AWS."""
+    level = (os.environ.get(LOG_LEVEL_ENV) or "").strip().upper()
+    logger = logging.getLogger("tiersizer")
+    if level in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+        logger.setLevel(level)
+    elif not logger.handlers:
+        logger.addHandler(logging.NullHandler())    # not Python's last-resort handler: no traceback on stderr
 
 
 def main() -> None:

@@ -11,9 +11,11 @@ from app.storage.db import (
     DATABASE_URL_ENV,
     DatabaseConfigError,
     database_url,
+    db_error_reason,
     dispose_engines,
     get_engine,
     make_engine,
+    mask_url,
     migrate,
 )
 from app.storage.repository import (
@@ -43,11 +45,11 @@ def open_repository(url: str | None = None) -> ScenarioRepository:
     except DatabaseConfigError as exc:
         raise StorageError(str(exc)) from None
     except SQLAlchemyError as exc:
-        detail = getattr(exc, "orig", None) or exc
-        raise StorageError(f"cannot open the scenario database: {str(detail).strip().splitlines()[0]}") from exc
+        raise StorageError(f"cannot open the scenario database at {mask_url(url or database_url())}: "
+                           f"{db_error_reason(exc)}") from exc
 
 
 __all__ = ["DATA_DIR_ENV", "DATABASE_URL_ENV", "DatabaseConfigError", "InvalidFieldError", "ReviewStore",
            "ReviewStoreError", "SavedScenario", "ScenarioExistsError", "ScenarioNotFoundError", "ScenarioRepository",
            "ScenarioSummary", "StorageError", "StoredReview", "Totals", "TrendPoint", "database_url", "dispose_engines",
-           "get_engine", "make_engine", "migrate", "open_repository", "open_review_store", "scenario_json"]
+           "get_engine", "make_engine", "mask_url", "migrate", "open_repository", "open_review_store", "scenario_json"]

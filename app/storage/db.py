@@ -9,7 +9,9 @@ applied programmatically on first use, under a lock so that several processes st
 """
 from __future__ import annotations
 
+import logging
 import os
+import re
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,8 +34,78 @@ PG_CONNECT_TIMEOUT_S = 5
 PG_MIGRATION_LOCK_ID = 7_314_159_265
 
 
+log = logging.getLogger("tiersizer.storage")
+URL_SHAPE = "dialect+driver://user:***@host:port/db, e.g. postgresql://user:***@db.internal:5432/tiersizer, " \
+    "or sqlite:///path/to/file.db"
+
+
 class DatabaseConfigError(ValueError):
     """The configured database URL or data folder cannot be used."""
+
+
+# Text that is not a URL SQLAlchemy can parse: a scheme (possibly mistyped: "x//", "x:/", "x://"), then
+# "user:password@"; the password (everything up to the last "@") is masked.
+_USERINFO = re.compile(r"^(?P<scheme>[A-Za-z][\w+.-]*(?::/{0,2}(?=[^:@]*:[^@]*@)|:?//))?"
+                       r"(?P<user>[^:@/\s]*):(?P<pw>(?!/).*)@(?P<rest>[^@]*)$", re.S)
+
+
+def mask_url(url: object) -> str:
+    """`url` safe to show: the password replaced by ``***`` (SQLAlchemy's rendering where it parses; for text
+    that does not parse, anything between ``//user:`` and the last ``@``; nothing before an ``@`` otherwise)."""
+    text = _SECRET_PARAM.sub(r"\1***", str(url))
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError, TypeError):
+        pass
+    m = _USERINFO.match(text)
+    if m:
+        return f"{m['scheme'] or ''}{m['user']}:***@{m['rest']}"
+    if "@" in text:                             # no "user:" found but credentials may still be there
+        return "***@" + text.rsplit("@", 1)[1]
+    # "scheme://user:password" without "@": what follows "//name:" is a password unless it is a port number
+    return _HOST_COLON.sub(lambda m: m[0] if m[2].isdigit() or not m[2] else f"{m[1]}***", text)
+
+
+# libpq also takes secrets as query parameters (?password=, ?sslpassword=); any *secret*/*token*/*key* too.
+_SECRET_PARAM = re.compile(r"([?&](?:password|sslpassword|passwd|pwd|[^=&#]*(?:secret|token|key)[^=&#]*)=)"
+                           r"[^&#]*", re.I)
+_HOST_COLON = re.compile(r"(//[^/:@?#\s]*:)([^/?#\s]*)")
+
+
+def db_error_reason(exc: BaseException) -> str:
+    """Our own words for why a database call failed; the driver's traceback goes to the log, never to the user
+    (its text may quote the server's configuration or data)."""
+    log.warning("database call failed", exc_info=exc)
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    for needles, reason in _REASONS:
+        if any(n in text for n in needles):
+            return reason
+    return ("the database reported an error (details in the log; the CLI prints them with "
+            "TIERSIZER_LOG_LEVEL=WARNING)")
+
+
+_REASONS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("connection refused",), "the server refused the connection (is PostgreSQL running on that host and port?)"),
+    (("resolve host", "name or service not known", "nodename nor servname", "temporary failure in name"),
+     "the host name does not resolve"),
+    (("timeout expired", "timed out"), "the server did not answer within the connect timeout"),
+    (("password authentication failed", "authentication failed", "no password supplied", "no pg_hba.conf"),
+     "the server refused the user name or password"),
+    (("does not exist",), "the database or role named in the URL does not exist"),
+    (("unable to open database file",), "the SQLite file cannot be opened (check the folder and permissions)"),
+    (("database is locked",), "the SQLite file is locked by another process"),
+    (("readonly database", "read-only"), "the database is read-only"),
+    (("disk is full", "disk full", "no space left"), "the disk is full"),
+    (("bad value for", "invalid sslmode", "invalid connection option", "invalid dsn", "invalid uri"),
+     "an option in the URL's query string (?name=value) has an invalid name or value"),
+    (("server closed the connection", "connection lost", "connection is closed", "terminating connection", "connection failed",
+      "could not connect", "network is unreachable", "no route to host"), "the connection to the server failed"),
+)
+
+
+def db_failure(action: str, exc: BaseException) -> str:
+    """``could not <action>: <our reason>``, with the driver's traceback logged (not shown)."""
+    return f"could not {action}: {db_error_reason(exc)}"
 
 
 def database_url(env: Mapping[str, str] | None = None) -> str:
@@ -41,23 +113,28 @@ def database_url(env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     url = (env.get(DATABASE_URL_ENV) or "").strip()
     if url:
-        return normalise_url(url)
+        return normalise_url(url, DATABASE_URL_ENV)
     data_dir = Path(env.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR).expanduser()
     return f"sqlite:///{(data_dir / DB_FILE_NAME).resolve()}"
 
 
-def normalise_url(url: str) -> str:
-    """Accept ``postgres://``/``postgresql://`` and pin the psycopg 3 driver; reject other back ends."""
+def normalise_url(url: str, source: str = f"the database URL (--db or {DATABASE_URL_ENV})") -> str:
+    """Accept ``postgres://``/``postgresql://`` and pin the psycopg 3 driver; reject other back ends.
+
+    Errors name `source` and show the URL with its password masked, never the parser's text."""
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise DatabaseConfigError(f"{DATABASE_URL_ENV}: not a database URL: {url!r} "
-                                  "(expected postgresql://user@host:port/db or sqlite:///path)") from None
+        raise DatabaseConfigError(f"{source} is not a valid database URL: {mask_url(url)!r} "
+                                  f"(expected {URL_SHAPE}; check the ':' after the scheme)") from None
+    except ValueError:                           # SQLAlchemy: int(port) failed
+        raise DatabaseConfigError(f"{source} is not a valid database URL: {mask_url(url)!r} (the host and port "
+                                  f"cannot be read; the port must be a number; expected {URL_SHAPE})") from None
     backend = parsed.get_backend_name()
     if backend in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     elif backend != "sqlite":
-        raise DatabaseConfigError(f"{DATABASE_URL_ENV}: unsupported database {backend!r}; "
+        raise DatabaseConfigError(f"{source}: unsupported database {backend!r}; "
                                   "allowed: postgresql (psycopg 3), sqlite")
     return parsed.render_as_string(hide_password=False)
 

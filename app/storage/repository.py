@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.storage.db import db_failure
 from app.storage.models import CLIENT_MAX_CHARS, NAME_MAX_CHARS, NOTES_MAX_CHARS, ScenarioRow
 from sizing.scenario import Scenario, ScenarioError, parse_scenario
 
@@ -184,8 +185,7 @@ class ScenarioRepository:
         except StorageError:
             raise
         except SQLAlchemyError as exc:
-            detail = getattr(exc, "orig", None) or exc
-            raise StorageError(f"could not {action}: {str(detail).strip().splitlines()[0]}") from exc
+            raise StorageError(db_failure(action, exc)) from exc
 
     @staticmethod
     def _get(session: Session, name: str) -> ScenarioRow | None:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.storage.db import db_failure
 from app.storage.models import ReviewRow, ReviewServiceRow
 from review.variance import Review, review_to_dict
 from sizing.scenario import Scenario
@@ -60,8 +61,7 @@ class ReviewStore:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
         except SQLAlchemyError as exc:
-            detail = getattr(exc, "orig", None) or exc
-            raise ReviewStoreError(f"could not {action}: {str(detail).strip().splitlines()[0]}") from exc
+            raise ReviewStoreError(db_failure(action, exc)) from exc
 
     def save(self, review: Review, scenario: Scenario, scenario_name: str | None = None) -> int:
         """Store `review` (with its scenario) under the scenario's name and month; return the row id."""
@@ -117,11 +117,11 @@ class ReviewStore:
 
 def open_review_store(url: str | None = None) -> ReviewStore:
     """The review store on the app's database (`url`, else TIERSIZER_DATABASE_URL or the SQLite file), migrated."""
-    from app.storage.db import DatabaseConfigError, get_engine
+    from app.storage.db import DatabaseConfigError, database_url, db_error_reason, get_engine, mask_url
     try:
         return ReviewStore(get_engine(url))
     except DatabaseConfigError as exc:
         raise ReviewStoreError(str(exc)) from None
     except SQLAlchemyError as exc:
-        detail = getattr(exc, "orig", None) or exc
-        raise ReviewStoreError(f"cannot open the review database: {str(detail).strip().splitlines()[0]}") from exc
+        raise ReviewStoreError(f"cannot open the review database at {mask_url(url or database_url())}: "
+                               f"{db_error_reason(exc)}") from exc

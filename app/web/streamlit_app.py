@@ -31,5 +31,6 @@ try:
     st.navigation(pages()).run()
 except Exception as exc:  # noqa: BLE001 - last line of defence: a message in the page, the traceback in the log
     logging.getLogger("tiersizer.app").exception("page failed")
-    st.error(f"{FAILURE_PREFIX} ({type(exc).__name__}: {exc}). Your inputs are kept: change a value or reload "
-             "the page.", icon=":material/error:")
+    # The exception's text is not shown: it may quote a configuration value (a database URL, a path).
+    st.error(f"{FAILURE_PREFIX} ({type(exc).__name__}; the details are in the server log). Your inputs are kept: "
+             "change a value or reload the page.", icon=":material/error:")

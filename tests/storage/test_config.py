@@ -22,7 +22,7 @@ def test_database_url_wins_and_postgres_uses_psycopg3(tmp_path):
 
 @pytest.mark.parametrize("url,fragment", [
     ("mysql://h/db", "unsupported database 'mysql'; allowed: postgresql (psycopg 3), sqlite"),
-    ("not a url", "not a database URL"),
+    ("not a url", "is not a valid database URL"),
 ])
 def test_bad_urls_are_named(url, fragment):
     with pytest.raises(DatabaseConfigError) as info:
@@ -62,3 +62,30 @@ def test_a_server_that_never_answers_times_out(monkeypatch):
         with pytest.raises(StorageError, match="cannot open the scenario database"):
             open_repository(f"postgresql://nobody@127.0.0.1:{port}/none")
         assert time.monotonic() - start < 10
+
+
+@pytest.mark.parametrize("url,shown", [
+    ("postgresql+psycopg://u:s3cret@h:5432/db", "postgresql+psycopg://u:***@h:5432/db"),
+    ("postgresql+psycopg//u:s3cret@h/db", "postgresql+psycopg//u:***@h/db"),          # missing ':'
+    ("postgresql+psycopg:/u:s3cret@h/db", "postgresql+psycopg:/u:***@h/db"),
+    ("postgresql://u:s3cret@h:notaport/db", "postgresql://u:***@h:notaport/db"),       # does not parse
+    ("postgresql://u:p@ss:w/rd@h:x/db", "postgresql://u:***@h:x/db"),                  # '@' in the password
+    ("u:s3cret@h/db", "u:***@h/db"),                                                   # no scheme
+    ("postgresql://u:s3cret", "postgresql://u:***"),                                   # password read as a port
+    ("postgres://u@h:x/db", "***@h:x/db"),
+    ("postgresql://u@h/db?password=s3cret&sslmode=require", "postgresql://u@h/db?password=%2A%2A%2A&sslmode=require"),
+    ("postgresql://h:5432/db", "postgresql://h:5432/db"),
+    ("sqlite:///data/tiersizer.db", "sqlite:///data/tiersizer.db"),
+])
+def test_mask_url_hides_the_password_parsed_or_not(url, shown):
+    from app.storage.db import mask_url
+    assert mask_url(url) == shown and "s3cret" not in mask_url(url)
+
+
+def test_driver_text_is_logged_not_shown(caplog):
+    with pytest.raises(StorageError) as info:
+        open_repository("postgresql://nobody:s3cret@127.0.0.1:1/none?connect_timeout=2")
+    assert str(info.value) == ("cannot open the scenario database at postgresql://nobody:***@127.0.0.1:1/"
+                               "none?connect_timeout=2: the server refused the connection (is PostgreSQL running "
+                               "on that host and port?)")
+    assert any(r.exc_info and "Connection refused" in str(r.exc_info[1]) for r in caplog.records)

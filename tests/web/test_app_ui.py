@@ -252,7 +252,8 @@ def test_an_unexpected_failure_is_a_message_not_a_traceback(monkeypatch):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception
     errors = [e.value for e in at.error]
-    assert any(e.startswith(FAILURE_PREFIX) and "RuntimeError: boom in the BOM" in e for e in errors), errors
+    assert any(e.startswith(FAILURE_PREFIX) and "RuntimeError" in e for e in errors), errors
+    assert not any("boom" in e for e in errors), errors     # the exception's text stays in the log
     assert metrics(at)["Tier"] == "Small"          # what was drawn before the failure stays
 
 

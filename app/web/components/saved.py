@@ -127,7 +127,7 @@ def _manage(repo: ScenarioRepository) -> None:
     try:
         rows = repo.list()
     except StorageError as exc:
-        st.error(md_escape(exc))
+        st.error(f"Saved scenarios are unavailable: {md_escape(exc)}")
         return
     if not rows:
         st.caption("Nothing saved yet.")

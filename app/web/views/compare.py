@@ -83,13 +83,14 @@ def service_table(names: list[str], ests: list[Estimate]) -> tuple[list[str], li
 
 # --- layout ----------------------------------------------------------------------------------------
 st.title("Compare saved scenarios", anchor=False)
-repo = get_repository()
+repo = get_repository()          # None: the database is unavailable and the page already says why
 rows = []
 if repo is not None:
     try:
         rows = repo.list()
-    except StorageError as exc:
-        st.error(md_escape(exc))
+    except StorageError as exc:     # down since the page opened: say so, never "0 saved"
+        st.error(f"Saved scenarios are unavailable: {md_escape(exc)}")
+        repo = None
 if repo is not None and len(rows) < MIN_COMPARED:
     st.info(f"Save at least {MIN_COMPARED} scenarios on the Estimate page (tab **Share & save**) to compare them; "
             f"{len(rows)} saved so far.")

@@ -207,8 +207,9 @@ names: list[str] = []
 if repo is not None:
     try:
         names = repo.names()
-    except StorageError as exc:
-        st.error(md_escape(exc))
+    except StorageError as exc:     # down since the page opened: say so, not "save a scenario first"
+        st.error(f"Saved scenarios are unavailable: {md_escape(exc)}")
+        repo = None
 if repo is not None and not names:
     st.info("Save a scenario on the Estimate page (tab **Share & save**) to review its bills here.")
 elif names:
