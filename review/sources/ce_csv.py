@@ -6,18 +6,20 @@ The layout the console's "Download as CSV" writes when costs are grouped by serv
     Service total,123.45,...
     2025-05-01,61.20,...
 
-Service columns carry the currency symbol; the row whose period starts in the month is used.
+Service columns carry the currency symbol; the row whose period starts in the month is used. Numbers are in
+the browser's locale: the decimal point or comma is detected from all the file's money cells
+(review/sources/ce_numbers.py); a file that mixes both, or could be read either way, is refused.
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from pricing.services import CE
 from review.model import USAGE, ZERO, ActualLine, Actuals, ActualsError, parse_month
+from review.sources.ce_numbers import detect_format, parse_money
 
 # Console display names that do not reduce to the API spelling by dropping "Amazon"/"AWS".
 CONSOLE_ALIASES: dict[str, str] = {
@@ -45,19 +47,6 @@ def api_service(console_name: str) -> str:
     """Cost Explorer API SERVICE spelling of a console column name (unknown names are kept)."""
     n = _norm(console_name)
     return CONSOLE_ALIASES.get(n) or _API_BY_NORM.get(n) or console_name
-
-
-def _number(text: str, row: int, column: str, name: str) -> Decimal:
-    t = text.strip().replace(",", "")
-    if t in ("", "-"):
-        return ZERO
-    try:
-        d = Decimal(t)
-    except InvalidOperation:
-        raise ActualsError(f"{name}: row {row}, column {column!r}: {text[:40]!r} is not a number") from None
-    if not d.is_finite():
-        raise ActualsError(f"{name}: row {row}, column {column!r}: {text!r} is not a finite number")
-    return d
 
 
 def _columns(header: list[str], name: str) -> list[tuple[int, str, bool]]:
@@ -111,10 +100,12 @@ def read_ce_csv(path: Path | str, month: str, display_name: str | None = None) -
     header = rows[0]
     columns = _columns(header, name)
     r_no, row = _month_row(rows, month, name)
+    fmt = detect_format(((n, header[i], r[i]) for n, r in enumerate(rows[1:], start=2)
+                         for i, _, _ in columns if i < len(r)), name)
     lines: list[ActualLine] = []
     source_total = None
     for i, svc, is_total in columns:
-        amount = _number(row[i], r_no, header[i], name)
+        amount = parse_money(row[i], fmt, r_no, header[i], name)
         if is_total:
             source_total = amount
             continue
