@@ -4,6 +4,9 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 STAMP := .venv/.stamp-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
 PORT ?= 8501
+# Where the app listens: this machine only by default (.streamlit/config.toml); `make run ADDRESS=0.0.0.0` in a
+# container or behind a reverse proxy on another host.
+ADDRESS ?= 127.0.0.1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: run test bench venv sysdeps golden
@@ -29,7 +32,7 @@ sysdeps:
 	fi
 
 run: venv
-	$(PY) -m streamlit run app/web/streamlit_app.py --server.port $(PORT) --server.headless true
+	$(PY) -m streamlit run app/web/streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true
 
 test: venv sysdeps
 	$(PY) -m ruff check . cdk_out_templates/cdk
