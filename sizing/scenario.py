@@ -6,6 +6,7 @@ user as assumptions.
 """
 from __future__ import annotations
 
+import unicodedata
 from enum import Enum
 from typing import Any
 
@@ -92,6 +93,9 @@ class ScenarioError(ValueError):
     def __init__(self, errors: list[tuple[str, str]]):
         self.errors = errors
         super().__init__("; ".join(f"{field}: {msg}" for field, msg in errors))
+
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 
 class Scenario(BaseModel):
@@ -243,6 +247,17 @@ class Scenario(BaseModel):
     def _known_region(cls, v: str) -> str:
         if v not in REGIONS:
             raise ValueError(f"unknown region {v!r}; allowed: {', '.join(REGIONS)}")
+        return v
+
+    @field_validator("name", "client")
+    @classmethod
+    def _printable(cls, v: str) -> str:
+        """Names reach terminals, pages, reports and file names: a control character (escape sequence, newline,
+        NUL, bidirectional override) would change what they show."""
+        bad = next((ch for ch in v if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS), None)
+        if bad is not None:
+            raise ValueError(f"must not contain control characters (found U+{ord(bad):04X} at position "
+                             f"{v.index(bad) + 1})")
         return v
 
     @field_validator("llm_model")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
@@ -29,14 +30,27 @@ class ListFormat(str, Enum):
 
 def fail(message: str, code: int) -> typer.Exit:
     """Print an error (no traceback; the text is shown literally, never read as markup) and return the Exit."""
-    err.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {printable(message, newlines=True)}", markup=True, highlight=False,
+              soft_wrap=True)
     return typer.Exit(code)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object, newlines: bool = False) -> str:
+    """User or file text for a Rich console: control characters (escape sequences, newlines unless `newlines`,
+    bidirectional overrides) shown as ``\\uXXXX`` and Rich markup shown literally, so a name cannot restyle or
+    rewrite the terminal."""
+    return escape(_UNPRINTABLE.sub(lambda m: m[0] if newlines and m[0] == "\n" else f"\\u{ord(m[0]):04x}",
+                                   str(text)))
 
 
 def print_invalid(errors: Iterable[tuple[str, str]]) -> None:
     """One `invalid input: FIELD: MESSAGE` line per error, shown literally."""
     for field, msg in errors:
-        err.print(f"[bold red]invalid input:[/] {escape(field)}: {escape(msg)}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]invalid input:[/] {printable(field)}: {printable(msg, newlines=True)}",
+                  highlight=False, soft_wrap=True)
 
 
 def invalid(exc: ScenarioError) -> typer.Exit:

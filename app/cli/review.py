@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.cli.common import ListFormat, fail, invalid, open_catalog, print_invalid, run_estimate, with_scenario
+from app.cli.common import printable as P
 from app.scenario_input import INPUT_FIELDS, overlay
 from review.model import ActualsError
 from sizing.scenario import Scenario, ScenarioError, parse_scenario
@@ -190,7 +191,7 @@ def print_review(r: Any) -> None:
     """Human view: headline, lines, services, unmatched, tax and credits, recommendation, warnings."""
     out = Console()
     a = r.actuals
-    out.print(f"[bold]{r.scenario_name}[/] — review of {r.month} ({a.source}: {a.source_name}, {a.basis} cost); "
+    out.print(f"[bold]{P(r.scenario_name)}[/] — review of {r.month} ({a.source}: {P(a.source_name)}, {a.basis} cost); "
               f"tier {r.tier}", highlight=False)
     out.print(f"Estimate ${r.estimate_usd:,.2f}  actual usage ${r.actual_usage_usd:,.2f}  "
               f"difference ${r.delta_usd:,.2f} ({_p(r.delta_pct)}); tax and credits ${r.tax_and_credits_usd:,.2f}; "
@@ -198,24 +199,24 @@ def print_review(r: Any) -> None:
               highlight=False)
     t = Table("Line", "Estimate", "Actual", "Δ USD", "Δ %", "Flag", "Hint", title="Lines")
     for v in r.lines:
-        t.add_row(v.label, _m(v.estimate_usd), _m(v.actual_usd), _m(v.delta_usd), _p(v.delta_pct), v.flag or "",
-                  v.hint)
+        t.add_row(P(v.label), _m(v.estimate_usd), _m(v.actual_usd), _m(v.delta_usd), _p(v.delta_pct), v.flag or "",
+                  P(v.hint))
     out.print(t)
     if a.granularity != "service":
         t = Table("Service", "Estimate", "Actual", "Δ USD", "Δ %", "Flag", "Note", title="By service")
         for v in r.services:
-            t.add_row(v.service, _m(v.estimate_usd), _m(v.actual_usd), _m(v.delta_usd), _p(v.delta_pct),
-                      v.flag or "", v.hint)
+            t.add_row(P(v.service), _m(v.estimate_usd), _m(v.actual_usd), _m(v.delta_usd), _p(v.delta_pct),
+                      v.flag or "", P(v.hint))
         out.print(t)
     if r.unmatched:
         t = Table("Service", "Usage type", "Actual", "Reason", title=f"Not in the estimate (${r.unmatched_usd:,.2f})")
         for u in r.unmatched:
-            t.add_row(u.line.service, u.line.usage_type, _m(u.line.cost_usd), u.reason)
+            t.add_row(P(u.line.service), P(u.line.usage_type), _m(u.line.cost_usd), P(u.reason))
         out.print(t)
     if r.adjustments:
         t = Table("Kind", "Service", "Detail", "Amount", title=f"Tax, credits and fees (${r.tax_and_credits_usd:,.2f})")
         for x in r.adjustments:
-            t.add_row(x.kind, x.service, x.usage_type + (" (account level)" if x.account_level else ""),
+            t.add_row(x.kind, P(x.service), P(x.usage_type) + (" (account level)" if x.account_level else ""),
                       _m(x.cost_usd))
         out.print(t)
     rec = r.recommendation
@@ -224,12 +225,12 @@ def print_review(r: Any) -> None:
         out.print(f"[bold]Recommendation:[/] {move} at {rec.recommended_tier} (now {rec.current_tier}); new monthly "
                   f"estimate ${rec.new_monthly_usd:,.2f} ({rec.monthly_delta_usd:+,.2f})", highlight=False)
         for c in rec.scenario_changes:
-            out.print(f"  observed {c.what}: {c.before} -> {c.after}", highlight=False)
+            out.print(f"  observed {P(c.what)}: {P(c.before)} -> {P(c.after)}", highlight=False)
         for c in rec.plan_changes:
-            out.print(f"  {c.what}: {c.before} -> {c.after}", highlight=False)
+            out.print(f"  {P(c.what)}: {P(c.before)} -> {P(c.after)}", highlight=False)
     else:
         out.print(f"Recommended tier: {r.recommended_tier} (pass --actual-users/--actual-messages to re-size with "
                   f"observed usage)", highlight=False)
     for w in r.warnings:
-        out.print(f"[yellow]warning:[/] {w}", highlight=False)
+        out.print(f"[yellow]warning:[/] {P(w)}", highlight=False)
 

@@ -8,10 +8,9 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from app.cli.common import ListFormat, fail, open_catalog, run_estimate, with_scenario
+from app.cli.common import ListFormat, fail, open_catalog, printable, run_estimate, with_scenario
 from sizing.scenario import Scenario
 
 scenarios_app = typer.Typer(no_args_is_help=True, help="Save, list, show and delete named scenarios.")
@@ -77,7 +76,7 @@ def list_cmd(format: ListFormat = typer.Option(ListFormat.table, "--format", hel
     t = Table("Name", "Client", "Env", "Region", "Users", "Tier", "Monthly USD", "Updated (UTC)",
               title=f"Saved scenarios ({len(rows)})")
     for r in rows:
-        t.add_row(escape(r.name), escape(r.client), r.environment, r.region, f"{r.concurrent_users:,}", r.totals.tier,
+        t.add_row(printable(r.name), printable(r.client), r.environment, r.region, f"{r.concurrent_users:,}", r.totals.tier,
                   f"{r.totals.monthly_usd:,.2f}", r.updated_at.strftime("%Y-%m-%d %H:%M"))
     Console().print(t)
 
