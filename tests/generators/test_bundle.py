@@ -25,7 +25,7 @@ from generators.cdk_from_estimate import cdk_config_from_estimate, split_node_gr
 from pricing.engine import Estimate, estimate
 from sizing.scenario import Scenario, parse_scenario
 
-NASTY = "=Acme \"R&D\" 'Ltd'\n<script>alert(1)</script> {{ x }} {% raw %}: # & * ! @x -y +z"
+NASTY = "=Acme \"R&D\" 'Ltd' <script>alert(1)</script> {{ x }} {% raw %}: # & * ! @x -y +z"   # one line: names refuse control characters
 runner = CliRunner()
 
 CASES = {

@@ -20,7 +20,7 @@ from generators.report_model import bom_csv, fmt_num, fmt_unit_price
 from pricing.engine import Estimate, estimate
 from sizing.scenario import parse_scenario
 
-NASTY_NAME = "=Acme \"R&D\" 'Ltd'\n<script>alert(1)</script> {{ config }} {% raw %}: # & * ! |x|"
+NASTY_NAME = "=Acme \"R&D\" 'Ltd' <script>alert(1)</script> {{ config }} {% raw %}: # & * ! |x|"   # one line: names refuse control characters
 NASTY_CLIENT = "@SUM(1+1)|cmd"
 
 
