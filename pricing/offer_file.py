@@ -68,6 +68,12 @@ def read_header(fh: IO[bytes], path: Path) -> OfferHeader:
             found[_HEADER_FIELDS[prefix]] = str(value)
     if "offer_code" not in found:
         raise OfferFileError(path, "no top-level 'offerCode' before 'products' (not an AWS offer file?)")
+    published = found.get("publication_date", "")
+    if published:
+        try:
+            date.fromisoformat(published[:10])
+        except ValueError:
+            raise OfferFileError(path, f"publicationDate {published[:40]!r} is not a date (YYYY-MM-DD...)") from None
     return OfferHeader(offer_code=found["offer_code"],
                        publication_date=found.get("publication_date", ""),
                        version=found.get("version", ""), format_version=found.get("format_version", ""))

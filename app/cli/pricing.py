@@ -85,7 +85,11 @@ def refresh_command(
                                       allow_partial=allow_partial, **kwargs)
     except (OfferFileError, SnapshotError) as exc:  # a bad input file: exit 2 naming it
         raise fail(str(exc), 2) from None
-    except (RefreshError, PricingAccessError, OSError) as exc:
+    except RefreshError as exc:
+        if offer_file:  # the offer files lack prices: bad input, named
+            raise fail(f"--offer-file {', '.join(str(f) for f in offer_file)}: {exc}", 2) from None
+        raise fail(str(exc), 1) from None
+    except (PricingAccessError, OSError) as exc:
         raise fail(str(exc), 1) from None
     clear_cache()
     sys.stdout.write(report.to_text() + "\n")
