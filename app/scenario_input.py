@@ -71,6 +71,17 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def _construct_int(loader: _Loader, node: Any) -> Any:
+    """YAML int, refusing numbers of more than 40 digits (Python refuses 4300+ digits with a ValueError)."""
+    if len(str(node.value)) > 40:
+        raise ConstructorError(None, None, f"a number of more than 40 digits ({str(node.value)[:12]}...)",
+                               node.start_mark)
+    return loader.construct_yaml_int(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
 def _expanded_nodes(root: Any, limit: int) -> int:
     """Nodes of the document with every alias expanded, counted up to ``limit`` + 1 (billion laughs)."""
     count, stack = 0, [root]
@@ -147,8 +158,8 @@ def load_scenario_file(path: Path) -> dict[str, Any]:
             where = f" at line {mark.line + 1}, column {mark.column + 1}"
         raise ScenarioError([("--scenario", f"{path} is not valid YAML{where}: "
                               f"{getattr(exc, 'problem', None) or exc}")]) from None
-    except RecursionError:
-        raise ScenarioError([("--scenario", f"{path} is nested too deeply")]) from None
+    except (RecursionError, ValueError) as exc:  # safety net: PyYAML's own conversions
+        raise ScenarioError([("--scenario", f"{path} is not a readable scenario: {str(exc)[:120]}")]) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -8,6 +8,7 @@ inputs run in a subprocess, a peak RSS under 500 MB.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -45,11 +46,24 @@ def _splice(data: bytes, at: int, insert: bytes, cut: int = 0) -> bytes:
     return data[:at] + insert + data[at + cut:]
 
 
+_NUMBER = re.compile(rb"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _renumber(data: bytes, index: int, number: str) -> bytes:
+    """``data`` with its index-th number (quoted or not: prices are strings in offer files) replaced."""
+    spans = [m.span() for m in _NUMBER.finditer(data)]
+    if not spans:
+        return data
+    a, b = spans[index % len(spans)]
+    return data[:a] + number.encode() + data[b:]
+
+
 def hostile(valid: bytes) -> st.SearchStrategy[bytes]:
     """Ways to break ``valid``: random bytes, truncation, numbers, nesting, control characters."""
     pos = st.integers(0, len(valid))
     return st.one_of(
         st.binary(max_size=600),
+        st.tuples(st.integers(0, 10_000), st.sampled_from(NUMBERS)).map(lambda t: _renumber(valid, *t)),
         pos.map(lambda n: valid[:n]),
         st.tuples(pos, st.sampled_from(NUMBERS), st.integers(0, 6)).map(
             lambda t: _splice(valid, t[0], t[1].encode(), t[2])),

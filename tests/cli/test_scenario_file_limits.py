@@ -147,3 +147,9 @@ def test_scenario_error_names_the_file_for_python_callers(tmp_path: Path) -> Non
     f.write_text("a: 1\na: 2\n")
     with pytest.raises(ScenarioError, match="duplicate key 'a'"):
         load_scenario_file(f)
+
+
+def test_a_number_of_thousands_of_digits_is_named(tmp_path: Path) -> None:
+    f = tmp_path / "digits.yaml"
+    f.write_text("concurrent_users: " + "9" * 5000 + "\n")     # a ValueError traceback before
+    _refused_cheaply(f, "at line 1, column 19: a number of more than 40 digits")

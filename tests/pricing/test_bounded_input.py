@@ -234,3 +234,31 @@ def test_depth_guard_ignores_brackets_in_strings_across_chunk_borders(size: int)
 def test_real_offer_file_still_ingests(tmp_path: Path) -> None:
     result = ingest_offer_file(_cf_offer(tmp_path))
     assert result.failures == {} and result.points
+
+
+@pytest.mark.parametrize(("price", "message"), [
+    ("1e999999", "pricePerUnit.USD is out of range"),                   # InvalidOperation traceback before
+    ("9" * 60, "pricePerUnit.USD is longer than 40 characters"),         # InvalidOperation traceback before
+    ("1e12", "pricePerUnit.USD per catalog unit is out of range"),       # wrote an unreadable snapshot before
+    ("1e-45", "pricePerUnit.USD is out of range"),
+])
+def test_huge_and_tiny_offer_prices_exit_2_and_write_nothing(tmp_path: Path, price: str, message: str) -> None:
+    from app.cli import app
+
+    tiers = [("0", "10240", price), ("10240", "Inf", "0.06")]
+    offer = H.write_offer_file(tmp_path / "cf.json", "AmazonCloudFront",
+                               [i for e in ("US", "EU", "AP") for i in H.cloudfront(e, tiers, "0.000001")])
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(app, ["pricing", "refresh", "--offer-file", str(offer), "--output", str(out),
+                                      "--no-progress"])
+    assert result.exit_code == 2 and (result.exception is None or isinstance(result.exception, SystemExit))
+    text = " ".join(result.stderr.split())
+    assert f"--offer-file {offer}" in text and message in text and "cloudfront:data-out-gb" in text
+    assert not out.exists()
+
+
+def test_offer_file_with_an_impossible_publication_date(tmp_path: Path) -> None:
+    offer = _cf_offer(tmp_path)
+    offer.write_text(offer.read_text().replace("2026-11-01T00:00:00Z", "2026-02-30T00:00:00Z"))
+    with pytest.raises(OfferFileError, match="publicationDate '2026-02-30T00:00:00Z' is not a date"):
+        ingest_offer_file(offer)
