@@ -172,8 +172,8 @@ def test_refresh_after_a_killed_refresh_leaves_no_temp_files(tmp_path: Path) -> 
 
 
 # -- offer files ------------------------------------------------------------------------------------
-_MEASURE = """
-import resource, sys, time
+_MEASURE = """  # peak RSS as VmHWM: ru_maxrss would inherit the forking pytest worker's
+import re, sys, time
 from pathlib import Path
 from pricing.offer_file import OfferFileError, ingest_offer_file
 t = time.perf_counter()
@@ -182,7 +182,7 @@ try:
     print("ok")
 except OfferFileError as exc:
     print("OfferFileError", exc)
-print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+print(time.perf_counter() - t, int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) // 1024)
 """
 
 
