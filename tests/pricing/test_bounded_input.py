@@ -190,6 +190,7 @@ print(time.perf_counter() - t, int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/se
     b"[" * 80_000,
     b'{"formatVersion": "v1.0", "offerCode": "AmazonEC2", "products": {"X": ' + b"[" * 400_000,
     b'{"offerCode": "AmazonEC2", "products": {"X": {"a": "' + b"\\\\]" * 1000 + b'", "b": ' + b'{"k":' * 70_000,
+    b'{"offerCode": "AmazonEC2", "products": {}, "terms": {"OnDemand": {"X": ' + b"[" * 400_000,  # pass 1 reads it
 ])
 def test_deep_offer_file_is_refused_in_bounded_memory(tmp_path: Path, body: bytes) -> None:
     bad = tmp_path / "deep.json"
