@@ -13,8 +13,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from pricing.files import read_bounded
 from pricing.keys import GLOBAL_REGION
-from pricing.snapshot import PricePoint, SnapshotError, SnapshotHeader, parse_snapshot
+from pricing.snapshot import PricePoint, SnapshotError, SnapshotHeader, max_snapshot_bytes, parse_snapshot
 
 EMBEDDED_SNAPSHOT: Path = Path(__file__).resolve().parent / "data" / "snapshot.json"
 STALE_AFTER_DAYS = 90
@@ -140,7 +141,7 @@ def active_snapshot_path() -> Path:
 def _load_cached(resolved: str, mtime_ns: int, size: int) -> Catalog:
     path = Path(resolved)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, max_snapshot_bytes() + 1)  # parse_snapshot reports an oversized file
     except OSError as exc:
         raise SnapshotError(path, f"cannot read file ({exc.strerror or exc})") from None
     header, points = parse_snapshot(raw, path)

@@ -9,6 +9,7 @@ terms), one product or term object at a time. Memory stays flat whatever the fil
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +29,10 @@ except ImportError:  # pragma: no cover - depends on the wheel
     _IJSON = ijson
 BACKEND_NAME: str = getattr(_IJSON, "backend", "python")
 BUF_SIZE = 1 << 20
+# Bounded input (docs/pricing.md § Limits): real offer files nest about 7 deep and hold short strings;
+# ijson's prefix stack grows with the square of the depth, so deeper files are refused while streaming.
+MAX_OFFER_DEPTH = 64
+MAX_OFFER_STRING_BYTES = 1 << 20
 
 
 class OfferFileError(ValueError):
@@ -63,6 +68,12 @@ def read_header(fh: IO[bytes], path: Path) -> OfferHeader:
             found[_HEADER_FIELDS[prefix]] = str(value)
     if "offer_code" not in found:
         raise OfferFileError(path, "no top-level 'offerCode' before 'products' (not an AWS offer file?)")
+    published = found.get("publication_date", "")
+    if published:
+        try:
+            date.fromisoformat(published[:10])
+        except ValueError:
+            raise OfferFileError(path, f"publicationDate {published[:40]!r} is not a date (YYYY-MM-DD...)") from None
     return OfferHeader(offer_code=found["offer_code"],
                        publication_date=found.get("publication_date", ""),
                        version=found.get("version", ""), format_version=found.get("format_version", ""))
@@ -142,12 +153,12 @@ def ingest_offer_file(path: Path, *, regions: Sequence[str] | None = None,
         raise OfferFileError(path, "no such file")
     try:
         with path.open("rb") as fh:
-            header = read_header(fh, path)
+            header = read_header(_Progress(fh, None, path), path)
         service_code = header.offer_code
         if not any(s.service_code == service_code for s in KEY_SPECS.values()):
             raise OfferFileError(path, f"offerCode {service_code!r} prices no canonical key")
         with path.open("rb") as fh:
-            scan = scan_products(_Progress(fh, on_progress), service_code, regions, families)
+            scan = scan_products(_Progress(fh, on_progress, path), service_code, regions, families)
         found, soft, failures = _read_terms(path, scan, header, today)
     except (ijson.common.IncompleteJSONError, ijson.common.JSONError) as exc:
         raise OfferFileError(path, f"truncated or invalid JSON ({exc})") from None
@@ -177,6 +188,7 @@ def _read_terms(path: Path, scan: OfferScan, header: OfferHeader, today: date | 
     as_of = header.publication_date[:10] or (today or date.today()).isoformat()
     if pending:
         with path.open("rb") as fh:
+            # pass 1 read the whole file through the depth guard: no second guard (it would cost ~30% speed)
             for sku, terms in _IJSON.kvitems(fh, "terms.OnDemand", buf_size=BUF_SIZE):
                 if sku not in pending:
                     continue
@@ -197,16 +209,64 @@ def _read_terms(path: Path, scan: OfferScan, header: OfferHeader, today: date | 
 
 
 class _Progress:
-    """File wrapper reporting bytes read (ijson calls ``read``)."""
+    """File wrapper reporting bytes read (ijson calls ``read``) and refusing hostile nesting.
 
-    def __init__(self, fh: IO[bytes], callback: Callable[[int], None] | None) -> None:
+    Each chunk is reduced, at C speed, to its structural characters outside strings: escaped
+    backslashes and quotes are dropped, then everything but brackets and quotes, then whole strings.
+    Innermost bracket pairs are removed at most MAX_OFFER_DEPTH times; the rounds needed plus the
+    opening brackets left over bound the depth reached (conservatively). A string longer than
+    MAX_OFFER_STRING_BYTES is refused too.
+    """
+
+    def __init__(self, fh: IO[bytes], callback: Callable[[int], None] | None, path: Path | None = None) -> None:
         self._fh = fh
         self._cb = callback
         self._n = 0
+        self._path = path or Path(getattr(fh, "name", "?"))
+        self._depth = 0
+        self._in_string = 0       # bytes of the string still open at the end of the last chunk (0: none)
+        self._carry = b""         # trailing backslashes of the last chunk
 
     def read(self, size: int = -1) -> bytes:
         data = self._fh.read(size)
         self._n += len(data)
         if self._cb is not None:
             self._cb(self._n)
+        self._check(data)
         return data
+
+    def _check(self, data: bytes) -> None:
+        text = self._carry + data
+        stripped = text.rstrip(b"\\")
+        self._carry = text[len(stripped):]
+        cleaned = stripped.replace(b"\\\\", b"").replace(b'\\"', b"")
+        seq = cleaned.translate(None, _NON_STRUCTURAL)
+        if self._in_string:
+            seq = b'"' + seq
+        seq = _STRING_SEQ.sub(b"", seq)
+        quote = seq.find(b'"')
+        if quote >= 0:
+            last = cleaned.rfind(b'"')
+            self._in_string = self._in_string + len(cleaned) if last < 0 else len(cleaned) - last
+            if self._in_string > MAX_OFFER_STRING_BYTES:
+                raise OfferFileError(self._path, f"a string longer than {MAX_OFFER_STRING_BYTES} bytes "
+                                                 "(not an AWS offer file)")
+            seq = seq[:quote]
+        else:
+            self._in_string = 0
+        rounds = 0
+        while rounds <= MAX_OFFER_DEPTH:
+            seq, n = _PAIR.subn(b"", seq)
+            if not n:
+                break
+            rounds += 1
+        opens = seq.count(b"[") + seq.count(b"{")
+        if self._depth + rounds + opens > MAX_OFFER_DEPTH:
+            raise OfferFileError(self._path, f"JSON nested deeper than {MAX_OFFER_DEPTH} levels "
+                                             "(not an AWS offer file)")
+        self._depth = max(0, self._depth + opens - (len(seq) - opens))
+
+
+_NON_STRUCTURAL = bytes(b for b in range(256) if b not in b'[]{}"')
+_STRING_SEQ = re.compile(rb'"[^"]*"')
+_PAIR = re.compile(rb"\[\]|\{\}")

@@ -20,7 +20,7 @@ from typing import Any
 from pricing.keys import GLOBAL_REGION, KEY_UNITS, REGIONS
 from pricing.services import kept_prices, refresh_specs
 from pricing.services.base import ONE, Refresh
-from pricing.snapshot import PricePoint, PriceTier
+from pricing.snapshot import MAX_DECIMAL_CHARS, MAX_UNITS, MAX_USD, PricePoint, PriceTier
 
 REGION_CODE = re.compile(r"^[a-z]{2}(?:-gov)?-[a-z]+-\d$")
 _PREFIX = re.compile(r"^(?:[A-Z]{2,5}\d{0,2}|[a-z]{2}(?:-gov)?-[a-z]+-\d)$")
@@ -172,13 +172,19 @@ def _need(obj: Mapping[str, Any], name: str, key: str, where: str) -> Any:
     return obj[name]
 
 
-def _dec(text: Any, key: str, where: str) -> Decimal:
+def _dec(text: Any, key: str, where: str, limit: Decimal = MAX_UNITS) -> Decimal:
+    """A finite number 0..limit of at most MAX_DECIMAL_CHARS characters (checked before any arithmetic)."""
+    if len(str(text)) > MAX_DECIMAL_CHARS:
+        raise PriceParseError(f"{key}: {where} is longer than {MAX_DECIMAL_CHARS} characters", key)
     try:
         value = Decimal(str(text))
     except InvalidOperation:
         raise PriceParseError(f"{key}: {where} is not a number: {text!r}", key) from None
     if not value.is_finite() or value < 0:
         raise PriceParseError(f"{key}: {where} must be a finite number >= 0, got {text!r}", key)
+    if value > limit or (value and value.adjusted() < -30) or len(format(value, "f")) > MAX_DECIMAL_CHARS:
+        raise PriceParseError(f"{key}: {where} is out of range (0 or 1e-30..{limit:.0e} in at most "
+                              f"{MAX_DECIMAL_CHARS} digits), got {text!r}", key)
     return value
 
 
@@ -211,7 +217,8 @@ def _dimensions(spec: KeySpec, key: str, sku: str, on_demand: Mapping[str, Any])
             begin = _dec(dim.get("beginRange", "0") or "0", key, f"{where} beginRange")
             end_raw = dim.get("endRange", "Inf")
             end = None if end_raw in (None, "", "Inf", "inf") else _dec(end_raw, key, f"{where} endRange")
-            dims.append((begin, end, _plain(usd * factor), str(dim.get("description", ""))))
+            per_unit = _dec(_plain(usd * factor), key, f"{where} pricePerUnit.USD per catalog unit", MAX_USD)
+            dims.append((begin, end, per_unit, str(dim.get("description", ""))))
             unit_seen = unit
     dims.sort(key=lambda d: d[0])
     return dims, unit_seen

@@ -16,8 +16,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pricing.catalog import Catalog, active_snapshot_path, load_snapshot, user_snapshot_path
+from pricing.catalog import (
+    EMBEDDED_SNAPSHOT,
+    Catalog,
+    SnapshotError,
+    active_snapshot_path,
+    load_snapshot,
+    user_snapshot_path,
+)
 from pricing.diff import PriceDiff, diff_points
+from pricing.files import remove_stale_temps
 from pricing.keys import REGIONS
 from pricing.offer_file import ingest_offer_file
 from pricing.price_list import FAMILIES, REGION_CODE
@@ -51,10 +59,12 @@ class RefreshReport:
     fetched: int
     previous_path: Path | None
     kept_previous: dict[Pair, str] = field(default_factory=dict)  # allow_partial: unpriced keys kept
+    base_note: str = ""  # why the refresh started from another snapshot than the user's (corrupt file)
 
     def to_text(self, limit: int | None = 50) -> str:
         """Summary + diff, as printed by the CLI."""
-        lines = [f"wrote {self.output} ({self.header.point_count} points, {self.fetched} refreshed, "
+        lines = [self.base_note] if self.base_note else []
+        lines += [f"wrote {self.output} ({self.header.point_count} points, {self.fetched} refreshed, "
                  f"as of {self.header.as_of})",
                  f"changes against {self.previous_path or 'nothing'}: {self.diff.to_text(limit)}"]
         if self.kept_previous:
@@ -81,11 +91,23 @@ def validate_families(families: Sequence[str] | None) -> list[str] | None:
     return sorted(set(families))
 
 
-def previous_snapshot(output: Path | None) -> tuple[Catalog, Path]:
-    """The snapshot a refresh starts from: ``output`` if it exists, else the active one."""
+def previous_snapshot(output: Path | None) -> tuple[Catalog, Path, str]:
+    """The snapshot a refresh starts from: ``output`` if it exists, else the active one.
+
+    A corrupt or unreadable file there never blocks the refresh that repairs it: the embedded
+    snapshot is the base instead, and the third value says so (empty when nothing was replaced).
+    """
     target = output if output is not None else user_snapshot_path()
+    remove_stale_temps(target)  # left by a killed refresh
     source = target if target.is_file() else active_snapshot_path()
-    return load_snapshot(source), source
+    try:
+        return load_snapshot(source), source, ""
+    except SnapshotError as exc:
+        if Path(source).resolve() == EMBEDDED_SNAPSHOT:
+            raise
+        note = (f"warning: {exc}; starting from the embedded snapshot {EMBEDDED_SNAPSHOT} instead "
+                f"(the corrupt file is replaced)")
+        return load_snapshot(EMBEDDED_SNAPSHOT), EMBEDDED_SNAPSHOT, note
 
 
 def merge(previous: Catalog | None, fetched: Sequence[PricePoint]) -> list[PricePoint]:
@@ -103,7 +125,7 @@ def apply_fetch(result: FetchResult, *, source_label: str, output: Path | None =
                            "the snapshot was not changed", result.failures)
     if not result.points:
         raise RefreshError("refresh failed: nothing was priced; the snapshot was not changed", result.failures)
-    previous, previous_path = previous_snapshot(output)
+    previous, previous_path, base_note = previous_snapshot(output)
     target = output if output is not None else user_snapshot_path()
     merged = merge(previous, result.points)
     day = (today or date.today()).isoformat()
@@ -111,7 +133,7 @@ def apply_fetch(result: FetchResult, *, source_label: str, output: Path | None =
     header = write_snapshot(merged, target, as_of=day, sources=sources)
     return RefreshReport(output=target, header=header, diff=diff_points(previous.points(), merged),
                          fetched=len(result.points), previous_path=previous_path,
-                         kept_previous=dict(result.failures))
+                         kept_previous=dict(result.failures), base_note=base_note)
 
 
 @contextmanager

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,13 @@ from typing import Any
 from pricing.files import write_atomic
 
 SCHEMA_VERSION = 1
+# Bounded input (docs/pricing.md § Limits): the file size (env TIERSIZER_MAX_SNAPSHOT_MB), the JSON
+# nesting depth (a snapshot nests 4 deep), the length of a decimal string and the range of a number.
+MAX_SNAPSHOT_MB_DEFAULT = 64
+MAX_JSON_DEPTH = 32
+MAX_DECIMAL_CHARS = 40
+MAX_USD = Decimal(10) ** 9
+MAX_UNITS = Decimal(10) ** 18
 CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium", "low")
 
 
@@ -116,16 +124,62 @@ def point_to_json(p: PricePoint) -> dict[str, Any]:
     }
 
 
-def _decimal(value: Any, field: str) -> Decimal:
+def max_snapshot_bytes() -> int:
+    """The largest snapshot file read: TIERSIZER_MAX_SNAPSHOT_MB (default 64) megabytes."""
+    raw = os.environ.get("TIERSIZER_MAX_SNAPSHOT_MB", "")
+    try:
+        mb = float(raw) if raw.strip() else MAX_SNAPSHOT_MB_DEFAULT
+    except ValueError:
+        mb = MAX_SNAPSHOT_MB_DEFAULT
+    return int(max(mb, 0.001) * 1024 * 1024)
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]")
+_INNER_PAIR = re.compile(rb"\[\]|\{\}")
+
+
+def json_too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when JSON text nests arrays/objects deeper than ``limit`` (checked before parsing).
+
+    Strings are dropped, then innermost bracket pairs are removed at most ``limit`` times (each a
+    C-speed regex pass); the rounds needed plus the unclosed brackets left bound the depth.
+    """
+    brackets = _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", raw))
+    rounds = 0
+    while rounds <= limit:
+        brackets, n = _INNER_PAIR.subn(b"", brackets)
+        if not n:
+            break
+        rounds += 1
+    return rounds + brackets.count(b"[") + brackets.count(b"{") > limit  # unclosed ones nest too
+
+
+def _decimal(value: Any, field: str, limit: Decimal = MAX_UNITS) -> Decimal:
     if not isinstance(value, str):
         raise ValueError(f"field '{field}' must be a decimal string, got {type(value).__name__}")
+    if len(value) > MAX_DECIMAL_CHARS:
+        raise ValueError(f"field '{field}' is longer than {MAX_DECIMAL_CHARS} characters")
     try:
         dec = Decimal(value)
     except InvalidOperation as exc:
         raise ValueError(f"field '{field}' is not a decimal number: {value!r}") from exc
     if not dec.is_finite() or dec < 0:
         raise ValueError(f"field '{field}' must be a finite number >= 0, got {value!r}")
+    if dec > limit:
+        raise ValueError(f"field '{field}' is out of range (at most {limit:.0e}), got {value!r}")
     return dec
+
+
+def _check_date(value: Any, field: str) -> str:
+    """A real calendar date YYYY-MM-DD (not 2026-02-30); ValueError naming ``field``."""
+    if not isinstance(value, str) or not _DATE_RE.match(value):
+        raise ValueError(f"{field} must be YYYY-MM-DD, got {value!r}")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{field} is not a real date: {value!r}") from None
+    return value
 
 
 def _opt_str(d: dict[str, Any], field: str) -> str | None:
@@ -159,10 +213,11 @@ def point_from_json(d: dict[str, Any]) -> PricePoint:
         tiers.append(PriceTier(
             begin_units=_decimal(t.get("begin_units"), f"tiers[{i}].begin_units"),
             end_units=None if end is None else _decimal(end, f"tiers[{i}].end_units"),
-            usd=_decimal(t.get("usd"), f"tiers[{i}].usd"),
+            usd=_decimal(t.get("usd"), f"tiers[{i}].usd", MAX_USD),
         ))
+    _check_date(d["as_of"], "field 'as_of'")
     return PricePoint(
-        key=d["key"], region=d["region"], unit=d["unit"], usd=_decimal(d["usd"], "usd"),
+        key=d["key"], region=d["region"], unit=d["unit"], usd=_decimal(d["usd"], "usd", MAX_USD),
         as_of=d["as_of"], source=d["source"], confidence=d["confidence"], note=d["note"],
         approximation=_opt_str(d, "approximation"), service_code=_opt_str(d, "service_code"),
         usage_type=_opt_str(d, "usage_type"), sku=_opt_str(d, "sku"), tiers=tuple(tiers),
@@ -186,8 +241,10 @@ def _header_from_json(d: Any) -> SnapshotHeader:
     if d["schema_version"] != SCHEMA_VERSION:
         raise ValueError(f"unsupported schema_version {d['schema_version']!r} "
                          f"(this version reads {SCHEMA_VERSION})")
-    if not isinstance(d["as_of"], str) or not _DATE_RE.match(d["as_of"]):
-        raise ValueError(f"header.as_of must be YYYY-MM-DD, got {d['as_of']!r}")
+    _check_date(d["as_of"], "header.as_of")
+    for field in ("schema_version", "key_count", "point_count"):
+        if type(d[field]) is not int:
+            raise ValueError(f"header.{field} must be an integer, got {d[field]!r}")
     return SnapshotHeader(
         schema_version=int(d["schema_version"]), as_of=d["as_of"], built_at=str(d["built_at"]),
         sources=tuple(d["sources"]), regions=tuple(d["regions"]),
@@ -205,12 +262,24 @@ def _header_to_json(h: SnapshotHeader) -> dict[str, Any]:
 
 
 
+def _bounded_json(raw: bytes | str, path: Path) -> Any:
+    """JSON of at most max_snapshot_bytes(), nested at most MAX_JSON_DEPTH deep; else SnapshotError."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    limit = max_snapshot_bytes()
+    if len(data) > limit:
+        raise SnapshotError(path, f"larger than {limit / (1024 * 1024):g} MB "
+                                  "(raise TIERSIZER_MAX_SNAPSHOT_MB to read it)")
+    if json_too_deep(data):
+        raise SnapshotError(path, f"JSON nested deeper than {MAX_JSON_DEPTH} levels (not a price snapshot)")
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, too many digits
+        raise SnapshotError(path, f"not valid JSON ({exc})") from None
+
+
 def parse_snapshot(raw: bytes | str, path: Path) -> tuple[SnapshotHeader, list[PricePoint]]:
     """Parse and verify snapshot content; errors are SnapshotError naming ``path``."""
-    try:
-        doc = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SnapshotError(path, f"not valid JSON ({exc})") from None
+    doc = _bounded_json(raw, path)
     if not isinstance(doc, dict) or "header" not in doc or "points" not in doc:
         raise SnapshotError(path, "expected an object with 'header' and 'points'")
     if not isinstance(doc["points"], list):

@@ -8,9 +8,18 @@ from __future__ import annotations
 
 import unicodedata
 from enum import Enum
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sizing import ranges as R
 from sizing.instances import INSTANCE_SHAPES
@@ -68,6 +77,11 @@ class ModelShare(BaseModel):
     model: str
     share_pct: float = Field(gt=0, le=100)
 
+    @field_validator("share_pct", mode="before")
+    @classmethod
+    def _no_bool(cls, v: Any) -> Any:
+        return _not_bool(v)
+
 
 def _mix_entries(v: Any) -> Any:
     """`a:80,b:20`, ["a:80", ...] or [{model, share_pct}, ...] -> [{model, share_pct}, ...]."""
@@ -85,6 +99,25 @@ def _mix_entries(v: Any) -> Any:
             out.append(entry)
         return out
     return v
+
+
+def _not_bool(v: Any) -> Any:
+    """Booleans are never numbers (YAML `true` would otherwise become 1)."""
+    if isinstance(v, bool):
+        raise ValueError(f"{str(v).lower()} is not a number")
+    if isinstance(v, (list, tuple)):
+        for x in v:
+            _not_bool(x)
+    return v
+
+
+def _is_numeric(annotation: Any) -> bool:
+    """int/float fields (optional or inside a tuple too); bool fields are not numeric."""
+    if annotation is bool:
+        return False
+    if annotation in (int, float):
+        return True
+    return any(_is_numeric(a) for a in get_args(annotation) if a is not Ellipsis)
 
 
 class ScenarioError(ValueError):
@@ -127,6 +160,12 @@ class Scenario(BaseModel):
         None, description="Optional 24 values 0..100, % of peak per hour of an active day (00:00 first); "
                           "replaces active hours and active load; comma-separated on the command line")
     _old_average_load_pct: float | None = PrivateAttr(None)   # set when an old scenario was converted
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, v: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        return _not_bool(v) if field is not None and _is_numeric(field.annotation) else v
 
     @field_validator("hourly_load_pct_of_peak", mode="before")
     @classmethod

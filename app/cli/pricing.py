@@ -83,7 +83,13 @@ def refresh_command(
             kwargs: dict[str, Any] = {"regions": regions} if regions else {}
             report = refresh_from_api(families=families, output=output, profile=profile, progress=progress,
                                       allow_partial=allow_partial, **kwargs)
-    except (RefreshError, PricingAccessError, OfferFileError, SnapshotError, OSError) as exc:
+    except (OfferFileError, SnapshotError) as exc:  # a bad input file: exit 2 naming it
+        raise fail(str(exc), 2) from None
+    except RefreshError as exc:
+        if offer_file:  # the offer files lack prices: bad input, named
+            raise fail(f"--offer-file {', '.join(str(f) for f in offer_file)}: {exc}", 2) from None
+        raise fail(str(exc), 1) from None
+    except (PricingAccessError, OSError) as exc:
         raise fail(str(exc), 1) from None
     clear_cache()
     sys.stdout.write(report.to_text() + "\n")
@@ -105,8 +111,8 @@ def diff_command(
             raise fail(f"{name}: no such file {path}", 2)
     try:
         result = diff_catalogs(load_snapshot(old), load_snapshot(new), threshold_pct)
-    except SnapshotError as exc:
-        raise fail(str(exc), 1) from None
+    except SnapshotError as exc:  # a bad input file: exit 2 naming it
+        raise fail(str(exc), 2) from None
     if format is DiffFormat.json:
         sys.stdout.write(json.dumps(result.to_json(), indent=2) + "\n")
     else:

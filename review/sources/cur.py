@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,14 @@ from review.model import (
     parse_month,
     service_for,
     split_usage_type,
+)
+from review.sources.limits import (
+    MAX_ADJUSTED_EXPONENT,
+    MAX_NUMBER_CHARS,
+    check_dates,
+    check_number,
+    check_size,
+    check_text,
 )
 
 DATE = "line_item_usage_start_date"
@@ -202,6 +210,7 @@ def _dec(values: list[str], rows: list[int], column: str, name: str, allow_empty
                                f"number") from None
         if not d.is_finite():
             raise ActualsError(f"{name}: data row {rows[i] + 1}, column {column}: {v!r} is not a finite number")
+        check_number(d, str(v), f"{name}: data row {rows[i] + 1}, column {column}")
         out.append(d)
     return out
 
@@ -237,6 +246,7 @@ def read_cur(path: Path | str, month: str, tags: dict[str, str] | None = None, b
         raise ActualsError(f"expected auto, unblended or amortized, got {basis!r}", field="basis")
     if not path.is_file():
         raise ActualsError(f"no such file {path}", field="cur_file")
+    check_size(path, name)
     matcher = TagMatcher(tags)
     parquet = _is_parquet(path)
     try:
@@ -261,6 +271,8 @@ def read_cur(path: Path | str, month: str, tags: dict[str, str] | None = None, b
                 continue
             rows = np.flatnonzero(in_month) + start
             sub = chunk[in_month]
+            check_text(sub, rows, (DATE, PRODUCT, USAGE_TYPE, LINE_TYPE, REGION, TAGS), name)
+            check_dates(sub[DATE], rows, DATE, name)
             _check_currency(sub, rows, name)
             codes = sub[TAGS].to_numpy() if parquet else _tag_codes(sub[TAGS], rows, matcher, name)
             _aggregate(sub, rows, np.asarray(codes, dtype=np.int8), name, has_amortized, acc, st)
@@ -331,10 +343,13 @@ def _sum(values: np.ndarray, rows: np.ndarray, column: str, name: str, allow_emp
             return None
         values, rows = values[mask], rows[mask]
     try:
-        total = sum(map(Decimal, values), ZERO)
-        if total.is_finite():
+        with localcontext() as ctx:   # a cell of 1e15 or more overflows: _dec below names it
+            ctx.Emax = MAX_ADJUSTED_EXPONENT + 6
+            total = sum(map(Decimal, values), ZERO)
+        if total.is_finite() and max(map(len, values), default=0) <= MAX_NUMBER_CHARS and (
+                not total or total.adjusted() <= MAX_ADJUSTED_EXPONENT):
             return total
-    except (InvalidOperation, TypeError, ValueError):
+    except (ArithmeticError, TypeError, ValueError):  # InvalidOperation, Overflow
         pass
     _dec(list(values), list(rows), column, name, allow_empty)    # finds the bad cell and raises
     raise ActualsError(f"{name}: column {column}: numbers overflow")

@@ -94,4 +94,4 @@ def test_cli_diff(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
     res = runner.invoke(app, ["pricing", "diff", str(bad), str(new)])
-    assert res.exit_code == 1 and f"price snapshot {bad}" in " ".join(res.output.split())
+    assert res.exit_code == 2 and f"price snapshot {bad}" in " ".join(res.output.split())

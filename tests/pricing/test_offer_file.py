@@ -169,7 +169,7 @@ def test_cli_offer_file_refresh(files: dict[str, Path], tmp_path: Path) -> None:
     cut.write_bytes(files["cf"].read_bytes()[:300])
     result = CliRunner().invoke(app, ["pricing", "refresh", "--offer-file", str(cut), "--output", str(out),
                                       "--no-progress"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "truncated or invalid JSON" in result.output
 
 
