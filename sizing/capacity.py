@@ -66,7 +66,8 @@ def size(s: Scenario) -> CapacityPlan:
     regimes = regimes_for(s)
     controls = controls_for(regimes)
 
-    w = derive_workload(s)
+    conv = conversation(s)                   # once: the workload's tokens and the plan's prompt-cache turns
+    w = derive_workload(s, conv)
     backend, frontend = size_pods(s, w, zones)
     candidates = node_candidates(s, backend, frontend, zones, spot_pct)
     tier, tier_reasons = choose_tier(s, backend, candidates)
@@ -85,7 +86,7 @@ def size(s: Scenario) -> CapacityPlan:
     cache_type, cache_count = cache_nodes(s, tier)
 
     return CapacityPlan(
-        scenario=s, workload=w, conversation=conversation(s), tier=tier.name,
+        scenario=s, workload=w, conversation=conv, tier=tier.name,
         tier_reasons=tuple(tier_reasons + type_reasons), tier_spec=tier,
         backend=backend, frontend=frontend, nodes=nodes, node_groups=split_node_groups(nodes, spot_pct),
         node_candidates=candidates, dynamodb=dynamodb, network=network, observability=observability,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sizing import assumptions as A
-from sizing.conversation import conversation, model_mix
+from sizing.conversation import Conversation, conversation, model_mix
 from sizing.llm import model_speed
 from sizing.load_profile import average_load
 from sizing.scenario import Scenario
@@ -30,7 +30,7 @@ class Workload:
     page_loads_per_s_peak: float
 
 
-def derive_workload(s: Scenario) -> Workload:
+def derive_workload(s: Scenario, conv: Conversation | None = None) -> Workload:
     """Rates and monthly volumes; every formula is in docs/sizing-model.md section 1."""
     msg_s = s.concurrent_users * s.messages_per_user_per_hour / A.SECONDS_PER_HOUR   # lambda, docs/sizing-facts.md § LLM streaming concurrency
     api_s = s.concurrent_users * s.api_requests_per_user_per_minute / 60
@@ -55,7 +55,7 @@ def derive_workload(s: Scenario) -> Workload:
         messages_per_month=messages,
         api_requests_per_month=api,
         requests_per_month=messages + api,
-        input_tokens_per_month=messages * conversation(s).input_tokens_per_message,
+        input_tokens_per_month=messages * (conv or conversation(s)).input_tokens_per_message,
         output_tokens_per_month=messages * s.output_tokens_per_message,
         page_loads_per_month=page_loads_s * load * seconds,
         page_loads_per_s_peak=page_loads_s,

@@ -92,9 +92,9 @@ def token_split(conv: Conversation, min_prefix: int | None) -> TokenSplit:
     return TokenSplit(regular=regular / n, cache_read=read / n, cache_write=write / n)
 
 
-def _line(s_model: str, item: str, tokens_month: float, direction: str, note: str, factor: Decimal) -> Component:
-    return Component("Bedrock", f"{s_model} {item}", qty(tokens_month / 1e3), "1k tokens",
-                     token_key(s_model, direction), note, LLM, price_factor=factor)
+def _line(model: str, item: str, tokens_month: float, direction: str, note: str, factor: Decimal) -> Component:
+    return Component("Bedrock", f"{model} {item}", qty(tokens_month / 1e3), "1k tokens",
+                     token_key(model, direction), note, LLM, price_factor=factor)
 
 
 def model_lines(p: CapacityPlan, model: str, share: float) -> list[Component]:
