@@ -15,7 +15,6 @@ from __future__ import annotations
 import string
 
 from generators.cdk_config import CdkConfig, parse_config
-from generators.helm import KUBERNETES_VERSION
 from pricing.engine import Estimate
 from pricing.services.vpc import INTERFACE_ENDPOINTS
 from sizing import assumptions as A
@@ -79,7 +78,7 @@ def cdk_config_data(est: Estimate) -> dict:
     return {
         "project": PROJECT, "environment": env, "region": s.region,
         "client": s.client or "unspecified", "scenario_name": s.name,
-        "kubernetes_version": KUBERNETES_VERSION, "eks_support_type": "STANDARD",
+        "kubernetes_version": p.kubernetes.version, "eks_support_type": p.kubernetes.support_type,
         "network": {"availability_zones": zones, "nat_gateways": p.network.nat_gateways,
                     "availability_zone_names": zone_names(s.region, zones),
                     "interface_endpoints": list(INTERFACE_ENDPOINTS)},

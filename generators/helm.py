@@ -20,13 +20,14 @@ from typing import Any
 import yaml
 
 from pricing.files import write_atomic
+from sizing.eks_versions import default_version
 
 CHART_DIR: Path = Path(__file__).resolve().parent.parent / "cdk_out_templates" / "chart" / "chat-app"
 """Source of the chat-app chart shipped with tiersizer."""
 
-KUBERNETES_VERSION: str = "1.33"
-"""EKS Kubernetes version the chart is validated against (kubernetes-validate
-ships strict schemas for it); the CDK app pins the same version."""
+KUBERNETES_VERSION: str = default_version()
+"""The EKS Kubernetes version a bundle deploys unless the scenario pins one (sizing/eks_versions.py: the
+newest in standard support that the pinned aws-cdk-lib creates); the chart is validated against it."""
 
 ENVIRONMENTS: tuple[str, ...] = ("dev", "staging", "prod")
 ALB_DEFAULT_IDLE_TIMEOUT_S: int = 60

@@ -13,6 +13,7 @@ from sizing.checks import PlanCheck, plan_checks
 from sizing.compliance import CompliancePlan, compliance_warnings, controls_for, regimes_for, size_compliance
 from sizing.conversation import Conversation, conversation, llm_warnings
 from sizing.dynamodb import DynamoPlan, size_dynamodb
+from sizing.eks_versions import KubernetesPlan, kubernetes_warnings, plan_kubernetes
 from sizing.load_profile import load_profile_warnings
 from sizing.network import NetworkPlan, size_network
 from sizing.nodes import NodeGroup, NodePlan, node_candidates, split_node_groups
@@ -25,7 +26,7 @@ from sizing.tiers import cache_nodes, choose_node_type, choose_tier, node_fit_wa
 from sizing.workload import Workload, derive_workload
 
 # The plan types are defined beside the step that builds them and importable from here with the plan.
-__all__ = ["CapacityPlan", "CompliancePlan", "DynamoPlan", "NetworkPlan", "NodeGroup", "NodePlan",
+__all__ = ["CapacityPlan", "CompliancePlan", "DynamoPlan", "KubernetesPlan", "NetworkPlan", "NodeGroup", "NodePlan",
            "ObservabilityPlan", "PlanCheck", "PodPlan", "SecurityPlan", "size"]
 
 
@@ -39,6 +40,7 @@ class CapacityPlan:
     tier: str
     tier_reasons: tuple[str, ...]
     tier_spec: TierSpec
+    kubernetes: KubernetesPlan          # the EKS version deployed and its support status (priced by pricing/services/eks)
     backend: PodPlan
     frontend: PodPlan
     nodes: NodePlan
@@ -84,14 +86,15 @@ def size(s: Scenario) -> CapacityPlan:
                              s3_put_requests_month=network.s3_put_requests_month)
     compliance = size_compliance(w, controls=controls, nodes=nodes.desired, network=network)
     cache_type, cache_count = cache_nodes(s, tier)
+    kube = plan_kubernetes(s.kubernetes_version)
 
     return CapacityPlan(
         scenario=s, workload=w, conversation=conv, tier=tier.name,
-        tier_reasons=tuple(tier_reasons + type_reasons), tier_spec=tier,
+        tier_reasons=tuple(tier_reasons + type_reasons), tier_spec=tier, kubernetes=kube,
         backend=backend, frontend=frontend, nodes=nodes, node_groups=split_node_groups(nodes, spot_pct),
         node_candidates=candidates, dynamodb=dynamodb, network=network, observability=observability,
         security=security, compliance=compliance, elasticache_node_type=cache_type, elasticache_nodes=cache_count,
         ebs_gb=nodes.desired * A.NODE_DISK_GIB, spot_share_pct=spot_pct,
         warnings=load_profile_warnings(s) + node_fit_warnings(backend, nodes) + security_warnings(s, regimes)
-        + compliance_warnings(s) + llm_warnings(s),
+        + compliance_warnings(s) + llm_warnings(s) + kubernetes_warnings(kube),
         plan_checks=plan_checks(tier, backend, nodes))

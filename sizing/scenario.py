@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from sizing import ranges as R
+from sizing.eks_versions import check_version
 from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import (
     BEDROCK_MODELS,
@@ -260,6 +261,8 @@ class Scenario(BaseModel):
     growth_pct_per_month: float = Field(5.0, ge=-50, le=100, description="User growth per month, %")
     chat_history_retention_days: int = Field(365, ge=1, le=3650, description="Chat history kept in DynamoDB, days")
     node_instance_type: str | None = Field(None, description="Node type override (default: the tier's plan type)")
+    kubernetes_version: str | None = Field(None, description="EKS Kubernetes version pin, e.g. 1.33 (default: the "
+                                           "newest in standard support that the pinned aws-cdk-lib creates)")
     waf_enabled: bool | None = Field(None, description="WAF on the ALB (default: on in prod, forced by PCI)")
     elasticache_enabled: bool = Field(False, description="Add an ElastiCache (Valkey) cache")
     backend_cpu_request_m: int = Field(250, ge=50, le=16_000, description="Backend pod CPU request, millicores")
@@ -305,6 +308,11 @@ class Scenario(BaseModel):
         if v not in BEDROCK_MODELS and v not in (EXTERNAL_MODEL, NO_MODEL):
             raise ValueError(f"unknown model {v!r}; allowed: {', '.join([*BEDROCK_MODELS, EXTERNAL_MODEL, NO_MODEL])}")
         return v
+
+    @field_validator("kubernetes_version")
+    @classmethod
+    def _eks_version(cls, v: str | None) -> str | None:
+        return None if v is None else check_version(v)
 
     @field_validator("node_instance_type")
     @classmethod

@@ -38,6 +38,7 @@ _RCU_IN_UNIT = _from_text("unit", r"\(RCU: ([0-9.]+)\)")
 
 REFERENCE_RULES: list[tuple[str, str, list[tuple[str, Extractor]]]] = [
     ("EKS", r"Cluster, standard support", [("eks:cluster-hour", _usd)]),
+    ("EKS", r"Cluster, extended support", [("eks:cluster-hour-extended", _usd)]),
     ("VPC/NAT Gateway", r"NAT gateway hour", [("vpc:nat-gateway-hour", _usd)]),
     ("VPC/NAT Gateway", r"Data processed", [("vpc:nat-gateway-gb", _usd)]),
     ("VPC/NAT Gateway", r"NAT gateway hour \(and per-GB processed, same value\)",

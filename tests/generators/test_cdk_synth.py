@@ -44,7 +44,7 @@ def sample_configs() -> dict[str, dict[str, Any]]:
     return {
         "dev-small": dict(
             environment="dev", region="us-east-1", client="Acme Corp", scenario_name="Pilot, 200 users",
-            kubernetes_version="1.33",
+            kubernetes_version="1.35",
             network=dict(availability_zones=2, nat_gateways=1, availability_zone_names=_zones("us-east-1", 2),
                          interface_endpoints=["secretsmanager"]),
             node_groups=[dict(name="on-demand", capacity_type="ON_DEMAND", instance_types=["t3.medium"],
@@ -59,7 +59,7 @@ def sample_configs() -> dict[str, dict[str, Any]]:
         ),
         "prod-medium": dict(
             environment="prod", region="eu-west-1", client="Globex", scenario_name="Launch 5k users",
-            kubernetes_version="1.33",
+            kubernetes_version="1.35",
             network=dict(availability_zones=3, nat_gateways=3, availability_zone_names=_zones("eu-west-1", 3),
                          interface_endpoints=["secretsmanager"]),
             node_groups=[
@@ -80,7 +80,7 @@ def sample_configs() -> dict[str, dict[str, Any]]:
         ),
         "prod-large-hipaa-pci": dict(
             environment="prod", region="us-east-1", client="Initech Health", scenario_name="HIPAA+PCI 40k users",
-            kubernetes_version="1.33", eks_support_type="STANDARD",
+            kubernetes_version="1.35", eks_support_type="STANDARD",
             network=dict(availability_zones=3, nat_gateways=3, availability_zone_names=_zones("us-east-1", 3),
                          interface_endpoints=["secretsmanager", "kms"]),
             node_groups=[
@@ -107,7 +107,7 @@ def sample_configs() -> dict[str, dict[str, Any]]:
         ),
         "staging-provisioned": dict(
             environment="staging", region="us-west-2", client="Umbrella", scenario_name="Steady load, no NAT",
-            kubernetes_version="1.33",
+            kubernetes_version="1.35",
             network=dict(availability_zones=2, nat_gateways=0, availability_zone_names=_zones("us-west-2", 2),
                          vpc_cidr="10.20.0.0/16",
                          interface_endpoints=["ec2", "ecr.api", "ecr.dkr", "sts", "logs", "elasticloadbalancing",
@@ -214,7 +214,7 @@ def test_native_eks_cluster_pinned_version_standard_support(synth: Synth) -> Non
     tpl.resource_count_is("AWS::EKS::Cluster", 1)
     tpl.has_resource_properties("AWS::EKS::Cluster", {
         "Name": synth.config.cluster_name,
-        "Version": "1.33",
+        "Version": "1.35",
         "UpgradePolicy": {"SupportType": "STANDARD"},
     })
     types = {res["Type"] for tpl_json in synth.json.values() for res in tpl_json["Resources"].values()}

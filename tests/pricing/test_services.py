@@ -25,7 +25,9 @@ MATRIX = [
       "external_output_usd_per_1m_tokens": 2}] + [
     # long system prompts: every model that caches reads and writes its prompt cache
     {"concurrent_users": 500, "llm_model": model, "system_prompt_tokens": 5000, "turns_per_conversation": 6}
-    for model in ("anthropic.claude-haiku-4-5", "anthropic.claude-sonnet-4-5")]
+    for model in ("anthropic.claude-haiku-4-5", "anthropic.claude-sonnet-4-5")] + [
+    # a Kubernetes version past standard support: the extended-support cluster-hour
+    {"concurrent_users": 500, "kubernetes_version": "1.33"}]
 
 
 @pytest.fixture(scope="module")

@@ -28,11 +28,11 @@ def cat() -> catalog.Catalog:
 def test_every_canonical_key_in_every_region(cat: catalog.Catalog) -> None:
     present = {(p.key, p.region) for p in cat.points()}
     assert present == set(canonical_pairs())
-    # 39 EC2 types + 46 service keys + 2 ElastiCache + 18 Bedrock tokens + 4 prompt-cache = 109 keys;
-    # 107 regional keys x 5 regions + 2 global keys = 537 points.
+    # 39 EC2 types + 47 service keys + 2 ElastiCache + 18 Bedrock tokens + 4 prompt-cache = 110 keys;
+    # 108 regional keys x 5 regions + 2 global keys = 542 points.
     assert len(EC2_INSTANCE_TYPES) == 39
-    assert cat.header.key_count == len(KEY_UNITS) == 109
-    assert cat.header.point_count == 107 * 5 + 2 == 537
+    assert cat.header.key_count == len(KEY_UNITS) == 110
+    assert cat.header.point_count == 108 * 5 + 2 == 542
     assert set(cat.header.regions) == set(REGIONS) | {"global"}
     for key in GLOBAL_KEYS:
         assert cat.price(key, "eu-central-1").region == "global"

@@ -11,6 +11,7 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sizing.eks_versions import creatable_versions
 from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import BEDROCK_MODELS, EXTERNAL_MODEL, NO_MODEL
 from sizing.profiles import COMPLIANCE_REGIMES, ENVIRONMENT_PROFILES
@@ -124,6 +125,8 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
         FieldSpec("availability_zones", "Availability zones", "select", options=_zone_options(), optional=True),
         FieldSpec("node_instance_type", "Node instance type", "select", options=(AUTO, *INSTANCE_SHAPES),
                   optional=True),
+        FieldSpec("kubernetes_version", "EKS Kubernetes version (auto = newest in standard support)", "select",
+                  options=(AUTO, *creatable_versions()), optional=True),
         FieldSpec("elasticache_enabled", "Add an ElastiCache (Valkey) cache", "checkbox"),
         FieldSpec("chat_history_retention_days", "Chat history kept, days", "int", step=30),
         FieldSpec("backend_cpu_request_m", "Backend pod CPU request, millicores", "int", step=50),
