@@ -69,7 +69,8 @@ def rollup_cmd(scenario: Scenario,
 def print_rollup(r: Rollup) -> None:
     out = Console()
     s = r.scenario
-    out.print(f"[bold]{escape(s.name)}[/] — whole project, {s.region}", highlight=False)
+    out.print(f"[bold]{escape(s.name)}[/] — whole project, {s.region} (the scenario's environment, "
+              f"{s.environment.value}, is replaced by each column's)", highlight=False)
     t = Table("", *[p.environment.value for p in r.environments], "Total", title="One scenario per environment")
     t.columns[0].no_wrap = True
     for line, values, total in summary_rows(r):
