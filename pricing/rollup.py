@@ -20,6 +20,7 @@ from typing import Any, Mapping, Sequence
 
 from pricing.catalog import Catalog
 from pricing.engine import Estimate, estimate
+from pricing.schema import estimate_to_dict
 from sizing.profiles import ENVIRONMENT_PROFILES
 from sizing.ranges import field_bounds
 from sizing.scenario import Environment, Scenario
@@ -117,9 +118,14 @@ def parse_environment_users(text: str | None, option: str = "--env-users") -> di
 
 def environment_scenario(s: Scenario, env: Environment, users: int | None = None) -> Scenario:
     """The scenario as `env` (and `users` peak users when given): what `estimate --env ENV [--users N]` prices.
-    No validator reads `environment`, and `users` is checked against the field's range by the caller."""
+    A copy, not a re-validation: no validator reads `environment` (and the old-load conversion note is kept);
+    `users` is checked here against the field's range."""
     update: dict[str, Any] = {"environment": env}
     if users is not None:
+        lo, hi, _ = field_bounds(Scenario, "concurrent_users")
+        if isinstance(users, bool) or not isinstance(users, int) or not lo <= users <= hi:
+            raise RollupInputError("users", f"{env.value}={users!r} is out of range (allowed: whole numbers "
+                                            f"{lo:,.0f}..{hi:,.0f})")
         update["concurrent_users"] = users
     return s.model_copy(update=update)
 
@@ -170,7 +176,6 @@ def rollup(scenario: Scenario, environments: Sequence[Environment] = ALL_ENVIRON
 
 def rollup_to_dict(r: Rollup) -> dict[str, Any]:
     """The roll-up JSON: each environment's estimate JSON (as `estimate --format json`) and the totals."""
-    from pricing.schema import estimate_to_dict
     return {
         "environments": {p.environment.value: estimate_to_dict(p.estimate) for p in r.environments},
         "monthly_usd": format(r.monthly_usd, "f"),

@@ -157,3 +157,17 @@ def test_bad_user_overrides_name_the_option_and_the_range(text, message):
 def test_user_overrides_parse():
     assert parse_environment_users("dev=20, staging=50") == {DEV: 20, STAGING: 50}
     assert parse_environment_users("") == {} and parse_environment_users(None) == {}
+
+
+@pytest.mark.parametrize("users", [0, 1_000_001, True, 2.5])
+def test_rollup_refuses_users_outside_the_field_range(catalog, users):
+    with pytest.raises(RollupInputError, match="1..1,000,000"):
+        rollup(Scenario(), (DEV,), catalog, users={DEV: users})
+
+
+def test_an_old_scenario_keeps_its_conversion_note_in_every_environment(catalog):
+    s = parse_scenario({"average_load_pct_of_peak": 50})
+    r = rollup(s, (DEV,), catalog)
+    ref = estimate(parse_scenario({"average_load_pct_of_peak": 50, "environment": "dev"}), catalog, ranges=True)
+    assert r.environments[0].estimate.warnings == ref.warnings
+    assert any("average_load_pct_of_peak" in w for w in ref.warnings)
