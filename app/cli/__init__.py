@@ -1,6 +1,6 @@
-"""tiersizer CLI: `python -m app.cli estimate|generate|pricing|scenarios|review ...`.
+"""tiersizer CLI: `python -m app.cli estimate|rollup|generate|pricing|scenarios|review ...`.
 
-One module per command group (estimate, generate, pricing, review, scenarios); what they share (the one
+One module per command group (estimate, rollup, generate, pricing, review, scenarios); what they share (the one
 `fail()`, format enums, the catalog, the scenario options) is in app/cli/common.py.
 Exit codes: 0 success, 2 invalid input (stderr names the field and the allowed range), 1 other failure.
 Errors print the project's own message; the underlying traceback (a database driver's, for example) is logged,
@@ -15,11 +15,13 @@ from app.cli.estimate import estimate_cmd
 from app.cli.generate import generate_cmd
 from app.cli.pricing import pricing_app
 from app.cli.review import review_cmd
+from app.cli.rollup import rollup_cmd
 from app.cli.scenarios import scenarios_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Size and price the LLM chat application on AWS.")
 app.command("estimate")(estimate_cmd)
+app.command("rollup")(rollup_cmd)
 app.add_typer(pricing_app, name="pricing")
 app.command("generate")(generate_cmd)
 app.add_typer(scenarios_app, name="scenarios")

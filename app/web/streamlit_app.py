@@ -21,6 +21,7 @@ def pages() -> list:
     return [
         st.Page(VIEWS_DIR / "estimate.py", title="Estimate", icon=":material/calculate:", default=True),
         st.Page(VIEWS_DIR / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(VIEWS_DIR / "project.py", title="Whole project", icon=":material/stacks:", url_path="project"),
         st.Page(VIEWS_DIR / "prices.py", title="Prices", icon=":material/sell:", url_path="prices"),
         st.Page(VIEWS_DIR / "review.py", title="Monthly review", icon=":material/receipt_long:", url_path="review"),
     ]

@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -193,6 +194,30 @@ def test_estimate_page_in_a_real_browser(server):
             assert metric_value(shared, "Monthly") == headline(large.monthly_usd)
             assert metric_value(shared, "First year") == metric_value(page, "First year")
             shared.screenshot(path=str(ARTIFACTS / "browser-share-link.png"), full_page=True)
+        finally:
+            browser.close()
+    assert "Traceback" not in server.log_text()
+
+
+def test_whole_project_page_in_a_real_browser(server):
+    """The sidebar's Whole project page: the three environments and the totals, added up here."""
+    from playwright.sync_api import expect, sync_playwright
+
+    envs = [estimate(parse_scenario({"environment": e}), ranges=True) for e in ("dev", "staging", "prod")]
+    month = sum((e.monthly_usd for e in envs), Decimal(0))
+    year = sum((e.first_year_usd for e in envs), Decimal(0))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(STEP_TIMEOUT_MS)
+            page.goto(server.url)
+            wait_for_estimate(page, "Small")
+            page.get_by_role("link", name="Whole project").click()
+            expect(metric(page, "Whole project, monthly")).to_have_text(f"${month:,.2f}", timeout=STEP_TIMEOUT_MS)
+            expect(metric(page, "Whole project, first year")).to_have_text(f"${year:,.2f}")
+            page.screenshot(path=str(ARTIFACTS / "browser-whole-project.png"), full_page=True)
         finally:
             browser.close()
     assert "Traceback" not in server.log_text()
