@@ -266,6 +266,8 @@ class Scenario(BaseModel):
     backend_memory_request_mi: int = Field(256, ge=64, le=65_536, description="Backend pod memory request, MiB")
     streams_per_backend_pod: int = Field(
         100, ge=1, le=10_000, description="In-flight LLM streams one backend pod holds (UNSOURCED, async I/O)")
+    backend_max_replicas: int | None = Field(
+        None, ge=1, le=10_000, description="Cap on backend replicas (HPA maxReplicas; default: 1.5 x the peak need)")
 
     ranges: tuple[tuple[str, float, float], ...] = Field(
         (), description="Ranges of uncertain inputs, field=low:high (sizing/ranges.py; default ranges apply to the rest)")
