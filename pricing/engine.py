@@ -111,9 +111,14 @@ def price_line(c: Component, catalog: Catalog, region: str) -> CostLine:
                     control=c.control, bill_line=c.bill_line or info.bill_line)
 
 
+def _hours(h: float) -> Decimal:
+    """Node-hours as the EC2 lines price them (qty); whole hours without the float rounding."""
+    return Decimal(int(h)) if h.is_integer() else qty(h)
+
+
 def _node_month(n: NodePlan, catalog: Catalog, region: str, sp_discount: Decimal) -> Decimal:
     price = catalog.price(f"ec2:{n.instance_type}", region).usd
-    cost = qty(n.node_hours_on_demand) * price * (1 - sp_discount) + qty(n.node_hours_spot) * price * (1 - SPOT_DISCOUNT)
+    cost = _hours(n.node_hours_on_demand) * price * (1 - sp_discount) + _hours(n.node_hours_spot) * price * (1 - SPOT_DISCOUNT)
     if n.surplus_vcpu_hours_month:
         cost += qty(n.surplus_vcpu_hours_month) * catalog.price("ec2:t-unlimited-vcpu-hour", region).usd
     return money(cost)

@@ -140,7 +140,7 @@ def load_means(hours: np.ndarray, days: np.ndarray, active_pct: np.ndarray, quie
     return (curve[days_i] + (total - day_hours) * quiet_pct / 100) / total
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)   # hashed by identity: one object per week (cached), cheap cache keys
 class CurveShape:
     """The month's curve grouped for node-hours: its distinct shares, how many hours each takes, the drops
     between hours (from share i to share j, n times; the hour before each is the week's previous hour), and

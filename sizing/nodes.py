@@ -199,13 +199,13 @@ def size_nodes(instance_type: str, load: PodLoad, min_nodes: int, spot_pct: floa
     feasible = per_node > 0
     fit = _fit(instance_type, load.requests, load.backend, per_node) if feasible else (0, 0, 0, 0)
     desired = max(max(fit), min_nodes)
-    binding, reason = _binding(fit, packing, min_nodes, zones_floor, load.capped, load.backend,
-                                      load.backend_needed) if feasible else \
-        (packing, f"no backend pod fits on {instance_type}; {min_nodes} node(s) planned")
+    binding, reason = _binding(fit, packing, min_nodes, zones_floor, load.capped, load.backend, load.backend_needed) \
+        if feasible else (packing, f"no backend pod fits on {instance_type}; {min_nodes} node(s) planned")
     peak_max = max(_fit(instance_type, load.requests_max, load.backend_max, per_node)) if feasible else 0
-    need = tuple(min(desired, max(min_nodes, max(_fit(instance_type, r, b, per_node)))) if feasible else min_nodes
-                 for b, r in load.curve)
-    spot_need = tuple(floor_whole(n * spot_pct / 100) for n in need)
+    ucpu, umem, slots = USABLE[instance_type]      # _fit inlined: this runs for every share on every type
+    need = tuple(max(min_nodes, -(-r[0] // ucpu), -(-r[1] // umem), -(-r[2] // slots), -(-b // per_node))
+                 for b, r in load.curve) if feasible else (min_nodes,) * len(load.curve)
+    spot_need = tuple(floor_whole(n * spot_pct / 100) for n in need) if spot_pct else ()
     spot = floor_whole(desired * spot_pct / 100)
     vcpu, memory_gib, arch, max_pods, allocatable_cpu_m, allocatable_memory_mi, baseline = _SHAPE_FACTS[instance_type]
     hours, spot_hours, used, surplus = _over_curve(need, spot_need, load.shape, load.cpu_used_m if feasible else 0.0,
