@@ -169,10 +169,14 @@ def _capacity(est: Estimate) -> Section:
                                                     f"limits {b.cpu_limit_m}m/{b.memory_limit_mi}Mi"),
         ("Frontend pods / HPA", f"{f.replicas} / {f.hpa_min}-{f.hpa_max}",
          f"requests {f.cpu_request_m}m/{f.memory_request_mi}Mi"),
-        ("Nodes", f"{n.desired} x {n.instance_type}",
-         f"min {n.min}, max {n.max}; {n.on_demand} on-demand, {n.spot} spot"),
+        ("Nodes at peak", f"{n.desired} x {n.instance_type}",
+         f"{n.binding_reason} (binding limit: {n.binding_limit}); node group min {n.min}, max {n.max}; "
+         f"{n.on_demand} on-demand, {n.spot} spot at peak"),
+        ("Node-hours per month", fmt_num(round(n.node_hours, 2)),
+         f"average {fmt_num(round(n.average, 2))} nodes over the load curve, scale-down delay included"),
         ("Backend pods per node", str(n.backend_pods_per_node),
-         f"bound by {n.binding}; expected CPU use {fmt_num(n.utilisation_pct)}%"),
+         f"{n.packing_limit} fills a node; modelled CPU use {fmt_num(n.utilisation_pct)}% at peak, "
+         f"{fmt_num(n.average_utilisation_pct)}% on average"),
         ("Availability zones / NAT gateways", f"{net.availability_zones} / {net.nat_gateways}", ""),
         ("Peak messages per second", fmt_num(w.messages_per_s_peak), f"stream {fmt_num(w.stream_duration_s)} s, "
                                                                       f"{fmt_num(w.in_flight_streams_peak)} in flight"),

@@ -111,10 +111,14 @@ def price_line(c: Component, catalog: Catalog, region: str) -> CostLine:
                     control=c.control, bill_line=c.bill_line or info.bill_line)
 
 
+def _hours(h: float) -> Decimal:
+    """Node-hours as the EC2 lines price them (qty); whole hours without the float rounding."""
+    return Decimal(int(h)) if h.is_integer() else qty(h)
+
+
 def _node_month(n: NodePlan, catalog: Catalog, region: str, sp_discount: Decimal) -> Decimal:
     price = catalog.price(f"ec2:{n.instance_type}", region).usd
-    hours = Decimal(A.HOURS_PER_MONTH)
-    cost = n.on_demand * hours * price * (1 - sp_discount) + n.spot * hours * price * (1 - SPOT_DISCOUNT)
+    cost = _hours(n.node_hours_on_demand) * price * (1 - sp_discount) + _hours(n.node_hours_spot) * price * (1 - SPOT_DISCOUNT)
     if n.surplus_vcpu_hours_month:
         cost += qty(n.surplus_vcpu_hours_month) * catalog.price("ec2:t-unlimited-vcpu-hour", region).usd
     return money(cost)
@@ -148,7 +152,8 @@ def _tier_cost_check(plan: CapacityPlan, infra: Decimal) -> PlanCheck:
         why = ("a 3-AZ production floor (EKS, NAT per AZ, ALB, public IPv4, WAF, KMS) is about $231 before nodes "
                "(docs/sizing-facts.md § Monthly floor and plan tiers), and the plan's figures leave out DynamoDB growth, logs and compliance"
                if hi is not None and infra > hi else
-               "the load needs fewer nodes than the plan's range (CPU requests bind; docs/sizing-facts.md § Backend pod packing)")
+               f"the load needs fewer nodes than the plan's range ({plan.nodes.binding_reason}; "
+               "docs/sizing-facts.md § Backend pod packing)")
         note = (f"infrastructure cost ${infra:,.2f}/month is outside the plan's {plan.tier} range {rng} "
                 f"(LLM tokens excluded): {why}")
     return PlanCheck(metric="monthly infrastructure cost (USD)", plan_range=rng, computed=f"${infra:,.2f}", agrees=ok,

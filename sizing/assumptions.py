@@ -35,6 +35,10 @@ CLUSTER_ADDON_CPU_M = 320        # CoreDNS 2x100m + metrics-server 100m + EBS co
 CLUSTER_ADDON_MEMORY_MI = 420    # CoreDNS 2x70Mi + metrics-server 200Mi + EBS controller 2x40Mi; docs/sizing-facts.md § System add-on overhead
 CLUSTER_ADDON_PODS = 7           # CoreDNS 2, metrics-server 1, EBS controller 2, LB controller 2; docs/sizing-facts.md § System add-on overhead
 NODE_DISK_GIB = 50               # plan add_nodegroup_capacity(disk_size=50)
+HPA_SCALE_DOWN_STABILIZATION_S = 300   # HPA behavior.scaleDown default window; docs/sizing-facts.md § Scale-down delay [S109]
+CA_SCALE_DOWN_UNNEEDED_S = 600         # cluster-autoscaler --scale-down-unneeded-time default; docs/sizing-facts.md § Scale-down delay [S110]
+SCALE_DOWN_DELAY_H = (HPA_SCALE_DOWN_STABILIZATION_S + CA_SCALE_DOWN_UNNEEDED_S) / SECONDS_PER_HOUR  # 0.25 h a drop's nodes stay billed
+CREDIT_DAY_HOURS = 24                  # unlimited mode evens CPU use over 24 h; docs/sizing-facts.md § Burstable t3 credits [S111]
 T_UNLIMITED_DEFAULT = True       # T3/T3a launch in unlimited mode by default; docs/sizing-facts.md § Burstable t3 credits [S15][S16]
 
 # --- DynamoDB (docs/sizing-facts.md § DynamoDB request units, § DynamoDB storage, PITR and backups) -------------------------------------------------------------------------

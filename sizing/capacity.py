@@ -18,7 +18,7 @@ from sizing.load_profile import load_profile_warnings
 from sizing.network import NetworkPlan, size_network
 from sizing.nodes import NodeGroup, NodePlan, node_candidates, split_node_groups
 from sizing.observability import ObservabilityPlan, log_ingest_gb_month, log_retention_days, size_observability
-from sizing.pods import PodPlan, size_pods
+from sizing.pods import PodPlan, replica_cap_warnings, size_pods
 from sizing.profiles import ENVIRONMENT_PROFILES, TierSpec
 from sizing.scenario import Scenario
 from sizing.security import SecurityPlan, security_warnings, size_security
@@ -53,7 +53,7 @@ class CapacityPlan:
     compliance: CompliancePlan
     elasticache_node_type: str | None
     elasticache_nodes: int
-    ebs_gb: int
+    ebs_gb: float                       # node root volumes, GB-month: the average node count x the disk
     spot_share_pct: float
     warnings: tuple[str, ...]
     plan_checks: tuple[PlanCheck, ...] = ()
@@ -76,12 +76,14 @@ def size(s: Scenario) -> CapacityPlan:
     node_type, type_reasons = choose_node_type(s, tier, backend, candidates)
     nodes = candidates[node_type]
     dynamodb = size_dynamodb(s, w, pitr=prof.pitr, backups=prof.pitr)
-    log_gb = log_ingest_gb_month(w, nodes.desired)
+    # per-node quantities billed by the hour (node logs, Container Insights metrics, EBS GB-month) follow the
+    # average node count; image pulls (one per node launch), Config items and GuardDuty events stay at peak
+    log_gb = log_ingest_gb_month(w, nodes.average)
     network = size_network(s, w, zones=zones, nats=zones if prof.nat_per_az else 1, nodes=nodes.desired,
                            log_gb=log_gb, retention_days=prof.log_retention_days)
     observability = size_observability(
         w, log_gb=log_gb, retention_days=log_retention_days(prof.log_retention_days, regimes, controls),
-        base_retention_days=prof.log_retention_days, nodes=nodes.desired, backend=backend, frontend=frontend)
+        base_retention_days=prof.log_retention_days, nodes=nodes.average, backend=backend, frontend=frontend)
     security = size_security(s, w, regimes=regimes, controls=controls, backend=backend, frontend=frontend,
                              s3_put_requests_month=network.s3_put_requests_month)
     compliance = size_compliance(w, controls=controls, nodes=nodes.desired, network=network)
@@ -94,7 +96,8 @@ def size(s: Scenario) -> CapacityPlan:
         backend=backend, frontend=frontend, nodes=nodes, node_groups=split_node_groups(nodes, spot_pct),
         node_candidates=candidates, dynamodb=dynamodb, network=network, observability=observability,
         security=security, compliance=compliance, elasticache_node_type=cache_type, elasticache_nodes=cache_count,
-        ebs_gb=nodes.desired * A.NODE_DISK_GIB, spot_share_pct=spot_pct,
-        warnings=load_profile_warnings(s) + node_fit_warnings(backend, nodes) + security_warnings(s, regimes)
+        ebs_gb=nodes.average * A.NODE_DISK_GIB, spot_share_pct=spot_pct,
+        warnings=load_profile_warnings(s) + node_fit_warnings(backend, nodes) + replica_cap_warnings(backend)
+        + security_warnings(s, regimes)
         + compliance_warnings(s) + llm_warnings(s) + kubernetes_warnings(kube),
         plan_checks=plan_checks(tier, backend, nodes))

@@ -34,7 +34,8 @@ def _nodes_check(tier: TierSpec, nodes: NodePlan) -> PlanCheck:
     nlo, nhi = tier.nodes
     ok = nlo <= nodes.desired <= nhi
     note = "" if ok else (
-        "the pods pack onto fewer nodes than the plan (CPU requests bind; docs/sizing-facts.md § Backend pod packing)"
+        f"the pods pack onto fewer nodes than the plan ({nodes.binding_reason}; docs/sizing-facts.md § Backend "
+        "pod packing)"
         if nodes.desired < nlo else "more nodes than the plan's range")
     return PlanCheck(metric=f"nodes ({nodes.instance_type})", plan_range=f"{nlo}-{nhi} x {tier.instance_type}",
                      computed=str(nodes.desired), agrees=ok, note=note)

@@ -9,6 +9,7 @@ defaults: docs/sizing-facts.md § Load profile.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -137,3 +138,45 @@ def load_means(hours: np.ndarray, days: np.ndarray, active_pct: np.ndarray, quie
                       for n in range(8)])
     day_hours = table[HOURS_PER_DAY, days_i]
     return (curve[days_i] + (total - day_hours) * quiet_pct / 100) / total
+
+
+@dataclass(frozen=True, slots=True, eq=False)   # hashed by identity: one object per week (cached), cheap cache keys
+class CurveShape:
+    """The month's curve grouped for node-hours: its distinct shares, how many hours each takes, the drops
+    between hours (from share i to share j, n times; the hour before each is the week's previous hour), and
+    the same per 24-hour day (identical days counted once with their multiplicity)."""
+
+    shares: tuple[float, ...]
+    counts: tuple[int, ...]
+    drops: tuple[tuple[int, int, int], ...]
+    days: tuple[tuple[int, tuple[int, ...], tuple[tuple[int, int, int], ...]], ...]
+
+
+def _drops(prev: np.ndarray, cur: np.ndarray) -> tuple[tuple[int, int, int], ...]:
+    keep = prev != cur
+    pairs, n = np.unique(np.stack([prev[keep], cur[keep]]), axis=1, return_counts=True) if keep.any() else \
+        (np.zeros((2, 0), dtype=int), np.zeros(0, dtype=int))
+    return tuple((int(i), int(j), int(k)) for i, j, k in zip(pairs[0], pairs[1], n))
+
+
+@lru_cache(maxsize=256)
+def _shape(week: tuple[float, ...]) -> CurveShape:
+    month = np.array(_month(week))
+    shares, idx = np.unique(month, return_inverse=True)
+    week_idx = np.searchsorted(shares, np.array(week))
+    hours = np.arange(len(month))
+    prev = week_idx[(hours - 1) % HOURS_PER_WEEK]          # the hour before each (Monday 00:00 follows Sunday 23:00)
+    day_groups: dict[tuple, int] = {}
+    for start in range(0, len(month), A.CREDIT_DAY_HOURS):
+        sl = slice(start, start + A.CREDIT_DAY_HOURS)
+        key = (tuple(int(c) for c in np.bincount(idx[sl], minlength=len(shares))), _drops(prev[sl], idx[sl]))
+        day_groups[key] = day_groups.get(key, 0) + 1
+    return CurveShape(shares=tuple(float(v) for v in shares),
+                      counts=tuple(int(c) for c in np.bincount(idx, minlength=len(shares))),
+                      drops=_drops(prev, idx), days=tuple((m, c, d) for (c, d), m in day_groups.items()))
+
+
+def curve_shape(s: Scenario) -> CurveShape:
+    """The scenario's hourly curve grouped by distinct share (node-hours and t3 credits are worked out per
+    distinct share, not per hour: sizing/nodes.py)."""
+    return _shape(weekly_curve(s))

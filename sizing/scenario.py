@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from enum import Enum
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import (
     BaseModel,
@@ -33,6 +33,9 @@ from sizing.llm import (
     NO_MODEL,
 )
 from sizing.load_profile import HOURS_PER_DAY, OLD_LOAD_FIELD, flat_profile
+from sizing.scenario_values import is_numeric as _is_numeric
+from sizing.scenario_values import mix_entries as _mix_entries
+from sizing.scenario_values import not_bool as _not_bool
 
 REGIONS: tuple[str, ...] = ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1")
 EU_REGIONS: frozenset[str] = frozenset({"eu-west-1", "eu-central-1"})
@@ -82,43 +85,6 @@ class ModelShare(BaseModel):
     @classmethod
     def _no_bool(cls, v: Any) -> Any:
         return _not_bool(v)
-
-
-def _mix_entries(v: Any) -> Any:
-    """`a:80,b:20`, ["a:80", ...] or [{model, share_pct}, ...] -> [{model, share_pct}, ...]."""
-    if isinstance(v, str):
-        v = [p for p in v.split(",") if p.strip()] or None
-    if isinstance(v, (list, tuple)):
-        out = []
-        for entry in v:
-            if isinstance(entry, str):
-                model, sep, share = entry.strip().rpartition(":")
-                if not sep:
-                    raise ValueError(f"{entry.strip()!r} needs model:share_pct (allowed: Bedrock model ids, "
-                                     "shares adding up to 100)")
-                entry = {"model": model.strip(), "share_pct": share.strip()}
-            out.append(entry)
-        return out
-    return v
-
-
-def _not_bool(v: Any) -> Any:
-    """Booleans are never numbers (YAML `true` would otherwise become 1)."""
-    if isinstance(v, bool):
-        raise ValueError(f"{str(v).lower()} is not a number")
-    if isinstance(v, (list, tuple)):
-        for x in v:
-            _not_bool(x)
-    return v
-
-
-def _is_numeric(annotation: Any) -> bool:
-    """int/float fields (optional or inside a tuple too); bool fields are not numeric."""
-    if annotation is bool:
-        return False
-    if annotation in (int, float):
-        return True
-    return any(_is_numeric(a) for a in get_args(annotation) if a is not Ellipsis)
 
 
 class ScenarioError(ValueError):
@@ -269,6 +235,8 @@ class Scenario(BaseModel):
     backend_memory_request_mi: int = Field(256, ge=64, le=65_536, description="Backend pod memory request, MiB")
     streams_per_backend_pod: int = Field(
         100, ge=1, le=10_000, description="In-flight LLM streams one backend pod holds (UNSOURCED, async I/O)")
+    backend_max_replicas: int | None = Field(
+        None, ge=1, le=10_000, description="Cap on backend replicas (HPA maxReplicas; default: 1.5 x the peak need)")
 
     ranges: tuple[tuple[str, float, float], ...] = Field(
         (), description="Ranges of uncertain inputs, field=low:high (sizing/ranges.py; default ranges apply to the rest)")

@@ -46,9 +46,11 @@ def print_estimate(est) -> None:  # type: ignore[no-untyped-def]
     n = p.nodes
     out.print(f"Backend pods {p.backend.replicas} (HPA {p.backend.hpa_min}-{p.backend.hpa_max}), frontend "
               f"{p.frontend.replicas} (HPA {p.frontend.hpa_min}-{p.frontend.hpa_max}); nodes {n.desired} x "
-              f"{n.instance_type} (min {n.min}, max {n.max}; {n.on_demand} on-demand, {n.spot} spot); "
+              f"{n.instance_type} at peak (min {n.min}, max {n.max}; {n.on_demand} on-demand, {n.spot} spot; average "
+              f"{n.average:.2f}, {n.node_hours:,.2f} node-hours); "
               f"{p.network.availability_zones} AZs, {p.network.nat_gateways} NAT; DynamoDB "
               f"{est.dynamodb_mode.recommended}", highlight=False)
+    out.print(f"Node count set by [bold]{n.binding_limit}[/]: {escape(n.binding_reason)}", highlight=False)
     t = Table("Service", "Item", "Quantity", "Unit", "Unit USD", "Monthly USD", title="Bill of materials")
     for ln in est.lines:
         t.add_row(ln.service, ln.item, f"{ln.quantity:,.2f}", ln.unit, f"{ln.unit_usd}", f"{ln.monthly_usd:,.2f}")

@@ -35,7 +35,7 @@ def logs_and_metrics(p: CapacityPlan, o: PriceOptions) -> list[Component]:
             Component("CloudWatch", f"Log storage ({ob.base_log_retention_days}-day retention)",
                       qty(ob.log_storage_gb), "GB-month", STORAGE, "compressed archive"),
             Component("CloudWatch", "Metrics (app + Container Insights)", qty(billable(ob.custom_metrics, FREE_METRICS)),
-                      "metrics", METRICS, f"{ob.custom_metrics} metrics; first 10 free"),
+                      "metrics", METRICS, f"{ob.custom_metrics:g} metrics (node metrics at the average node count); first 10 free"),
             Component("CloudWatch", "Alarms", qty(billable(ob.alarms, FREE_ALARMS)), "alarms", ALARMS,
                       f"{ob.alarms} alarms; first 10 free"),
             Component("CloudWatch", "Dashboards", qty(billable(ob.dashboards, FREE_DASHBOARDS)), "dashboards",

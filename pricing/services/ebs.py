@@ -21,8 +21,10 @@ KEY = "ebs:gp3-gb-month"
 
 
 def volumes(p: CapacityPlan, o: PriceOptions) -> list[Component]:
-    return [Component("EBS", f"gp3 node root volumes ({NODE_DISK_GIB} GiB x {p.nodes.desired})", qty(p.ebs_gb),
-                      "GB-month", KEY)]
+    n = p.nodes
+    return [Component("EBS", f"gp3 node root volumes ({NODE_DISK_GIB} GiB x {n.average:.2f} nodes on average)",
+                      qty(p.ebs_gb), "GB-month", KEY,
+                      f"one volume per node while it runs: {n.node_hours:,.2f} node-hours (peak {n.desired})")]
 
 
 SERVICE = Service(

@@ -30,26 +30,34 @@ def instance_key(instance_type: str) -> str:
     return f"ec2:{instance_type}"
 
 
+def _hours_note(hours: float, peak: int, average: float) -> str:
+    return f"{hours:,.2f} node-hours: peak {peak}, average {average:.2f}"
+
+
 def nodes(p: CapacityPlan, o: PriceOptions) -> list[Component]:
+    """Node-hours over the month's load curve (docs/sizing-model.md § Nodes), split on-demand/spot."""
     n, sp = p.nodes, o.savings_plan_discount
     key = instance_key(n.instance_type)
     out = []
-    if n.on_demand:
-        note = f"{n.on_demand} on-demand nodes at peak, priced all month"
+    if n.node_hours_on_demand:
+        avg = n.node_hours_on_demand / float(HOURS_PER_MONTH)
+        note = f"{_hours_note(n.node_hours_on_demand, n.on_demand, avg)} (on-demand)"
         if sp:
             note += f"; Compute Savings Plan rate: list price less {sp * 100:.0f}% (assumption)"
-        out.append(Component("EC2", f"{n.instance_type} nodes, on-demand", qty(n.on_demand * HOURS_PER_MONTH),
+        out.append(Component("EC2", f"{n.instance_type} nodes, on-demand", qty(n.node_hours_on_demand),
                              "instance-hours", key, note, price_factor=ONE - sp, bill_line=ON_DEMAND))
-    if n.spot:
-        out.append(Component("EC2", f"{n.instance_type} nodes, spot", qty(n.spot * HOURS_PER_MONTH), "instance-hours",
-                             key, f"{n.spot} spot nodes ({p.spot_share_pct:g}% share); spot = list price less "
-                             f"{SPOT_DISCOUNT * 100:.0f}% (assumption; plan: 60-90% savings)",
-                             price_factor=ONE - SPOT_DISCOUNT, bill_line=SPOT))
+    if n.node_hours_spot:
+        avg = n.node_hours_spot / float(HOURS_PER_MONTH)
+        out.append(Component("EC2", f"{n.instance_type} nodes, spot", qty(n.node_hours_spot), "instance-hours",
+                             key, f"{_hours_note(n.node_hours_spot, n.spot, avg)} (spot, {p.spot_share_pct:g}% "
+                             f"share); spot = list price less {SPOT_DISCOUNT * 100:.0f}% (assumption; plan: 60-90% "
+                             f"savings)", price_factor=ONE - SPOT_DISCOUNT, bill_line=SPOT))
     if n.surplus_vcpu_hours_month > 0:
         out.append(Component("EC2", f"{n.instance_type} unlimited-mode surplus CPU credits",
                              qty(n.surplus_vcpu_hours_month), "vCPU-hours", CPU_CREDITS,
-                             f"expected CPU {n.utilisation_pct:.1f}% > baseline {n.burst_baseline_pct:g}% "
-                             f"(docs/sizing-facts.md § Burstable t3 credits)"))
+                             f"modelled CPU use above the {n.burst_baseline_pct:g}% baseline on some days (average "
+                             f"{n.average_utilisation_pct:.1f}%, peak hour {n.utilisation_pct:.1f}%; "
+                             f"docs/sizing-facts.md § Burstable t3 credits)"))
     return out
 
 

@@ -516,3 +516,15 @@ def test_cli_errors_print_paths_that_look_like_rich_markup_literally(tmp_path: P
     res = runner.invoke(app, ["generate", "--out", str(out), "--env", "dev"])
     assert res.exit_code == 2 and (res.exception is None or isinstance(res.exception, SystemExit)), res.output
     assert "[/x] bundle already exists; pass --force" in res.output.replace("\n", "")
+
+
+def test_replica_cap_reaches_helm_and_node_groups_leave_room_for_a_rolling_update() -> None:
+    from generators.helm_from_estimate import helm_values_from_estimate
+    est = estimate(parse_scenario({"environment": "dev", "concurrent_users": 20000, "backend_max_replicas": 4}))
+    v = helm_values_from_estimate(est)["backend"]
+    # dev: HPA min 1; the cap is the HPA max and the replicas stop there (the load needs more: a warning says so)
+    assert (v["replicaCount"], v["autoscaling"]["minReplicas"], v["autoscaling"]["maxReplicas"]) == (4, 1, 4)
+    assert any("left unserved" in w for w in est.warnings)
+    cfg = cdk_config_from_estimate(est)
+    n = est.plan.nodes
+    assert sum(g.max_size for g in cfg.node_groups) == n.max >= n.desired + 1

@@ -46,10 +46,15 @@ def test_small_tier_prod_us_east_1():
     assert (p.nodes.on_demand, p.nodes.spot) == (3, 0)            # floor(3 x 30%) = 0 spot
     assert line(est, "eks:cluster-hour").monthly_usd == cents(EKS_H * 730) == Decimal("73.00")
     assert line(est, "ec2:t3.medium").monthly_usd == cents(3 * 730 * T3_MEDIUM) == Decimal("91.10")
-    # utilisation = ((3 x 250 + 2 x 100) x 0.7 + 320 + 3 x 385) / (3 x 2000) = 35.667 % > 20 % baseline
-    util = ((3 * 250 + 2 * 100) * 0.7 + 320 + 3 * 385) / 6000 * 100
-    surplus_hours = (util - 20) / 100 * 2 * 730 * 3
+    # t3 credits from modelled use (docs/sizing-model.md § Nodes): CPU used in an hour = share x 76.389 m (the
+    # load's CPU above) + 320 m add-ons + 3 x 385 m DaemonSets = share x 76.389 + 1,475 m; the baseline of 3
+    # t3.medium is 3 x 2 vCPU x 20 % = 1,200 m. Every hour is above it, so each day's surplus is the whole
+    # excess: over the month (352.2 load-hours, 730 hours) 76.389 x 352.2 + 275 x 730 m-hours.
+    cpu_m = 250 * 2 / 60 * 5 + 250 * 10 / 3600 * 50
+    surplus_hours = (cpu_m * 352.2 + (320 + 3 * 385 - 1200) * 730) / 1000
+    assert surplus_hours == pytest.approx(227.654, abs=1e-3)
     assert line(est, "ec2:t-unlimited-vcpu-hour").monthly_usd == cents(round(surplus_hours, 6) * T_SURPLUS)
+    assert p.nodes.node_hours == 3 * 730 and p.nodes.binding_limit == "availability_zones"
     assert line(est, "vpc:nat-gateway-hour").monthly_usd == cents(3 * 730 * NAT_H) == Decimal("98.55")
     assert line(est, "vpc:public-ipv4-hour").monthly_usd == cents(6 * 730 * IPV4_H) == Decimal("21.90")
     assert line(est, "elb:alb-hour").monthly_usd == Decimal("16.43")   # 730 x 0.0225 = 16.425, half up
@@ -186,7 +191,8 @@ def test_cheapest_alternative_includes_graviton_and_saving():
 def test_savings_plan_all_upfront_moves_compute_to_upfront():
     od = estimate(parse_scenario({"concurrent_users": 5000}))
     sp = estimate(parse_scenario({"concurrent_users": 5000, "purchase_option": "savings_plan_1y_all_upfront"}))
-    hours = 730 * od.plan.nodes.on_demand
+    hours = od.plan.nodes.node_hours_on_demand
+    assert hours == 730 * od.plan.nodes.on_demand     # 5,000 users: the 3-AZ floor holds all month
     od_ec2 = line(od, "ec2:c5.xlarge", "on-demand").monthly_usd
     assert od_ec2 == cents(hours * C5_XLARGE)
     # all upfront: 12 months of on-demand EC2 at 32% off paid upfront; the monthly EC2 line becomes 0

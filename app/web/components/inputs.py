@@ -132,6 +132,8 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
         FieldSpec("backend_cpu_request_m", "Backend pod CPU request, millicores", "int", step=50),
         FieldSpec("backend_memory_request_mi", "Backend pod memory request, MiB", "int", step=64),
         FieldSpec("streams_per_backend_pod", "LLM streams per backend pod", "int", step=10),
+        FieldSpec("backend_max_replicas", "Backend replica cap (HPA max; empty = 1.5 x peak need)", "int", step=10,
+                  optional=True),
     )),
     ("Compliance", (
         FieldSpec("compliance", "Compliance regimes", "multiselect", options=tuple(c.value for c in Compliance),

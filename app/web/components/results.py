@@ -100,10 +100,11 @@ def capacity_table(est: "Estimate") -> "pd.DataFrame":
                                           f"{b.memory_request_mi}Mi (by CPU {b.pods_by_cpu}, by streams "
                                           f"{b.pods_by_concurrency})"),
         ("Frontend pods", f"{f.replicas}", f"HPA {f.hpa_min}-{f.hpa_max}"),
-        ("Nodes", f"{n.desired} x {n.instance_type}", f"min {n.min}, max {n.max}; {n.on_demand} on-demand, "
-                                                       f"{n.spot} spot; {n.backend_pods_per_node} backend pods/node "
-                                                       f"({n.binding} binds); {usd(est.node_default.monthly_usd)}"
-                                                       "/month"),
+        ("Nodes at peak", f"{n.desired} x {n.instance_type}",
+         f"{n.binding_reason}. Average {n.average:.2f} nodes, {n.node_hours:,.0f} node-hours/month; node group "
+         f"min {n.min}, max {n.max}; {n.on_demand} on-demand, {n.spot} spot at peak; {n.backend_pods_per_node} "
+         f"backend pods/node ({n.packing_limit} fills a node); {usd(est.node_default.monthly_usd)}/month"),
+        ("Node count set by", n.binding_limit.replace("_", " "), n.binding_reason),
         ("Cheaper nodes", f"{alt.nodes} x {alt.instance_type}" if alt.instance_type != n.instance_type
          else "none cheaper", f"{alt.arch}; {usd(alt.monthly_usd)}/month" if alt.instance_type != n.instance_type
          else "the default type is already the cheapest that fits"),
