@@ -73,7 +73,7 @@ def size(s: Scenario) -> CapacityPlan:
     tier, tier_reasons = choose_tier(s, backend, candidates)
     node_type, type_reasons = choose_node_type(s, tier, backend, candidates)
     nodes = candidates[node_type]
-    dynamodb = size_dynamodb(s, w, pitr=prof.pitr, backups=prof.pitr)
+    dynamodb = size_dynamodb(s, w)
     log_gb = log_ingest_gb_month(w, nodes.desired)
     network = size_network(s, w, zones=zones, nats=zones if prof.nat_per_az else 1, nodes=nodes.desired,
                            log_gb=log_gb, retention_days=prof.log_retention_days)

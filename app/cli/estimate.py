@@ -49,6 +49,8 @@ def print_estimate(est) -> None:  # type: ignore[no-untyped-def]
               f"{n.instance_type} (min {n.min}, max {n.max}; {n.on_demand} on-demand, {n.spot} spot); "
               f"{p.network.availability_zones} AZs, {p.network.nat_gateways} NAT; DynamoDB "
               f"{est.dynamodb_mode.recommended}", highlight=False)
+    d = p.dynamodb
+    out.print(f"DynamoDB backups: {d.backup_policy.value} ({escape(d.backup_policy_reason)})", highlight=False)
     t = Table("Service", "Item", "Quantity", "Unit", "Unit USD", "Monthly USD", title="Bill of materials")
     for ln in est.lines:
         t.add_row(ln.service, ln.item, f"{ln.quantity:,.2f}", ln.unit, f"{ln.unit_usd}", f"{ln.monthly_usd:,.2f}")

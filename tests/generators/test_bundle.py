@@ -125,6 +125,7 @@ def test_cdk_config_carries_planned_sizes(case: str, bundles) -> None:
         assert cfg.database.chats_read_capacity == p.dynamodb.provisioned_rcu
     assert cfg.database.point_in_time_recovery == p.dynamodb.pitr_enabled
     assert cfg.database.backups_enabled == p.dynamodb.backups_enabled
+    assert cfg.database.backup_policy == p.dynamodb.backup_policy.value
     assert cfg.network.availability_zones == p.network.availability_zones   # priced zones are deployed zones
     assert cfg.monitoring.dashboards == p.observability.dashboards
     assert cfg.database.removal_policy == ("RETAIN" if est.scenario.environment.value == "prod" else "DESTROY")

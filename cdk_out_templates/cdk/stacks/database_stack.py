@@ -94,17 +94,25 @@ class DatabaseStack(cdk.Stack):
             self.cache = self._cache(config, vpc)
 
     def _backup_plan(self, config: CdkConfig, table_key: kms.IKey | None) -> backup.BackupPlan:
-        """Daily AWS Backup of both tables into an (optionally CMK-encrypted) vault."""
+        """The backup policy's AWS Backup rule for both tables (pitr+weekly: weekly; daily-30: daily), into a
+        vault of its own; HIPAA/PCI lock that vault (Vault Lock: no copy deleted before its retention ends)."""
         db = config.database
         removal = cdk.RemovalPolicy[db.removal_policy]
+        weekly = db.backup_policy == "pitr+weekly"
+        lock = (backup.LockConfiguration(min_retention=cdk.Duration.days(db.backup_retention_days))
+                if db.backup_vault_locked else None)
         vault = backup.BackupVault(
-            self, "BackupVault", backup_vault_name=f"{config.resource_prefix}-vault",
-            encryption_key=table_key, removal_policy=removal,
+            self, "BackupVault",
+            backup_vault_name=f"{config.resource_prefix}-{'locked-vault' if lock else 'vault'}",
+            encryption_key=table_key, removal_policy=removal, lock_configuration=lock,
         )
-        plan = backup.BackupPlan(self, "BackupPlan", backup_plan_name=f"{config.resource_prefix}-daily", backup_vault=vault)
+        name = "weekly" if weekly else "daily"
+        plan = backup.BackupPlan(self, "BackupPlan", backup_plan_name=f"{config.resource_prefix}-{name}",
+                                 backup_vault=vault)
         plan.add_rule(backup.BackupPlanRule(
-            rule_name="daily",
-            schedule_expression=events.Schedule.cron(hour="5", minute="0"),
+            rule_name=name,
+            schedule_expression=(events.Schedule.cron(week_day="SUN", hour="5", minute="0") if weekly
+                                 else events.Schedule.cron(hour="5", minute="0")),
             start_window=cdk.Duration.hours(1),
             completion_window=cdk.Duration.hours(8),
             delete_after=cdk.Duration.days(db.backup_retention_days),
