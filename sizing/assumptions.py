@@ -42,7 +42,7 @@ WRITE_UNIT_KB = 1                # 1 WRU per 1 KB written; docs/sizing-facts.md 
 READ_UNIT_KB = 4                 # 1 RRU per 4 KB strongly consistent read; docs/sizing-facts.md § DynamoDB request units [S24][S25]
 BYTES_PER_TOKEN = 4              # ~4 characters of English text per token, 1 byte each in UTF-8; docs/sizing-facts.md § DynamoDB item size [S130]
 CHAT_ITEM_META_BYTES = 260       # UNSOURCED sizes: id, user_id (UUIDs), title (60 chars), created_at, updated_at, model, list header; docs/sizing-facts.md § DynamoDB item size
-TURN_OVERHEAD_BYTES = 111        # two message maps of {role, content, created_at} (names + role + timestamp + map/list bytes); docs/sizing-facts.md § DynamoDB item size [S131]
+TURN_OVERHEAD_BYTES = 117        # two message maps {role, content, created_at}: names 21 + role 4|9 + timestamp 24 + map 3 + 1 per element x 4; docs/sizing-facts.md § DynamoDB item size [S131]
 ITEM_STORAGE_OVERHEAD_BYTES = 100  # billed storage adds 100 bytes per item, in the table and in each index; docs/sizing-facts.md § DynamoDB item size [S132]
 CHATS_GSI_WRITES_PER_UPDATE = 2  # updated_at is the GSI sort key: delete + put; docs/sizing-facts.md § DynamoDB GSI write amplification [S34]
 CHATS_GSI_PROJECTION_ALL = True  # plan: user-id-index projection ALL -> index write = item size

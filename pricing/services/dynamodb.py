@@ -61,8 +61,9 @@ def storage(d: DynamoPlan, retention_days: int) -> list[Component]:
                      STORAGE, f"{stored:.2f} GB at {held}; {d.table_bytes_per_chat:,} bytes per chat in the table "
                      f"and {d.gsi_bytes_per_chat:,} in the GSI; first {FREE_STORAGE_GB} GB free")]
     if d.pitr_enabled:
+        policy = "" if d.backups_enabled else f"; backup policy {d.backup_policy.value}: {d.backup_policy_reason}"
         out.append(Component("DynamoDB", "Point-in-time recovery", qty(d.pitr_gb), "GB-month", PITR,
-                             "billed on table size"))
+                             f"billed on table size (35-day window){policy}"))
     return out
 
 

@@ -115,6 +115,7 @@ def sample_configs() -> dict[str, dict[str, Any]]:
             node_groups=[dict(name="general", capacity_type="ON_DEMAND", instance_types=["c6i.large"],
                               min_size=2, desired_size=2, max_size=4)],
             database=dict(billing_mode="PROVISIONED", chats_read_capacity=50, chats_write_capacity=25,
+                          chats_min_read_capacity=10, chats_min_write_capacity=5,
                           users_read_capacity=10, users_write_capacity=5, removal_policy="DESTROY",
                           backup_retention_days=30, backup_policy="daily-30", stream_enabled=False),
             storage=dict(log_archive_days=365, log_glacier_transition_days=30),
@@ -364,6 +365,22 @@ def test_backup_plan_follows_the_policy(synth: Synth) -> None:
         assert vault["Properties"]["LockConfiguration"]["MinRetentionDays"] == db.backup_retention_days
     (_, selection), = synth.resources("AWS::Backup::BackupSelection")
     assert len(selection["Properties"]["BackupSelection"]["Resources"]) == 2
+
+
+def test_provisioned_chats_auto_scale_between_min_and_peak(synth: Synth) -> None:
+    db = synth.config.database
+    targets = [r for _, r in synth.resources("AWS::ApplicationAutoScaling::ScalableTarget")]
+    if db.billing_mode != "PROVISIONED" or db.chats_min_write_capacity is None:
+        assert targets == []
+        return
+    # table and GSI, reads and writes: 4 targets between the minimum and the peak-hour capacity
+    bounds = sorted((t["Properties"]["ScalableDimension"], t["Properties"]["MinCapacity"],
+                     t["Properties"]["MaxCapacity"]) for t in targets)
+    assert bounds == sorted([("dynamodb:index:ReadCapacityUnits", 10, 50), ("dynamodb:index:WriteCapacityUnits", 5, 25),
+                             ("dynamodb:table:ReadCapacityUnits", 10, 50), ("dynamodb:table:WriteCapacityUnits", 5, 25)])
+    policies = [r for _, r in synth.resources("AWS::ApplicationAutoScaling::ScalingPolicy")]
+    assert len(policies) == 4 and {p["Properties"]["TargetTrackingScalingPolicyConfiguration"]["TargetValue"]
+                                   for p in policies} == {70}
 
 
 def test_each_policy_has_a_sample() -> None:

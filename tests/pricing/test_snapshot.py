@@ -32,7 +32,7 @@ def test_every_canonical_key_in_every_region(cat: catalog.Catalog) -> None:
     # 107 regional keys x 5 regions + 2 global keys = 537 points.
     assert len(EC2_INSTANCE_TYPES) == 39
     assert cat.header.key_count == len(KEY_UNITS) == 109 + 8   # + DynamoDB reserved capacity (2 terms x 2 units x 2)
-    assert cat.header.point_count == 107 * 5 + 2 == 537
+    assert cat.header.point_count == (107 + 8) * 5 + 2 == 577   # + 8 DynamoDB reserved-capacity keys
     assert set(cat.header.regions) == set(REGIONS) | {"global"}
     for key in GLOBAL_KEYS:
         assert cat.price(key, "eu-central-1").region == "global"

@@ -15,26 +15,26 @@ GB = 1024 ** 3
 def test_item_sizes_and_units_for_four_turns_of_100_plus_400_tokens():
     item = chat_item(parse_scenario({"turns_per_conversation": 4, "user_message_tokens": 100,
                                      "output_tokens_per_message": 400}))
-    # a turn adds (100 + 400) tokens x 4 bytes + 111 bytes of two message maps = 2,111 bytes; metadata 260
-    assert item.bytes_by_turn == (260 + 2111, 260 + 2 * 2111, 260 + 3 * 2111, 260 + 4 * 2111) \
-        == (2371, 4482, 6593, 8704)
+    # a turn adds (100 + 400) tokens x 4 bytes + 117 bytes of two message maps = 2,117 bytes; metadata 260
+    assert item.bytes_by_turn == (260 + 2117, 260 + 2 * 2117, 260 + 3 * 2117, 260 + 4 * 2117) \
+        == (2377, 4494, 6611, 8728)
     # the whole item is rewritten each turn: ceil(size / 1,024) WRU
     assert item.table_wru_by_turn == (3, 5, 7, 9)
     # updated_at is the GSI sort key: put the new entry (+ delete the old one from turn 2): 3, 3+5, 5+7, 7+9
     assert item.gsi_wru_by_turn == (3, 8, 12, 16)
-    # the read before each turn sees the previous size: turn 1 an empty get (1), then ceil(2371/4096),
-    # ceil(4482/4096), ceil(6593/4096)
+    # the read before each turn sees the previous size: turn 1 an empty get (1), then ceil(2377/4096),
+    # ceil(4494/4096), ceil(6611/4096)
     assert item.rru_by_turn == (1, 1, 2, 2)
     d = size(parse_scenario({})).dynamodb
     assert d.write_units_per_message == (3 + 5 + 7 + 9 + 3 + 8 + 12 + 16) / 4 == 15.75
     assert d.read_units_per_message == 6 / 4
-    assert d.table_bytes_per_chat == d.gsi_bytes_per_chat == 8704 + 100     # + 100 bytes per item stored
+    assert d.table_bytes_per_chat == d.gsi_bytes_per_chat == 8728 + 100     # + 100 bytes per item stored
 
 
 @pytest.mark.parametrize("days, cap", [(365, 12.0), (90, 90 / (730 / 24))])
 def test_storage_grows_month_by_month_to_the_retention_cap(days, cap):
     d = size(parse_scenario({"chat_history_retention_days": days})).dynamodb
-    per_month = d.chats_per_month * 8804 / GB            # one month of chats in the table (the GSI holds the same)
+    per_month = d.chats_per_month * 8828 / GB            # one month of chats in the table (the GSI holds the same)
     for m in range(1, 14):
         held = min(m, cap)                                # month 13 of a 365-day history still holds 12 months
         dm = d.at_month(m)

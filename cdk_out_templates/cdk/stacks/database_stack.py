@@ -84,6 +84,8 @@ class DatabaseStack(cdk.Stack):
             projection_type=dynamodb.ProjectionType.ALL, **chats_capacity,
         )
 
+        if provisioned:
+            self._auto_scaling(db)
         if db.backups_enabled:
             self._backup_plan(config, table_key)
 
@@ -92,6 +94,19 @@ class DatabaseStack(cdk.Stack):
         self.cache: elasticache.CfnReplicationGroup | None = None
         if config.cache.enabled:
             self.cache = self._cache(config, vpc)
+
+    def _auto_scaling(self, db: DatabaseConfig) -> None:
+        """The chats table and its GSI follow the load between the minimum and the peak-hour capacity."""
+        for kind in ("read", "write"):
+            low = getattr(db, f"chats_min_{kind}_capacity")
+            if low is None:
+                continue
+            high = getattr(db, f"chats_{kind}_capacity")
+            table = getattr(self.chats_table, f"auto_scale_{kind}_capacity")(min_capacity=low, max_capacity=high)
+            index = getattr(self.chats_table, f"auto_scale_global_secondary_index_{kind}_capacity")(
+                "user-id-index", min_capacity=low, max_capacity=high)
+            for scaling in (table, index):
+                scaling.scale_on_utilization(target_utilization_percent=db.autoscaling_target_pct)
 
     def _backup_plan(self, config: CdkConfig, table_key: kms.IKey | None) -> backup.BackupPlan:
         """The backup policy's AWS Backup rule for both tables (pitr+weekly: weekly; daily-30: daily), into a
