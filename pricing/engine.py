@@ -9,13 +9,12 @@ from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from pricing.ranges import CostRange, Driver, cost_range, drivers
 from pricing.services import KEYS, PriceOptions, bill_of_materials
 from pricing.services.backup import KEY as BACKUP_KEY
-from pricing.services.backup import backups
-from pricing.services.base import COMPLIANCE, LLM, Component, qty
+from pricing.services.base import COMPLIANCE, LLM, Component, billable, qty
+from pricing.services.dynamodb import FREE_STORAGE_GB as DDB_FREE_GB
 from pricing.services.dynamodb import PITR as DDB_PITR
 from pricing.services.dynamodb import RESERVED as DDB_RESERVED
 from pricing.services.dynamodb import RESERVED_BLOCK as DDB_RESERVED_BLOCK
 from pricing.services.dynamodb import STORAGE as DDB_STORAGE
-from pricing.services.dynamodb import storage as ddb_storage
 from pricing.services.ec2 import ON_DEMAND
 from sizing import assumptions as A
 from sizing.capacity import CapacityPlan, NodePlan, PlanCheck, size
@@ -195,17 +194,22 @@ def _dynamodb_mode(plan: CapacityPlan, catalog: Catalog, region: str) -> DynamoM
 def _first_year(plan: CapacityPlan, lines: tuple[CostLine, ...], monthly: Decimal, catalog: Catalog,
                 region: str) -> tuple[MonthCost, ...]:
     """Months 1..12: the month's bill with the storage-dependent lines (DynamoDB storage, PITR, backups) at
-    min(month, retention) months of history; every other line as in the steady month."""
-    keys = {DDB_STORAGE, DDB_PITR, BACKUP_KEY}
-    rest = monthly - _sum(lines, lambda ln: ln.price_key in keys)
-    retention = plan.scenario.chat_history_retention_days
+    min(month, retention) months of history; every other line as in the steady month. Arithmetic on the steady
+    plan's quantities (each is proportional to the months held), so an estimate stays about 1 ms."""
+    rest = monthly - _sum(lines, lambda ln: ln.price_key in (DDB_STORAGE, DDB_PITR, BACKUP_KEY))
+    d = plan.dynamodb
+    unit = {k: catalog.price(k, region).usd for k in (DDB_STORAGE, DDB_PITR, BACKUP_KEY)
+            if any(ln.price_key == k for ln in lines)}
     out = []
     for m in range(1, 13):
-        d = plan.dynamodb.at_month(m)
-        cost = sum((price_line(c, catalog, region).monthly_usd for c in ddb_storage(d, retention) + backups(d)),
-                   Decimal(0))
-        out.append(MonthCost(m, Decimal(repr(round(d.table_gb + d.gsi_gb, 3))), Decimal(repr(round(d.backup_gb, 3))),
-                             money(rest + cost)))
+        share = min(float(m), d.retention_months) / d.retention_months       # DynamoPlan.at_month
+        stored, backup = (d.table_gb + d.gsi_gb) * share, d.backup_gb * share
+        cost = money(qty(billable(stored, DDB_FREE_GB)) * unit[DDB_STORAGE])
+        if DDB_PITR in unit:
+            cost += money(qty(d.pitr_gb * share) * unit[DDB_PITR])
+        if BACKUP_KEY in unit:
+            cost += money(qty(backup) * unit[BACKUP_KEY])
+        out.append(MonthCost(m, Decimal(repr(round(stored, 3))), Decimal(repr(round(backup, 3))), rest + cost))
     return tuple(out)
 
 
