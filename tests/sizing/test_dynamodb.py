@@ -115,3 +115,10 @@ def test_first_year_months_grow_from_zero():
     assert months[-1].monthly_usd == est.monthly_usd              # month 12 holds the full 365-day history
     assert all(a.monthly_usd <= b.monthly_usd for a, b in zip(months, months[1:]))
     assert est.first_year_usd == est.upfront_usd + sum(m.monthly_usd for m in months) < est.monthly_usd * 12
+
+
+def test_regulated_data_with_pitr_only_is_warned():
+    est = estimate(parse_scenario({"compliance": "hipaa", "backup_policy": "pitr-only"}))
+    assert any("HIPAA with backup_policy pitr-only" in w for w in est.warnings)
+    assert not est.plan.dynamodb.backup_vault_separate and not est.plan.dynamodb.backups_enabled
+    assert not any("pitr-only" in w for w in estimate(parse_scenario({"compliance": "hipaa"})).warnings)
