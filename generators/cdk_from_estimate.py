@@ -59,12 +59,16 @@ def _database(est: Estimate) -> dict:
     db: dict = {"billing_mode": "PAY_PER_REQUEST", "point_in_time_recovery": p.dynamodb.pitr_enabled,
                 "customer_managed_key": "dynamodb" in p.security.compliance_cmks + p.security.cmks,
                 "removal_policy": "RETAIN" if prof.removal_retain else "DESTROY",
-                "backup_retention_days": A.BACKUP_RETENTION_DAYS,
-                "backups_enabled": p.dynamodb.backups_enabled, "stream_enabled": True}
+                "backup_policy": p.dynamodb.backup_policy.value,
+                "backup_retention_days": p.dynamodb.backup_retention_days or A.BACKUP_RETENTION_DAYS,
+                "backup_vault_locked": p.dynamodb.backup_vault_separate, "stream_enabled": True}
     if est.dynamodb_mode.recommended == "provisioned":
-        db.update(billing_mode="PROVISIONED", chats_read_capacity=p.dynamodb.provisioned_rcu,
-                  chats_write_capacity=p.dynamodb.provisioned_wcu, users_read_capacity=A.PROVISIONED_MIN_CAPACITY,
-                  users_write_capacity=A.PROVISIONED_MIN_CAPACITY)
+        d = p.dynamodb     # auto scaling between the month's lowest and highest hour, as priced hour by hour
+        db.update(billing_mode="PROVISIONED", chats_read_capacity=d.provisioned_rcu,
+                  chats_write_capacity=d.provisioned_wcu, users_read_capacity=A.PROVISIONED_MIN_CAPACITY,
+                  users_write_capacity=A.PROVISIONED_MIN_CAPACITY, chats_min_read_capacity=d.provisioned_rcu_base,
+                  chats_min_write_capacity=d.provisioned_wcu_base,
+                  autoscaling_target_pct=round(A.PROVISIONED_TARGET_UTILISATION * 100))
     return db
 
 

@@ -39,9 +39,12 @@ KEY_ASSUMPTIONS: tuple[tuple[str, str], ...] = (
     ("DAEMONSET_CPU_M", "DaemonSet CPU per node, millicores"),
     ("DAEMONSET_MEMORY_MI", "DaemonSet memory per node, MiB"),
     ("NODE_DISK_GIB", "node root volume, GiB"),
-    ("CHAT_ITEM_KB", "DynamoDB chat item size, KB"),
+    ("BYTES_PER_TOKEN", "DynamoDB bytes stored per message token"),
+    ("CHAT_ITEM_META_BYTES", "DynamoDB chat item metadata, bytes"),
+    ("TURN_OVERHEAD_BYTES", "DynamoDB bytes per turn besides the text"),
     ("PROVISIONED_TARGET_UTILISATION", "DynamoDB provisioned auto-scaling target"),
-    ("BACKUP_RETENTION_DAYS", "AWS Backup retention, days"),
+    ("BACKUP_RETENTION_DAYS", "AWS Backup retention (daily-30 policy), days"),
+    ("SCALE_DOWN_LAG_HOURS", "DynamoDB auto scaling scale-down lag, hours"),
     ("SESSION_HOURS", "session length (one SPA page load), hours"),
     ("LOG_BYTES_PER_REQUEST", "log bytes per API request"),
     ("LOG_BYTES_PER_MESSAGE", "log bytes per chat message"),
@@ -182,11 +185,13 @@ def _capacity(est: Estimate) -> Section:
                                                                       f"{fmt_num(w.in_flight_streams_peak)} in flight"),
         ("DynamoDB billing", ddb.recommended.replace("_", "-"),
          f"on-demand {fmt_usd(ddb.on_demand_usd)} vs provisioned {fmt_usd(ddb.provisioned_usd)} "
-         f"(chats table {d.provisioned_wcu} WCU / {d.provisioned_rcu} RCU; all tables and indexes "
-         f"{d.provisioned_wcu_total} WCU / {d.provisioned_rcu_total} RCU); break-even at "
+         f"(chats table {d.provisioned_wcu_base}-{d.provisioned_wcu} WCU / {d.provisioned_rcu_base}-"
+         f"{d.provisioned_rcu} RCU hour by hour; all tables and indexes {fmt_num(d.provisioned_wcu_hours_month)} "
+         f"WCU-hours / {fmt_num(d.provisioned_rcu_hours_month)} RCU-hours a month); break-even at "
          f"{ddb.break_even_utilisation_pct}% utilisation"),
-        ("DynamoDB storage", f"{fmt_num(d.table_gb)} GB", f"PITR {'on' if d.pitr_enabled else 'off'}, "
-                                                          f"backups {'on' if d.backups_enabled else 'off'}"),
+        ("DynamoDB storage", f"{fmt_num(d.table_gb)} GB",
+         f"{fmt_num(d.write_units_per_message)} WRU per message; backups {d.backup_policy.value}: "
+         f"{d.backup_policy_reason}"),
         ("ALB capacity units", fmt_num(net.alb_lcu, 4), ""),
         ("Log retention", f"{p.observability.log_retention_days} days",
          f"environment default {p.observability.base_log_retention_days} days"),

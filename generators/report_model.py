@@ -252,6 +252,12 @@ def resolve_catalog(est: Estimate, catalog: Catalog | None) -> Catalog:
 
 
 def _point(e: Estimate, month: int = 0) -> CostPoint:
+    """The steady month (month 0), or month `month` of operation: its storage-dependent lines hold that many
+    months of chat history (Estimate.first_year_months), the infrastructure share moves with them."""
+    if 1 <= month <= len(e.first_year_months):
+        young = e.monthly_usd - e.first_year_months[month - 1].monthly_usd
+        return CostPoint(e.scenario.concurrent_users, e.monthly_usd - young, e.infrastructure_usd - young, e.llm_usd,
+                         e.plan.tier, month)
     return CostPoint(e.scenario.concurrent_users, e.monthly_usd, e.infrastructure_usd, e.llm_usd, e.plan.tier,
                      month)
 

@@ -8,7 +8,13 @@ from pricing.catalog import EMBEDDED_SNAPSHOT, Catalog, MissingPriceError, load_
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from pricing.ranges import CostRange, Driver, cost_range, drivers
 from pricing.services import KEYS, PriceOptions, bill_of_materials
-from pricing.services.base import COMPLIANCE, LLM, Component, qty
+from pricing.services.backup import KEY as BACKUP_KEY
+from pricing.services.base import COMPLIANCE, LLM, Component, billable, qty
+from pricing.services.dynamodb import FREE_STORAGE_GB as DDB_FREE_GB
+from pricing.services.dynamodb import PITR as DDB_PITR
+from pricing.services.dynamodb import RESERVED as DDB_RESERVED
+from pricing.services.dynamodb import RESERVED_BLOCK as DDB_RESERVED_BLOCK
+from pricing.services.dynamodb import STORAGE as DDB_STORAGE
 from pricing.services.ec2 import ON_DEMAND
 from sizing import assumptions as A
 from sizing.capacity import CapacityPlan, NodePlan, PlanCheck, size
@@ -46,6 +52,30 @@ class DynamoModeChoice:
     provisioned_usd: Decimal
     break_even_utilisation_pct: Decimal
     provisioned_utilisation_pct: Decimal
+    reserved: tuple[ReservedQuote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReservedQuote:
+    """DynamoDB reserved capacity over provisioned: reserved blocks cover the always-on base hour."""
+
+    term_years: int
+    wcu_reserved: int           # units reserved (blocks of 100) of the month's lowest hour
+    rcu_reserved: int
+    upfront_usd: Decimal        # one-time, for the whole term
+    monthly_usd: Decimal        # reserved hourly rate + the provisioned hours above the reservation
+    provisioned_monthly_usd: Decimal
+    saving_12_months_usd: Decimal   # 12 x (provisioned - monthly) - the upfront's share of 12 months
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCost:
+    """Month `month` of the first year: the DynamoDB storage, PITR and backups hold min(month, retention) months."""
+
+    month: int
+    storage_gb: Decimal         # table + GSI
+    backup_gb: Decimal
+    monthly_usd: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +107,7 @@ class Estimate:
     prices_as_of: str
     prices_source: str
     prices_checksum: str
+    first_year_months: tuple[MonthCost, ...] = ()
     range: CostRange | None = None          # p10/p50/p90 of the month (pricing/ranges.py), when asked for
     drivers: tuple[Driver, ...] = ()        # one-at-a-time swings, largest first
 
@@ -124,22 +155,66 @@ def _node_month(n: NodePlan, catalog: Catalog, region: str, sp_discount: Decimal
     return money(cost)
 
 
-def _dynamodb_mode(plan: CapacityPlan, catalog: Catalog, region: str) -> DynamoModeChoice:
-    """On-demand vs provisioned for the chats workload; break-even per docs/sizing-facts.md § DynamoDB capacity mode break-even."""
+def _reserved(plan: CapacityPlan, catalog: Catalog, region: str, term: int, prov_month: Decimal) -> ReservedQuote:
+    """Reserved blocks of 100 under the always-on base (every table and index at its lowest hour); the hours above
+    stay provisioned; docs/sizing-model.md § DynamoDB reserved capacity."""
     d = plan.dynamodb
     p = lambda k: catalog.price(k, region).usd  # noqa: E731
     hours = Decimal(A.HOURS_PER_MONTH)
+    users = 2 * A.PROVISIONED_MIN_CAPACITY
+    upfront = monthly = Decimal(0)
+    units = {}
+    for unit, base, unit_hours in (("wcu", d.provisioned_wcu_base, d.provisioned_wcu_hours_month),
+                                   ("rcu", d.provisioned_rcu_base, d.provisioned_rcu_hours_month)):
+        up_key, hour_key = DDB_RESERVED[term][unit]
+        blocks = (2 * base + users) // DDB_RESERVED_BLOCK
+        units[unit] = blocks * DDB_RESERVED_BLOCK
+        upfront += blocks * p(up_key)
+        monthly += blocks * hours * p(hour_key) + (qty(unit_hours) - units[unit] * hours) * p(f"dynamodb:{unit}-hour")
+    saving = (prov_month - money(monthly)) * 12 - upfront / term
+    return ReservedQuote(term, units["wcu"], units["rcu"], money(upfront), money(monthly), prov_month, money(saving))
+
+
+def _dynamodb_mode(plan: CapacityPlan, catalog: Catalog, region: str) -> DynamoModeChoice:
+    """On-demand vs provisioned for the chats workload; provisioned follows the load curve hour by hour, the
+    break-even per docs/sizing-facts.md § DynamoDB capacity mode break-even."""
+    d = plan.dynamodb
+    p = lambda k: catalog.price(k, region).usd  # noqa: E731
     od = qty(d.write_request_units_month / 1e6) * p("dynamodb:write-request-million") \
         + qty(d.read_request_units_month / 1e6) * p("dynamodb:read-request-million")
-    prov = d.provisioned_wcu_total * hours * p("dynamodb:wcu-hour") \
-        + d.provisioned_rcu_total * hours * p("dynamodb:rcu-hour")
+    prov = qty(d.provisioned_wcu_hours_month) * p("dynamodb:wcu-hour") \
+        + qty(d.provisioned_rcu_hours_month) * p("dynamodb:rcu-hour")
     # one WCU held an hour = 3,600 writes: break-even utilisation = WCU-hour price / (3,600 x WRU price)
     per_wru = p("dynamodb:write-request-million") / Decimal(1_000_000)
     break_even = p("dynamodb:wcu-hour") / (Decimal(3600) * per_wru) * 100
-    used = Decimal(repr(d.write_request_units_month / (float(A.HOURS_PER_MONTH) * 3600) / d.provisioned_wcu_total * 100))
+    used = Decimal(repr(d.write_request_units_month / (d.provisioned_wcu_hours_month * 3600) * 100))
     mode = "provisioned" if prov < od else "on_demand"
+    reserved = tuple(_reserved(plan, catalog, region, t, money(prov)) for t in DDB_RESERVED
+                     if all(catalog.has(k, region) for keys in DDB_RESERVED[t].values() for k in keys))
     return DynamoModeChoice(mode, money(od), money(prov), break_even.quantize(Decimal("0.1")),
-                            used.quantize(Decimal("0.1")))
+                            used.quantize(Decimal("0.1")), reserved)
+
+
+def _first_year(plan: CapacityPlan, lines: tuple[CostLine, ...], monthly: Decimal, catalog: Catalog,
+                region: str) -> tuple[MonthCost, ...]:
+    """Months 1..12: the month's bill with the storage-dependent lines (DynamoDB storage, PITR, backups) at
+    min(month, retention) months of history; every other line as in the steady month. Arithmetic on the steady
+    plan's quantities (each is proportional to the months held), so an estimate stays about 1 ms."""
+    rest = monthly - _sum(lines, lambda ln: ln.price_key in (DDB_STORAGE, DDB_PITR, BACKUP_KEY))
+    d = plan.dynamodb
+    unit = {k: catalog.price(k, region).usd for k in (DDB_STORAGE, DDB_PITR, BACKUP_KEY)
+            if any(ln.price_key == k for ln in lines)}
+    out = []
+    for m in range(1, 13):
+        share = min(float(m), d.retention_months) / d.retention_months       # DynamoPlan.at_month
+        stored, backup = (d.table_gb + d.gsi_gb) * share, d.backup_gb * share
+        cost = money(qty(billable(stored, DDB_FREE_GB)) * unit[DDB_STORAGE])
+        if DDB_PITR in unit:
+            cost += money(qty(d.pitr_gb * share) * unit[DDB_PITR])
+        if BACKUP_KEY in unit:
+            cost += money(qty(backup) * unit[BACKUP_KEY])
+        out.append(MonthCost(m, Decimal(repr(round(stored, 3))), Decimal(repr(round(backup, 3))), rest + cost))
+    return tuple(out)
 
 
 def _tier_cost_check(plan: CapacityPlan, infra: Decimal) -> PlanCheck:
@@ -195,8 +270,9 @@ def _node_options(plan: CapacityPlan, catalog: Catalog, region: str, sp_discount
     return node_default, best
 
 
-def _purchase_quotes(monthly: Decimal, ec2_od: Decimal, sp_discount: Decimal, all_upfront: bool) -> tuple[PurchaseQuote, ...]:
-    """The month, upfront and first year under every purchase option."""
+def _purchase_quotes(monthly: Decimal, ec2_od: Decimal, sp_discount: Decimal, all_upfront: bool,
+                     growth: Decimal = Decimal(0)) -> tuple[PurchaseQuote, ...]:
+    """The month, upfront and first year (with the young table's `growth` difference) under every purchase option."""
     quotes = []
     od_monthly = monthly + (ec2_od if all_upfront else 0)
     base_ec2 = ec2_od / (1 - sp_discount) if sp_discount else ec2_od
@@ -204,7 +280,7 @@ def _purchase_quotes(monthly: Decimal, ec2_od: Decimal, sp_discount: Decimal, al
         ec2 = money(base_ec2 * (1 - disc))
         m = od_monthly - ec2_od + (0 if upf else ec2)
         u = ec2 * t if upf else Decimal(0)
-        quotes.append(PurchaseQuote(opt.value, money(m), money(u), money(u + m * 12)))
+        quotes.append(PurchaseQuote(opt.value, money(m), money(u), money(u + money(m) * 12 + growth)))
     return tuple(quotes)
 
 
@@ -259,19 +335,22 @@ def _estimate(scenario: Scenario, catalog: Catalog) -> Estimate:
     node_default, best = _node_options(plan, catalog, region, sp_discount)
     cost_check = _tier_cost_check(plan, money(infra))
     plan = replace(plan, plan_checks=plan.plan_checks + (cost_check,))
+    months = _first_year(plan, lines, money(monthly), catalog, region)
+    growth = sum((mc.monthly_usd for mc in months), Decimal(0)) - money(monthly) * 12   # young table: <= 0
     h = catalog.header
     return Estimate(
         scenario=scenario, plan=plan, lines=lines, monthly_usd=money(monthly), upfront_usd=money(upfront),
-        first_year_usd=money(upfront + monthly * 12), infrastructure_usd=money(infra),
+        first_year_usd=money(upfront + money(monthly) * 12 + growth), first_year_months=months,
+        infrastructure_usd=money(infra),
         llm_usd=money(_sum(lines, lambda ln: ln.category == LLM)),
         compliance_usd=money(_sum(lines, lambda ln: ln.category == COMPLIANCE)),
         compliance_by_control={k: money(v) for k, v in by_control.items()},
         cost_per_user_usd=money((monthly + upfront / term if term and all_upfront else monthly)
                                 / scenario.concurrent_users),
         node_default=node_default, node_cheapest=best, dynamodb_mode=ddb,
-        purchase_options=_purchase_quotes(monthly, ec2_od, sp_discount, all_upfront),
+        purchase_options=_purchase_quotes(monthly, ec2_od, sp_discount, all_upfront, growth),
         warnings=_warnings(plan, cost_check, lines, region, node_default, best),
         prices_as_of=h.as_of, prices_source=_snapshot_label(catalog), prices_checksum=h.checksum)
 
 
-__all__ = ["CostLine", "Estimate", "estimate", "price_line", "money", "MissingPriceError"]
+__all__ = ["CostLine", "Estimate", "MonthCost", "ReservedQuote", "estimate", "price_line", "money", "MissingPriceError"]

@@ -44,14 +44,20 @@ T_UNLIMITED_DEFAULT = True       # T3/T3a launch in unlimited mode by default; d
 # --- DynamoDB (docs/sizing-facts.md § DynamoDB request units, § DynamoDB storage, PITR and backups) -------------------------------------------------------------------------
 WRITE_UNIT_KB = 1                # 1 WRU per 1 KB written; docs/sizing-facts.md § DynamoDB request units [S24][S25]
 READ_UNIT_KB = 4                 # 1 RRU per 4 KB strongly consistent read; docs/sizing-facts.md § DynamoDB request units [S24][S25]
-CHAT_ITEM_KB = 4                 # docs/sizing-facts.md § DynamoDB GSI write amplification derived example: a 4 KB chat item
+BYTES_PER_TOKEN = 4              # ~4 characters of English text per token, 1 byte each in UTF-8; docs/sizing-facts.md § DynamoDB item size [S130]
+CHAT_ITEM_META_BYTES = 260       # UNSOURCED sizes: id, user_id (UUIDs), title (60 chars), created_at, updated_at, model, list header; docs/sizing-facts.md § DynamoDB item size
+TURN_OVERHEAD_BYTES = 117        # two message maps {role, content, created_at}: names 21 + role 4|9 + timestamp 24 + map 3 + 1 per element x 4; docs/sizing-facts.md § DynamoDB item size [S131]
+ITEM_STORAGE_OVERHEAD_BYTES = 100  # billed storage adds 100 bytes per item, in the table and in each index; docs/sizing-facts.md § DynamoDB item size [S132]
 CHATS_GSI_WRITES_PER_UPDATE = 2  # updated_at is the GSI sort key: delete + put; docs/sizing-facts.md § DynamoDB GSI write amplification [S34]
 CHATS_GSI_PROJECTION_ALL = True  # plan: user-id-index projection ALL -> index write = item size
 API_READ_KB = 4                  # UNSOURCED: one eventually consistent 4 KB read per API call
 PROVISIONED_TARGET_UTILISATION = 0.7   # DynamoDB auto scaling default target 70%
 PROVISIONED_MIN_CAPACITY = 1     # DynamoDB minimum provisioned units per table or index (users table)
 PROVISIONED_INDEX_MIRRORS_TABLE = True  # the generated CDK app gives each GSI its table's capacity
-BACKUP_RETENTION_DAYS = 30       # plan: daily AWS Backup, retention 30 days
+BACKUP_RETENTION_DAYS = 30       # daily-30 policy: daily AWS Backup, retention 30 days
+WEEKLY_BACKUP_RETENTION_DAYS = 35  # pitr+weekly policy: weekly AWS Backup kept 35 days = 5 copies (the PITR window)
+WEEKLY_BACKUP_COPIES = 5         # 35 days / 7
+SCALE_DOWN_LAG_HOURS = 1         # auto scaling lowers capacity an hour late (decreases per day are limited); docs/sizing-facts.md § DynamoDB capacity mode break-even [S133]
 PITR_WINDOW_DAYS = 35            # DynamoDB PITR window (docs/sizing-facts.md § DynamoDB storage, PITR and backups [S31]); price does not depend on it
 
 # --- Network (docs/sizing-facts.md § ALB capacity units and timeouts, § NAT gateways and VPC endpoints, § CloudFront and SPA weight) -----------------------------------------------------------------

@@ -75,7 +75,7 @@ def size(s: Scenario) -> CapacityPlan:
     tier, tier_reasons = choose_tier(s, backend, candidates)
     node_type, type_reasons = choose_node_type(s, tier, backend, candidates)
     nodes = candidates[node_type]
-    dynamodb = size_dynamodb(s, w, pitr=prof.pitr, backups=prof.pitr)
+    dynamodb = size_dynamodb(s, w)
     # per-node quantities billed by the hour (node logs, Container Insights metrics, EBS GB-month) follow the
     # average node count; image pulls (one per node launch), Config items and GuardDuty events stay at peak
     log_gb = log_ingest_gb_month(w, nodes.average)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from sizing import assumptions as A
 from sizing.llm import EXTERNAL_MODEL
 from sizing.network import NetworkPlan
-from sizing.profiles import COMPLIANCE_REGIMES, ENVIRONMENT_PROFILES, ComplianceRegime
-from sizing.scenario import EU_REGIONS, Compliance, Scenario
+from sizing.profiles import BACKUP_COPY_REGIMES, COMPLIANCE_REGIMES, ComplianceRegime, choose_backup_policy
+from sizing.scenario import EU_REGIONS, BackupPolicy, Compliance, Scenario
 from sizing.workload import Workload
 
 
@@ -47,9 +47,16 @@ def compliance_warnings(s: Scenario) -> tuple[str, ...]:
                         f"(Art. 45) or SCCs (Art. 46), or choose eu-west-1 / eu-central-1")
     if Compliance.hipaa in s.compliance and s.llm_model == EXTERNAL_MODEL:
         warnings.append("HIPAA with an external LLM: PHI may only go to a provider that signs a BAA")
-    if Compliance.gdpr in s.compliance and ENVIRONMENT_PROFILES[s.environment].pitr:
-        warnings.append(f"GDPR erasure: PITR keeps deleted chats up to {A.PITR_WINDOW_DAYS} days and backups "
-                        f"{A.BACKUP_RETENTION_DAYS} days; document this in the erasure process")
+    copy_regimes = sorted(c.value.upper() for c in s.compliance & BACKUP_COPY_REGIMES)
+    if copy_regimes and s.backup_policy is BackupPolicy.pitr_only:
+        warnings.append(f"{' and '.join(copy_regimes)} with backup_policy pitr-only: no backup copy outside the table "
+                        "(PITR goes with it); pitr+weekly keeps 5 weekly copies in a separate locked vault")
+    if Compliance.gdpr in s.compliance:
+        policy = choose_backup_policy(s)[0]
+        kept = max(A.PITR_WINDOW_DAYS, A.BACKUP_RETENTION_DAYS if policy is BackupPolicy.daily_30 else
+                   A.WEEKLY_BACKUP_RETENTION_DAYS if policy is BackupPolicy.pitr_weekly else 0)
+        warnings.append(f"GDPR erasure: PITR and backups ({policy.value}) keep deleted chats up to {kept} days; "
+                        "document this in the erasure process")
     return tuple(warnings)
 
 

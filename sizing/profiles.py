@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sizing.scenario import Compliance, Environment
+from sizing.scenario import BackupPolicy, Compliance, Environment, Scenario
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -17,7 +17,7 @@ class EnvironmentProfile:
     log_retention_days: int     # CloudWatch retention before compliance raises it
     spot_share_pct: float       # default share of nodes on spot
     waf_default: bool
-    pitr: bool
+    backup_policy: BackupPolicy  # DynamoDB backups by default (docs/sizing-model.md § DynamoDB backups)
     removal_retain: bool        # RETAIN tables/buckets (plan: RETAIN in prod)
 
 
@@ -27,14 +27,42 @@ class EnvironmentProfile:
 ENVIRONMENT_PROFILES: dict[Environment, EnvironmentProfile] = {
     Environment.dev: EnvironmentProfile(
         availability_zones=2, nat_per_az=False, min_backend_replicas=1, min_frontend_replicas=1,
-        log_retention_days=7, spot_share_pct=100.0, waf_default=False, pitr=False, removal_retain=False),
+        log_retention_days=7, spot_share_pct=100.0, waf_default=False, backup_policy=BackupPolicy.pitr_only,
+        removal_retain=False),
     Environment.staging: EnvironmentProfile(
         availability_zones=2, nat_per_az=False, min_backend_replicas=2, min_frontend_replicas=1,
-        log_retention_days=30, spot_share_pct=50.0, waf_default=False, pitr=True, removal_retain=False),
+        log_retention_days=30, spot_share_pct=50.0, waf_default=False, backup_policy=BackupPolicy.pitr_only,
+        removal_retain=False),
     Environment.prod: EnvironmentProfile(
         availability_zones=3, nat_per_az=True, min_backend_replicas=3, min_frontend_replicas=2,
-        log_retention_days=90, spot_share_pct=30.0, waf_default=True, pitr=True, removal_retain=True),
+        log_retention_days=90, spot_share_pct=30.0, waf_default=True, backup_policy=BackupPolicy.pitr_weekly,
+        removal_retain=True),
 }
+
+# Regimes that want a backup copy outside the table (PITR lives and dies with the table's account access):
+# HIPAA 45 CFR 164.308(a)(7)(ii)(A) "retrievable exact copies"; PCI DSS 12.10.1 backup processes
+# (docs/sizing-facts.md § Backup policy and compliance [S134][S135]).
+BACKUP_COPY_REGIMES = frozenset({Compliance.hipaa, Compliance.pci})
+_WHY = {BackupPolicy.pitr_only: "PITR restores any second of the last 35 days; no full copies billed",
+        BackupPolicy.pitr_weekly: "PITR for 35 days plus 5 weekly full copies that survive a deleted table",
+        BackupPolicy.daily_30: "PITR plus 30 daily full copies"}
+
+
+def choose_backup_policy(s: Scenario) -> tuple[BackupPolicy, str, bool]:
+    """(policy, why, separate vault): the scenario's choice, else at least pitr+weekly under HIPAA/PCI, else the
+    environment's default. Regulated data keeps its copies in a separate locked vault."""
+    regimes = sorted(c.value.upper() for c in s.compliance & BACKUP_COPY_REGIMES)
+    vault = bool(regimes)
+    if s.backup_policy is not None:
+        return s.backup_policy, f"chosen in the scenario: {_WHY[s.backup_policy]}", vault and \
+            s.backup_policy is not BackupPolicy.pitr_only
+    default = ENVIRONMENT_PROFILES[s.environment].backup_policy
+    if regimes and default is BackupPolicy.pitr_only:
+        return BackupPolicy.pitr_weekly, (f"{' and '.join(regimes)}: a backup copy outside the table is required; "
+                                          f"{_WHY[BackupPolicy.pitr_weekly]}, in a separate locked vault"), True
+    where = ", in a separate locked vault" if vault else ""
+    return default, f"{s.environment.value} default: {_WHY[default]}{where}", vault
+
 
 # CloudWatch Logs allowed retention values (days), PutRetentionPolicy API.
 CLOUDWATCH_RETENTION_DAYS: tuple[int, ...] = (

@@ -65,6 +65,13 @@ class PurchaseOption(str, Enum):
     savings_plan_3y_all_upfront = "savings_plan_3y_all_upfront"
 
 
+class BackupPolicy(str, Enum):
+    """How the DynamoDB tables are backed up (docs/sizing-model.md § DynamoDB backups)."""
+    pitr_only = "pitr-only"          # point-in-time recovery (35 days), no AWS Backup plan
+    pitr_weekly = "pitr+weekly"      # PITR + a weekly AWS Backup rule kept 35 days (5 full copies)
+    daily_30 = "daily-30"            # PITR + a daily AWS Backup rule kept 30 days (30 full copies)
+
+
 class InferenceProfile(str, Enum):
     """Where Bedrock may run a request: any Region (global), the source Region's geography, or the Region."""
 
@@ -226,6 +233,7 @@ class Scenario(BaseModel):
     purchase_option: PurchaseOption = Field(PurchaseOption.on_demand, description="Compute purchase option")
     growth_pct_per_month: float = Field(5.0, ge=-50, le=100, description="User growth per month, %")
     chat_history_retention_days: int = Field(365, ge=1, le=3650, description="Chat history kept in DynamoDB, days")
+    backup_policy: BackupPolicy | None = Field(None, description="DynamoDB backups (default: environment, compliance)")
     node_instance_type: str | None = Field(None, description="Node type override (default: the tier's plan type)")
     kubernetes_version: str | None = Field(None, description="EKS Kubernetes version pin, e.g. 1.33 (default: the "
                                            "newest in standard support that the pinned aws-cdk-lib creates)")
@@ -409,7 +417,7 @@ def _allowed_range(name: str) -> str:
         return f"text of {c.get('min_length', 0)}..{c['max_length']} characters"
     if "ge" in c or "le" in c:
         return f"{c.get('ge', '')}..{c.get('le', '')}"
-    enums = {"environment": Environment, "compliance": Compliance, "purchase_option": PurchaseOption}
+    enums = {"environment": Environment, "compliance": Compliance, "purchase_option": PurchaseOption, "backup_policy": BackupPolicy}
     if name in enums:
         return ", ".join(e.value for e in enums[name])
     if name == "region":

@@ -51,6 +51,14 @@ def print_estimate(est) -> None:  # type: ignore[no-untyped-def]
               f"{p.network.availability_zones} AZs, {p.network.nat_gateways} NAT; DynamoDB "
               f"{est.dynamodb_mode.recommended}", highlight=False)
     out.print(f"Node count set by [bold]{n.binding_limit}[/]: {escape(n.binding_reason)}", highlight=False)
+    d = p.dynamodb
+    out.print(f"DynamoDB backups: {d.backup_policy.value} ({escape(d.backup_policy_reason)})", highlight=False)
+    for r in est.dynamodb_mode.reserved:
+        if r.wcu_reserved or r.rcu_reserved:
+            out.print(f"DynamoDB reserved capacity {r.term_years}y: {r.wcu_reserved} WCU + {r.rcu_reserved} RCU, "
+                      f"upfront ${r.upfront_usd:,.2f}, ${r.monthly_usd:,.2f}/month against provisioned "
+                      f"${r.provisioned_monthly_usd:,.2f}; 12-month saving ${r.saving_12_months_usd:,.2f}",
+                      highlight=False)
     t = Table("Service", "Item", "Quantity", "Unit", "Unit USD", "Monthly USD", title="Bill of materials")
     for ln in est.lines:
         t.add_row(ln.service, ln.item, f"{ln.quantity:,.2f}", ln.unit, f"{ln.unit_usd}", f"{ln.monthly_usd:,.2f}")

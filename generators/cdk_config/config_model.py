@@ -152,12 +152,38 @@ class DatabaseConfig(_Model):
     chats_write_capacity: int | None = Field(default=None, ge=1, le=400_000)
     users_read_capacity: int | None = Field(default=None, ge=1, le=400_000)
     users_write_capacity: int | None = Field(default=None, ge=1, le=400_000)
+    # auto scaling of the chats table and its GSI: from these minimums up to chats_*_capacity (the peak hour) at
+    # autoscaling_target_pct utilisation, as the estimate prices it hour by hour; null = fixed capacity
+    chats_min_read_capacity: int | None = Field(default=None, ge=1, le=400_000)
+    chats_min_write_capacity: int | None = Field(default=None, ge=1, le=400_000)
+    autoscaling_target_pct: int = Field(default=70, ge=20, le=90)
     point_in_time_recovery: bool = True
     customer_managed_key: bool = False
     removal_policy: Literal["RETAIN", "DESTROY"] = "RETAIN"
-    backup_retention_days: int = Field(ge=1, le=36_500)
-    backups_enabled: bool = True     # the daily AWS Backup plan (off in dev, as the estimate prices it)
+    # pitr-only: no AWS Backup plan; pitr+weekly: a weekly rule; daily-30: a daily rule (as the estimate prices it)
+    backup_policy: Literal["pitr-only", "pitr+weekly", "daily-30"] = "daily-30"
+    backup_retention_days: int = Field(ge=1, le=36_500)      # how long each AWS Backup copy is kept
+    backup_vault_locked: bool = False   # HIPAA/PCI: the copies go to a separate vault under AWS Backup Vault Lock
     stream_enabled: bool = True
+
+    @property
+    def backups_enabled(self) -> bool:
+        """An AWS Backup plan is deployed (every policy but pitr-only)."""
+        return self.backup_policy != "pitr-only"
+
+    @model_validator(mode="after")
+    def _backup_policy(self) -> DatabaseConfig:
+        if not self.point_in_time_recovery:
+            raise ValueError(f"database.point_in_time_recovery: every backup_policy ({self.backup_policy}) "
+                             "includes PITR; set it to true")
+        for kind in ("read", "write"):
+            low, high = getattr(self, f"chats_min_{kind}_capacity"), getattr(self, f"chats_{kind}_capacity")
+            if low is not None and (high is None or low > high):
+                raise ValueError(f"database.chats_min_{kind}_capacity: needs PROVISIONED and at most "
+                                 f"chats_{kind}_capacity ({high}), got {low}")
+        if self.backup_vault_locked and not self.backups_enabled:
+            raise ValueError("database.backup_vault_locked: needs a backup plan; backup_policy is pitr-only")
+        return self
 
     @model_validator(mode="after")
     def _capacities(self) -> DatabaseConfig:

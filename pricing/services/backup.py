@@ -1,20 +1,27 @@
-"""AWS Backup: daily backups of the DynamoDB tables."""
+"""AWS Backup: the backup policy's full copies of the DynamoDB tables."""
 from __future__ import annotations
 
 from pricing.services.base import BillLine, BillRule, Component, KeptPrice, Priced, PriceKey, PriceOptions, Service, qty
-from sizing.assumptions import BACKUP_RETENTION_DAYS
 from sizing.capacity import CapacityPlan
+from sizing.dynamodb import DynamoPlan
 
 CE = "AWS Backup"
 KEY = "backup:dynamodb-gb-month"
 
 
-def dynamodb_backups(p: CapacityPlan, o: PriceOptions) -> list[Component]:
-    d = p.dynamodb
+def backups(d: DynamoPlan) -> list[Component]:
+    """The policy's full copies of the table (DynamoPlan.at_month for the first year)."""
     if not d.backups_enabled:
         return []
-    return [Component("AWS Backup", f"DynamoDB daily backups, {BACKUP_RETENTION_DAYS}-day retention", qty(d.backup_gb),
-                      "GB-month", KEY, "each backup is a full copy of the table")]
+    vault = "; in a separate locked vault" if d.backup_vault_separate else ""
+    return [Component("AWS Backup", f"DynamoDB backups ({d.backup_policy.value}), {d.backup_copies} full copies",
+                      qty(d.backup_gb), "GB-month", KEY,
+                      f"each copy is a full copy of the table ({d.table_gb:.2f} GB), kept "
+                      f"{d.backup_retention_days} days{vault}; {d.backup_policy_reason}")]
+
+
+def dynamodb_backups(p: CapacityPlan, o: PriceOptions) -> list[Component]:
+    return backups(p.dynamodb)
 
 
 SERVICE = Service(
@@ -28,7 +35,7 @@ SERVICE = Service(
     bill_lines=(
         BillLine(id=KEY, rules=(BillRule(usage=r"TimedBackupStorage-ByteHrs", services=("Amazon DynamoDB",)),
                                 BillRule(usage=r"Storage-ByteHrs", services=(CE,))),
-                 over="backup storage above plan: retention longer than 30 days or on-demand backups kept",
+                 over="backup storage above plan: more copies than the policy keeps, or on-demand backups kept",
                  under="less backup storage than planned (young table or shorter retention)"),
     ),
     components=(Priced(order=61, fn=dynamodb_backups),),

@@ -51,6 +51,7 @@ BAD_FLAGS = [
     (["--purchase-option", "reserved"], "purchase_option", "on_demand"),
     (["--growth-pct-per-month", "1000"], "growth_pct_per_month", "-50..100"),
     (["--chat-history-retention-days", "0"], "chat_history_retention_days", "1..3650"),
+    (["--backup-policy", "weekly"], "backup_policy", "pitr-only, pitr+weekly, daily-30"),
     (["--name", ""], "name", "1..200"),
     (["--name", "x" * 201], "name", "1..200"),
     (["--waf-enabled", "maybe"], "waf_enabled", "bool"),

@@ -125,6 +125,7 @@ def test_cdk_config_carries_planned_sizes(case: str, bundles) -> None:
         assert cfg.database.chats_read_capacity == p.dynamodb.provisioned_rcu
     assert cfg.database.point_in_time_recovery == p.dynamodb.pitr_enabled
     assert cfg.database.backups_enabled == p.dynamodb.backups_enabled
+    assert cfg.database.backup_policy == p.dynamodb.backup_policy.value
     assert cfg.network.availability_zones == p.network.availability_zones   # priced zones are deployed zones
     assert cfg.monitoring.dashboards == p.observability.dashboards
     assert cfg.database.removal_policy == ("RETAIN" if est.scenario.environment.value == "prod" else "DESTROY")
@@ -184,9 +185,14 @@ def test_provisioned_capacity_matches_what_is_priced(bundles) -> None:
     assert est.dynamodb_mode.recommended == "provisioned" and cfg.database.billing_mode == "PROVISIONED"
     assert cfg.database.users_read_capacity == cfg.database.users_write_capacity == PROVISIONED_MIN_CAPACITY
     d = est.plan.dynamodb
-    # the CDK app provisions chats + its mirrored GSI + users + its email GSI: exactly what is priced
-    assert 2 * cfg.database.chats_write_capacity + 2 * PROVISIONED_MIN_CAPACITY == d.provisioned_wcu_total
-    assert 2 * cfg.database.chats_read_capacity + 2 * PROVISIONED_MIN_CAPACITY == d.provisioned_rcu_total
+    # the CDK app auto scales chats + its mirrored GSI between the lowest and the highest hour priced, at 70 %
+    db = cfg.database
+    assert (db.chats_min_write_capacity, db.chats_write_capacity) == (d.provisioned_wcu_base, d.provisioned_wcu)
+    assert (db.chats_min_read_capacity, db.chats_read_capacity) == (d.provisioned_rcu_base, d.provisioned_rcu)
+    assert db.autoscaling_target_pct == 70
+    # priced: chats + GSI hour by hour between those bounds, users + email GSI at the minimum all month
+    assert 2 * d.provisioned_wcu_base * 730 + 2 * 730 <= d.provisioned_wcu_hours_month \
+        <= 2 * d.provisioned_wcu * 730 + 2 * 730
 
 
 # --- safety -----------------------------------------------------------------------------------------

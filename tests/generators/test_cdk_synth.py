@@ -50,7 +50,7 @@ def sample_configs() -> dict[str, dict[str, Any]]:
             node_groups=[dict(name="on-demand", capacity_type="ON_DEMAND", instance_types=["t3.medium"],
                               min_size=1, desired_size=2, max_size=3, disk_size_gib=20)],
             database=dict(billing_mode="PAY_PER_REQUEST", point_in_time_recovery=True, customer_managed_key=False,
-                          removal_policy="DESTROY", backup_retention_days=7, backups_enabled=False),
+                          removal_policy="DESTROY", backup_retention_days=7, backup_policy="pitr-only"),
             storage=dict(static_bucket_versioned=False, log_archive_days=30, log_glacier_transition_days=None),
             security=dict(waf_enabled=False, kms_customer_managed_keys=[], secret_names=["chatapp/dev/jwt-secret"]),
             monitoring=dict(log_retention_days=14, alarm_email=None, xray_enabled=False, dashboards=1),
@@ -69,7 +69,7 @@ def sample_configs() -> dict[str, dict[str, Any]]:
                      min_size=0, desired_size=2, max_size=8, disk_size_gib=50),
             ],
             database=dict(billing_mode="PAY_PER_REQUEST", customer_managed_key=False, removal_policy="RETAIN",
-                          backup_retention_days=30),
+                          backup_retention_days=35, backup_policy="pitr+weekly"),
             storage=dict(static_bucket_versioned=True, log_archive_days=400),
             security=dict(waf_enabled=False, kms_customer_managed_keys=["eks"],
                           secret_names=["chatapp/prod/jwt-secret", "chatapp/prod/llm-api-key"]),
@@ -90,7 +90,7 @@ def sample_configs() -> dict[str, dict[str, Any]]:
                      min_size=0, desired_size=4, max_size=20, disk_size_gib=100),
             ],
             database=dict(billing_mode="PAY_PER_REQUEST", customer_managed_key=True, removal_policy="RETAIN",
-                          backup_retention_days=35),
+                          backup_retention_days=35, backup_policy="pitr+weekly", backup_vault_locked=True),
             storage=dict(static_bucket_versioned=True, log_archive_days=2192, log_glacier_transition_days=90),
             security=dict(waf_enabled=True,
                           waf_managed_rule_groups=["AWSManagedRulesCommonRuleSet",
@@ -115,8 +115,9 @@ def sample_configs() -> dict[str, dict[str, Any]]:
             node_groups=[dict(name="general", capacity_type="ON_DEMAND", instance_types=["c6i.large"],
                               min_size=2, desired_size=2, max_size=4)],
             database=dict(billing_mode="PROVISIONED", chats_read_capacity=50, chats_write_capacity=25,
+                          chats_min_read_capacity=10, chats_min_write_capacity=5,
                           users_read_capacity=10, users_write_capacity=5, removal_policy="DESTROY",
-                          backup_retention_days=14, stream_enabled=False),
+                          backup_retention_days=30, backup_policy="daily-30", stream_enabled=False),
             storage=dict(log_archive_days=365, log_glacier_transition_days=30),
             security=dict(waf_enabled=True, waf_managed_rule_groups=["AWSManagedRulesCommonRuleSet"],
                           kms_customer_managed_keys=[], secret_names=[]),
@@ -344,16 +345,51 @@ def test_tables_pitr_billing_encryption_retention(synth: Synth) -> None:
         assert chats["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
 
 
-def test_backup_plan_daily_with_configured_retention(synth: Synth) -> None:
-    if not synth.config.database.backups_enabled:      # dev: no plan, as the estimate prices no backups
+# the rule each backup policy deploys: (schedule, copies kept = retention / interval)
+POLICY_RULES = {"pitr+weekly": ("weekly", "cron(0 5 ? * SUN *)"), "daily-30": ("daily", "cron(0 5 * * ? *)")}
+
+
+def test_backup_plan_follows_the_policy(synth: Synth) -> None:
+    db = synth.config.database
+    if db.backup_policy == "pitr-only":      # PITR alone: no plan and no vault, as the estimate prices no copies
         assert synth.resources("AWS::Backup::BackupPlan") == [] and synth.resources("AWS::Backup::BackupVault") == []
         return
     (_, plan), = synth.resources("AWS::Backup::BackupPlan")
     (rule,) = plan["Properties"]["BackupPlan"]["BackupPlanRule"]
-    assert rule["Lifecycle"] == {"DeleteAfterDays": synth.config.database.backup_retention_days}
-    assert rule["ScheduleExpression"] == "cron(0 5 * * ? *)"
+    name, schedule = POLICY_RULES[db.backup_policy]
+    assert (rule["RuleName"], rule["ScheduleExpression"]) == (name, schedule)
+    assert rule["Lifecycle"] == {"DeleteAfterDays": db.backup_retention_days}
+    (_, vault), = synth.resources("AWS::Backup::BackupVault")
+    assert ("LockConfiguration" in vault["Properties"]) == db.backup_vault_locked
+    if db.backup_vault_locked:
+        assert vault["Properties"]["LockConfiguration"]["MinRetentionDays"] == db.backup_retention_days
     (_, selection), = synth.resources("AWS::Backup::BackupSelection")
     assert len(selection["Properties"]["BackupSelection"]["Resources"]) == 2
+
+
+def test_provisioned_chats_auto_scale_between_min_and_peak(synth: Synth) -> None:
+    db = synth.config.database
+    targets = [r for _, r in synth.resources("AWS::ApplicationAutoScaling::ScalableTarget")]
+    if db.billing_mode != "PROVISIONED" or db.chats_min_write_capacity is None:
+        assert targets == []
+        return
+    # table and GSI, reads and writes: 4 targets between the minimum and the peak-hour capacity
+    bounds = sorted((t["Properties"]["ScalableDimension"], t["Properties"]["MinCapacity"],
+                     t["Properties"]["MaxCapacity"]) for t in targets)
+    assert bounds == sorted([("dynamodb:index:ReadCapacityUnits", 10, 50), ("dynamodb:index:WriteCapacityUnits", 5, 25),
+                             ("dynamodb:table:ReadCapacityUnits", 10, 50), ("dynamodb:table:WriteCapacityUnits", 5, 25)])
+    policies = [r for _, r in synth.resources("AWS::ApplicationAutoScaling::ScalingPolicy")]
+    assert len(policies) == 4 and {p["Properties"]["TargetTrackingScalingPolicyConfiguration"]["TargetValue"]
+                                   for p in policies} == {70}
+
+
+def test_each_policy_has_a_sample() -> None:
+    """The samples cover every policy, and the HIPAA/PCI sample locks its vault."""
+    dbs = {k: v["database"] for k, v in sample_configs().items()}
+    assert {d.get("backup_policy") for d in dbs.values()} == {"pitr-only", "pitr+weekly", "daily-30"}
+    assert dbs["prod-large-hipaa-pci"]["backup_vault_locked"] is True
+    # weekly rule kept 35 days holds 35 / 7 = 5 copies; daily kept 30 days holds 30
+    assert dbs["prod-medium"]["backup_retention_days"] // 7 == 5 and dbs["staging-provisioned"]["backup_retention_days"] == 30
 
 
 def test_alarms_at_plan_thresholds(synth: Synth) -> None:

@@ -62,3 +62,14 @@ def test_review_html_escapes_names_and_has_no_undefined(est: Estimate, tmp_path:
 def test_usd_compact_keeps_narrow_figures_readable():
     from generators.report_model import usd_compact
     assert [usd_compact(x) for x in (4522.01, 47654.2, 80149, 1_234_567)] == ["$4,522", "$47.7k", "$80.1k", "$1.23M"]
+
+
+def test_projection_month_m_holds_m_months_of_chat_history() -> None:
+    # no growth: every month has today's users, so month m is the estimate's month m of operation
+    est = estimate(parse_scenario({"concurrent_users": 2000, "growth_pct_per_month": 0}))
+    proj = build_series(est).projection
+    assert [p.month for p in proj] == list(range(1, 13))
+    assert [p.monthly_usd for p in proj] == [m.monthly_usd for m in est.first_year_months]
+    # the young table is cheaper; month 12 holds the full 365-day history = the steady month
+    assert proj[0].monthly_usd < proj[-1].monthly_usd == est.monthly_usd
+    assert proj[-1].infrastructure_usd - proj[0].infrastructure_usd == proj[-1].monthly_usd - proj[0].monthly_usd

@@ -137,8 +137,9 @@ def test_dev_environment_single_nat_two_zones():
     assert p.network.availability_zones == 2 and p.network.nat_gateways == 1 and p.nodes.desired == 1
     assert line(est, "vpc:nat-gateway-hour").monthly_usd == cents(730 * NAT_H) == Decimal("32.85")
     assert line(est, "vpc:public-ipv4-hour").monthly_usd == cents(3 * 730 * IPV4_H)   # 1 NAT EIP + 2 ALB
-    assert not p.dynamodb.pitr_enabled
-    assert all(ln.price_key != "waf:web-acl-month" for ln in est.lines)
+    # dev defaults to pitr-only: PITR on the table, no AWS Backup copies
+    assert p.dynamodb.backup_policy.value == "pitr-only" and p.dynamodb.pitr_enabled and not p.dynamodb.backups_enabled
+    assert all(ln.price_key not in ("waf:web-acl-month", "backup:dynamodb-gb-month") for ln in est.lines)
 
 
 def test_provisioned_dynamodb_prices_every_table_and_index():
@@ -147,9 +148,11 @@ def test_provisioned_dynamodb_prices_every_table_and_index():
     d = est.plan.dynamodb
     assert est.dynamodb_mode.recommended == "provisioned"
     assert est.dynamodb_mode.provisioned_utilisation_pct > est.dynamodb_mode.break_even_utilisation_pct
-    # chats: peak 3000 x 10 / 3600 msg/s x max(4 table, 8 GSI) WRU / 70% target
-    wcu = math.ceil(3000 * 10 / 3600 * 8 / 0.7)
-    assert d.provisioned_wcu == wcu and d.provisioned_wcu_total == 2 * wcu + 2
+    # default chat item (4 turns of 100 + 400 tokens): table WRU 3, 5, 7, 9 (mean 6), GSI 3, 8, 12, 16 (mean 9.75);
+    # chats: peak 3000 x 10 / 3600 msg/s x max(6, 9.75) WRU x 90% (flat curve) / 70% target = 104.46 -> 105
+    wcu = math.ceil(3000 * 10 / 3600 * 9.75 * 0.9 / 0.7)
+    assert wcu == 105 and d.provisioned_wcu == d.provisioned_wcu_base == wcu      # flat: every hour the same
+    assert d.provisioned_wcu_hours_month == (2 * wcu + 2) * 730                    # chats + GSI, users + GSI at 1
     assert line(est, "dynamodb:wcu-hour").monthly_usd == cents((2 * wcu + 2) * 730 * 0.00065)
 
 
@@ -200,7 +203,7 @@ def test_savings_plan_all_upfront_moves_compute_to_upfront():
     assert line(sp, "ec2:c5.xlarge", "on-demand").monthly_usd == 0
     assert sp.upfront_usd == prepaid * 12
     assert sp.monthly_usd == od.monthly_usd - od_ec2 == sum(ln.monthly_usd for ln in sp.lines)
-    assert sp.first_year_usd == sp.upfront_usd + sp.monthly_usd * 12
+    assert sp.first_year_usd == sp.upfront_usd + sum(m.monthly_usd for m in sp.first_year_months)
 
 
 def test_dynamodb_break_even_matches_facts():

@@ -33,7 +33,8 @@ def test_lines_finite_non_negative_and_total_is_their_sum(data):
         assert ln.monthly_usd.is_finite() and ln.monthly_usd >= 0, ln
         assert ln.quantity.is_finite() and ln.quantity >= 0, ln
     assert est.monthly_usd == sum((ln.monthly_usd for ln in est.lines), Decimal(0))
-    assert est.first_year_usd == est.upfront_usd + est.monthly_usd * 12
+    assert est.first_year_usd == est.upfront_usd + sum((m.monthly_usd for m in est.first_year_months), Decimal(0))
+    assert all(m.monthly_usd <= est.monthly_usd for m in est.first_year_months)   # a young table costs no more
 
 
 @FAST

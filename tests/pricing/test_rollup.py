@@ -69,7 +69,7 @@ def test_profile_fields_left_unset_follow_the_environment(catalog):
     assert settings(r, DEV)["spot_share_pct"] == ("100", "dev profile")
     assert settings(r, DEV)["waf_enabled"] == ("off", "dev profile")
     assert settings(r, DEV)["log_retention_days"] == ("7", "dev profile")
-    assert settings(r, DEV)["dynamodb_pitr"] == ("off", "dev profile")
+    assert settings(r, DEV)["dynamodb_pitr"] == ("on", "dev profile")     # backup policy pitr-only in dev
     assert settings(r, STAGING)["min_backend_replicas"] == ("2", "staging profile")
     assert settings(r, STAGING)["spot_share_pct"] == ("50", "staging profile")
     assert settings(r, STAGING)["log_retention_days"] == ("30", "staging profile")

@@ -206,7 +206,7 @@ def test_projection_grows_users_monthly():
     assert [r.users for r in rows[:4]] == [1000, 1100, 1210, 1331]      # 1000 x 1.1^(m-1), rounded
     assert rows[11].users == round(1000 * 1.1 ** 11) == 2853
     assert rows[11].tier == "Large" and rows[0].tier == "Medium"
-    assert rows[0].monthly_usd == estimate(s).monthly_usd
+    assert rows[0].monthly_usd == estimate(s).first_year_months[0].monthly_usd    # month 1: one month of history
 
 
 def test_service_and_split_totals_add_up_to_the_bill():

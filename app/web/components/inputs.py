@@ -18,6 +18,7 @@ from sizing.profiles import COMPLIANCE_REGIMES, ENVIRONMENT_PROFILES
 from sizing.ranges import ranges_text
 from sizing.scenario import (
     REGIONS,
+    BackupPolicy,
     Compliance,
     Environment,
     InferenceProfile,
@@ -129,6 +130,9 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
                   options=(AUTO, *creatable_versions()), optional=True),
         FieldSpec("elasticache_enabled", "Add an ElastiCache (Valkey) cache", "checkbox"),
         FieldSpec("chat_history_retention_days", "Chat history kept, days", "int", step=30),
+        FieldSpec("backup_policy", "DynamoDB backups", "select", options=(AUTO, *(b.value for b in BackupPolicy)),
+                  labels={"pitr-only": "PITR only (35 days)", "pitr+weekly": "PITR + 5 weekly copies",
+                          "daily-30": "PITR + 30 daily copies"}, optional=True),
         FieldSpec("backend_cpu_request_m", "Backend pod CPU request, millicores", "int", step=50),
         FieldSpec("backend_memory_request_mi", "Backend pod memory request, MiB", "int", step=64),
         FieldSpec("streams_per_backend_pod", "LLM streams per backend pod", "int", step=10),

@@ -111,6 +111,7 @@ def capacity_table(est: "Estimate") -> "pd.DataFrame":
         ("DynamoDB", est.dynamodb_mode.recommended.replace("_", "-"),
          f"on-demand {usd(est.dynamodb_mode.on_demand_usd)} vs provisioned {usd(est.dynamodb_mode.provisioned_usd)}"
          f" (break-even at {est.dynamodb_mode.break_even_utilisation_pct}% utilisation)"),
+        ("DynamoDB backups", p.dynamodb.backup_policy.value, p.dynamodb.backup_policy_reason),
         ("Availability zones / NAT", f"{p.network.availability_zones} / {p.network.nat_gateways}",
          f"ALB {p.network.alb_lcu:.2f} LCU"),
         ("WAF", "on" if p.security.waf_enabled else "off", f"{p.security.waf_rules} rules"),

@@ -84,6 +84,8 @@ class DatabaseStack(cdk.Stack):
             projection_type=dynamodb.ProjectionType.ALL, **chats_capacity,
         )
 
+        if provisioned:
+            self._auto_scaling(db)
         if db.backups_enabled:
             self._backup_plan(config, table_key)
 
@@ -93,18 +95,39 @@ class DatabaseStack(cdk.Stack):
         if config.cache.enabled:
             self.cache = self._cache(config, vpc)
 
+    def _auto_scaling(self, db: DatabaseConfig) -> None:
+        """The chats table and its GSI follow the load between the minimum and the peak-hour capacity."""
+        for kind in ("read", "write"):
+            low = getattr(db, f"chats_min_{kind}_capacity")
+            if low is None:
+                continue
+            high = getattr(db, f"chats_{kind}_capacity")
+            table = getattr(self.chats_table, f"auto_scale_{kind}_capacity")(min_capacity=low, max_capacity=high)
+            index = getattr(self.chats_table, f"auto_scale_global_secondary_index_{kind}_capacity")(
+                "user-id-index", min_capacity=low, max_capacity=high)
+            for scaling in (table, index):
+                scaling.scale_on_utilization(target_utilization_percent=db.autoscaling_target_pct)
+
     def _backup_plan(self, config: CdkConfig, table_key: kms.IKey | None) -> backup.BackupPlan:
-        """Daily AWS Backup of both tables into an (optionally CMK-encrypted) vault."""
+        """The backup policy's AWS Backup rule for both tables (pitr+weekly: weekly; daily-30: daily), into a
+        vault of its own; HIPAA/PCI lock that vault (Vault Lock: no copy deleted before its retention ends)."""
         db = config.database
         removal = cdk.RemovalPolicy[db.removal_policy]
+        weekly = db.backup_policy == "pitr+weekly"
+        lock = (backup.LockConfiguration(min_retention=cdk.Duration.days(db.backup_retention_days))
+                if db.backup_vault_locked else None)
         vault = backup.BackupVault(
-            self, "BackupVault", backup_vault_name=f"{config.resource_prefix}-vault",
-            encryption_key=table_key, removal_policy=removal,
+            self, "BackupVault",
+            backup_vault_name=f"{config.resource_prefix}-{'locked-vault' if lock else 'vault'}",
+            encryption_key=table_key, removal_policy=removal, lock_configuration=lock,
         )
-        plan = backup.BackupPlan(self, "BackupPlan", backup_plan_name=f"{config.resource_prefix}-daily", backup_vault=vault)
+        name = "weekly" if weekly else "daily"
+        plan = backup.BackupPlan(self, "BackupPlan", backup_plan_name=f"{config.resource_prefix}-{name}",
+                                 backup_vault=vault)
         plan.add_rule(backup.BackupPlanRule(
-            rule_name="daily",
-            schedule_expression=events.Schedule.cron(hour="5", minute="0"),
+            rule_name=name,
+            schedule_expression=(events.Schedule.cron(week_day="SUN", hour="5", minute="0") if weekly
+                                 else events.Schedule.cron(hour="5", minute="0")),
             start_window=cdk.Duration.hours(1),
             completion_window=cdk.Duration.hours(8),
             delete_after=cdk.Duration.days(db.backup_retention_days),
