@@ -130,5 +130,7 @@ def default_profile(model: str, region: str, preferred: str) -> tuple[str, str |
     first usable one of _FALLBACK. The second value says why the preferred one was replaced, or None."""
     if cell(model, region, preferred).status != NOT_OFFERED:
         return preferred, None
-    pick = next(p for p in _FALLBACK[preferred] if cell(model, region, p).status != NOT_OFFERED)
+    pick = next((p for p in _FALLBACK[preferred] if cell(model, region, p).status != NOT_OFFERED), None)
+    if pick is None:      # nothing usable: the scenario validation refuses such input (check_offered)
+        return preferred, None
     return pick, f"{preferred} is not offered for {model} from {region} ({cell(model, region, preferred).source})"
