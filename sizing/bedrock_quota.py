@@ -2,7 +2,7 @@
 
 Peak requests per minute of a model = peak messages per second x 60 x its share of the routing mix. Peak tokens
 per minute = requests per minute x (regular input + cache-write input + output x the model's output burndown)
-per message: the bedrock-runtime token quotas count input and output together (quotas-runtime, [S114]) and cache reads do not count
+per message: the bedrock-runtime token quotas count input and output together (quotas-runtime, [S155]) and cache reads do not count
 (docs/sizing-facts.md § Bedrock prices and network path). docs/sizing-facts.md § Bedrock quotas holds the table.
 """
 from __future__ import annotations
@@ -17,14 +17,14 @@ from sizing.scenario import InferenceProfile, Scenario
 
 QUOTAS_ACCESSED = "2026-11-29"
 #: Service Quotas names of the bedrock-runtime per-model token quotas (Bedrock user guide "Quotas for the
-#: bedrock-runtime endpoint" [S114]); the cross-Region one applies to geographic and global profiles.
+#: bedrock-runtime endpoint" [S155]); the cross-Region one applies to geographic and global profiles.
 ON_DEMAND_TPM = "On-demand InvokeModel tokens per minute for {model}"
 CROSS_REGION_TPM = "Cross-Region InvokeModel tokens per minute for {model}"
 #: Default value of each quota (tokens per minute). None = UNSOURCED: the General Reference table of defaults
-#: (docs.aws.amazon.com/general/latest/gr/bedrock.html) could not be read here, and defaults vary by account [S114].
+#: (docs.aws.amazon.com/general/latest/gr/bedrock.html) could not be read here, and defaults vary by account [S155].
 DEFAULT_TPM: dict[tuple[str, str], int | None] = {
     (m, q): None for m in BEDROCK_MODELS for q in (ON_DEMAND_TPM, CROSS_REGION_TPM)}
-#: Output tokens count this many times toward the quota. A 5x rate is reported for Claude Sonnet 4 and Opus 4 [S115]
+#: Output tokens count this many times toward the quota. A 5x rate is reported for Claude Sonnet 4 and Opus 4 [S156]
 #: (secondary), none of them in the catalog; for the catalog's models no source was read, so none is applied.
 OUTPUT_BURNDOWN: dict[str, int] = {}
 #: The quota to ask for: peak x the plan's burst allowance above the forecast peak (the same one HPA max uses).

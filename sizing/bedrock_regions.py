@@ -1,6 +1,6 @@
 """Which Bedrock inference profiles each catalog model offers from each source Region (dated, sourced table).
 
-docs/sizing-facts.md § Bedrock model availability by Region holds the same table with its sources [S60], [S109]-[S113],
+docs/sizing-facts.md § Bedrock model availability by Region holds the same table with its sources [S60], [S150]-[S154],
 accessed 2026-11-29. A cell is OFFERED, NOT_OFFERED or UNSOURCED (no source read here says either way). Only a
 NOT_OFFERED cell is an input error; an UNSOURCED one is allowed and the plan warns. The table is the one place
 of these facts: the scenario validation, the default profile and the plan's warnings all read it.
@@ -24,11 +24,11 @@ class Cell:
     source: str     # the source tag or the reason it is unsourced
 
 
-_EOL_3_HAIKU = Cell(NOT_OFFERED, "end of life 2026-09-10 (model card [S113]; [S110])")
-_EOL_35_SONNET = Cell(NOT_OFFERED, "Claude 3.5 Sonnet is end of life [S110]")
-_NO_GLOBAL = Cell(NOT_OFFERED, "global profiles exist for Claude 4.5+ only [S60][S112]")
-_NO_GEO_LLAMA = Cell(NOT_OFFERED, "no geographic profile in 'Supported cross-Region inference profiles' [S112]")
-_IN_REGION_UNKNOWN = Cell(UNSOURCED, "the model card's Regional table could not be read here [S112]")
+_EOL_3_HAIKU = Cell(NOT_OFFERED, "end of life 2026-09-10 (model card [S154]; [S151])")
+_EOL_35_SONNET = Cell(NOT_OFFERED, "Claude 3.5 Sonnet is end of life [S151]")
+_NO_GLOBAL = Cell(NOT_OFFERED, "global profiles exist for Claude 4.5+ only [S60][S153]")
+_NO_GEO_LLAMA = Cell(NOT_OFFERED, "no geographic profile in 'Supported cross-Region inference profiles' [S153]")
+_IN_REGION_UNKNOWN = Cell(UNSOURCED, "the model card's Regional table could not be read here [S153]")
 _GEO_UNKNOWN = Cell(UNSOURCED, "no source read names this geographic profile")
 
 
@@ -48,32 +48,32 @@ def _all(cell: Cell) -> dict[str, Cell]:
 #: model -> profile -> source Region -> Cell
 AVAILABILITY: dict[str, dict[str, dict[str, Cell]]] = {
     "anthropic.claude-sonnet-4-5": {
-        GLOBAL: _row(us=Cell(OFFERED, "[S60][S111]"), eu=Cell(OFFERED, "[S60][S111]"),
-                     ap=Cell(UNSOURCED, "the APAC global launch post [S109] names Sonnet 4.6, not 4.5")),
-        GEO: _row(us=Cell(OFFERED, "us. profile [S110]"), eu=Cell(OFFERED, "eu. profile [S110]"),
-                  ap=Cell(OFFERED, "apac. profile invoked from ap-southeast-1 [S111], secondary")),
+        GLOBAL: _row(us=Cell(OFFERED, "[S60][S152]"), eu=Cell(OFFERED, "[S60][S152]"),
+                     ap=Cell(UNSOURCED, "the APAC global launch post [S150] names Sonnet 4.6, not 4.5")),
+        GEO: _row(us=Cell(OFFERED, "us. profile [S151]"), eu=Cell(OFFERED, "eu. profile [S151]"),
+                  ap=Cell(OFFERED, "apac. profile invoked from ap-southeast-1 [S152], secondary")),
         IN_REGION: _all(_IN_REGION_UNKNOWN),
     },
     "anthropic.claude-haiku-4-5": {
-        GLOBAL: _row(us=Cell(OFFERED, "[S60][S111]"), eu=Cell(OFFERED, "[S60][S111]"),
-                     ap=Cell(OFFERED, "global profile from Singapore [S109]")),
-        GEO: _row(us=Cell(OFFERED, "us. profile [S110]"), eu=Cell(OFFERED, "eu. profile [S110]"),
-                  ap=Cell(OFFERED, "apac. profile from ap-southeast-1 [S111], secondary")),
+        GLOBAL: _row(us=Cell(OFFERED, "[S60][S152]"), eu=Cell(OFFERED, "[S60][S152]"),
+                     ap=Cell(OFFERED, "global profile from Singapore [S150]")),
+        GEO: _row(us=Cell(OFFERED, "us. profile [S151]"), eu=Cell(OFFERED, "eu. profile [S151]"),
+                  ap=Cell(OFFERED, "apac. profile from ap-southeast-1 [S152], secondary")),
         IN_REGION: _all(_IN_REGION_UNKNOWN),
     },
     "anthropic.claude-3-5-sonnet": {p: _all(_EOL_35_SONNET) for p in PROFILES},
     "anthropic.claude-3-5-haiku": {
         GLOBAL: _all(_NO_GLOBAL),
-        GEO: _row(us=_GEO_UNKNOWN, eu=Cell(NOT_OFFERED, "no EU equivalent of Claude 3.5 Haiku [S110]"), ap=_GEO_UNKNOWN),
-        IN_REGION: _row(us=_IN_REGION_UNKNOWN, eu=Cell(NOT_OFFERED, "Claude 3.5 Haiku is not offered in the EU [S110]"),
+        GEO: _row(us=_GEO_UNKNOWN, eu=Cell(NOT_OFFERED, "no EU equivalent of Claude 3.5 Haiku [S151]"), ap=_GEO_UNKNOWN),
+        IN_REGION: _row(us=_IN_REGION_UNKNOWN, eu=Cell(NOT_OFFERED, "Claude 3.5 Haiku is not offered in the EU [S151]"),
                         ap=_IN_REGION_UNKNOWN),
     },
     "anthropic.claude-3-haiku": {p: _all(_EOL_3_HAIKU) for p in PROFILES},
     "amazon.nova-pro": {GLOBAL: _all(_NO_GLOBAL), IN_REGION: _all(_IN_REGION_UNKNOWN),
-                        GEO: _row(us=Cell(OFFERED, "us. profile [S110]"), eu=Cell(OFFERED, "eu. profile [S110]"),
+                        GEO: _row(us=Cell(OFFERED, "us. profile [S151]"), eu=Cell(OFFERED, "eu. profile [S151]"),
                                   ap=_GEO_UNKNOWN)},
     "amazon.nova-lite": {GLOBAL: _all(_NO_GLOBAL), IN_REGION: _all(_IN_REGION_UNKNOWN),
-                         GEO: _row(us=Cell(OFFERED, "us. profile [S110]"), eu=Cell(OFFERED, "eu. profile [S110]"),
+                         GEO: _row(us=Cell(OFFERED, "us. profile [S151]"), eu=Cell(OFFERED, "eu. profile [S151]"),
                                    ap=_GEO_UNKNOWN)},
     "amazon.nova-micro": {GLOBAL: _all(_NO_GLOBAL), IN_REGION: _all(_IN_REGION_UNKNOWN), GEO: _all(_GEO_UNKNOWN)},
     "meta.llama3-70b-instruct": {GLOBAL: _all(_NO_GLOBAL), GEO: _all(_NO_GEO_LLAMA), IN_REGION: _all(_IN_REGION_UNKNOWN)},
