@@ -5,7 +5,7 @@ Range: `SAMPLES` draws of every uncertain input from a PERT distribution on its 
 monthly cost is the expected-case estimate plus two changes, computed for all samples at once with numpy:
 
 - the LLM lines, recomputed exactly from the sample's conversation (turns, kept history, prompt cache
-  reads and writes: `token_split_arrays`, the vector twin of pricing/services/bedrock.token_split) and its
+  reads and writes: `token_split_arrays`, the vector twin of sizing/conversation.token_split) and its
   monthly messages (users x messages per user-hour x the load profile's mean, `load_means`);
 - the volume-driven lines (`VOLUME_DRIVERS`), scaled by the sample's monthly volume over the expected one:
   messages (chat storage and writes), requests (messages + API calls: logs, traces, WAF, NAT and egress)
@@ -96,7 +96,7 @@ def sample_inputs(s: Scenario, n: int, seed: int) -> dict[str, np.ndarray]:
 def token_split_arrays(x: dict[str, np.ndarray], s: Scenario, min_prefix: int | None
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-message (regular, cache read, cache write) input tokens of many conversations: the conversation
-    model (sizing/conversation.py) and the cache rules of bedrock.token_split, turn by turn with masks."""
+    model (sizing/conversation.py) and the cache rules of sizing/conversation.token_split, turn by turn with masks."""
     sp, um, ctx, out = (x[f] for f in ("system_prompt_tokens", "user_message_tokens", "context_tokens_per_message",
                                        "output_tokens_per_message"))
     turns, window, flat = x["turns_per_conversation"], s.history_turns_kept, s.input_tokens_per_message

@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict
 
 from pricing.engine import Estimate
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
-from pricing.services.bedrock import token_split
 from sizing import assumptions as A
-from sizing.conversation import caching_on, inference_profile, model_mix
-from sizing.llm import BEDROCK_MODELS, CACHE_MIN_PREFIX_TOKENS
+from sizing.bedrock_quota import ModelPeak
+from sizing.conversation import caching_on, inference_profile, token_split
+from sizing.llm import CACHE_MIN_PREFIX_TOKENS
 from sizing.load_profile import load_profile_doc
 
 
@@ -170,35 +170,31 @@ def _capacity_doc(e: Estimate) -> dict[str, Any]:
     }
 
 
-def _model_doc(e: Estimate, model: str, share: float) -> dict[str, Any]:
-    """How one model of the estimate is billed: share, prompt caching, billed token split, profile."""
-    s, conv = e.scenario, e.plan.conversation
+def _model_doc(e: Estimate, peak: ModelPeak) -> dict[str, Any]:
+    """How one model of the estimate is billed: share, prompt caching, billed token split, profile, peak quota."""
+    s, conv, model = e.scenario, e.plan.conversation, peak.model
     caching = caching_on(s, model)
     split = token_split(conv, CACHE_MIN_PREFIX_TOKENS[model] if caching else None)
-    profile, why = inference_profile(s, model)
-    # the quota to ask Bedrock for: requests and tokens per minute at peak (cache reads do not count toward
-    # token quotas: docs/sizing-facts.md § Bedrock prices and network path)
-    rpm = e.plan.workload.messages_per_s_peak * 60 * share
-    tpm = rpm * (split.regular + split.cache_write + s.output_tokens_per_message)
-    return {"model": model, "share_pct": round(share * 100, 6), "prompt_caching": caching,
-            "peak_requests_per_minute": round(rpm, 3), "peak_tokens_per_minute": round(tpm, 3),
+    _, why = inference_profile(s, model)
+    return {"model": model, "share_pct": round(peak.share * 100, 6), "prompt_caching": caching,
+            "peak_requests_per_minute": round(peak.requests_per_minute, 3),
+            "peak_tokens_per_minute": round(peak.tokens_per_minute, 3), "quota_name": peak.quota_name,
             "min_cacheable_prefix_tokens": CACHE_MIN_PREFIX_TOKENS.get(model),
             "input_tokens_per_message_billed": {"regular": round(split.regular, 3),
                                                 "cache_read": round(split.cache_read, 3),
                                                 "cache_write": round(split.cache_write, 3)},
-            "inference_profile": profile.value, "inference_profile_reason": why}
+            "inference_profile": peak.profile.value, "inference_profile_reason": why}
 
 
 def _conversation_doc(e: Estimate) -> dict[str, Any]:
     """The token model behind the LLM lines: turns, averages, and per model prompt caching and profile."""
     s, conv = e.scenario, e.plan.conversation
-    bedrock = s.llm_model in BEDROCK_MODELS
     return {
         "model": conv.model, "turns": len(conv.turns),
         "input_tokens_per_message": round(conv.input_tokens_per_message, 3),
         "input_tokens_by_turn": [t.input_tokens for t in conv.turns],
         "output_tokens_per_message": s.output_tokens_per_message,
-        "models": [_model_doc(e, m, share) for m, share in model_mix(s)] if bedrock else [],
+        "models": [_model_doc(e, p) for p in e.plan.llm_peaks],
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sizing import assumptions as A
+from sizing.bedrock_quota import ModelPeak, model_peaks, quota_warnings
 from sizing.checks import PlanCheck, plan_checks
 from sizing.compliance import CompliancePlan, compliance_warnings, controls_for, regimes_for, size_compliance
 from sizing.conversation import Conversation, conversation, llm_warnings
@@ -57,6 +58,7 @@ class CapacityPlan:
     spot_share_pct: float
     warnings: tuple[str, ...]
     plan_checks: tuple[PlanCheck, ...] = ()
+    llm_peaks: tuple[ModelPeak, ...] = ()     # peak requests and tokens per minute per Bedrock model
 
 
 def size(s: Scenario) -> CapacityPlan:
@@ -89,6 +91,7 @@ def size(s: Scenario) -> CapacityPlan:
     compliance = size_compliance(w, controls=controls, nodes=nodes.desired, network=network)
     cache_type, cache_count = cache_nodes(s, tier)
     kube = plan_kubernetes(s.kubernetes_version)
+    peaks = model_peaks(s, w.messages_per_s_peak, conv)
 
     return CapacityPlan(
         scenario=s, workload=w, conversation=conv, tier=tier.name,
@@ -99,5 +102,7 @@ def size(s: Scenario) -> CapacityPlan:
         ebs_gb=nodes.average * A.NODE_DISK_GIB, spot_share_pct=spot_pct,
         warnings=load_profile_warnings(s) + node_fit_warnings(backend, nodes) + replica_cap_warnings(backend)
         + security_warnings(s, regimes)
-        + compliance_warnings(s) + llm_warnings(s) + kubernetes_warnings(kube),
+        + compliance_warnings(s) + llm_warnings(s) + kubernetes_warnings(kube)
+        + quota_warnings(peaks),
+        llm_peaks=peaks,
         plan_checks=plan_checks(tier, backend, nodes))

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sizing.llm import CACHE_MIN_PREFIX_TOKENS, GEO_PROFILE_MODELS, GLOBAL_PROFILE_MODELS
+from sizing.bedrock_regions import AVAILABILITY, UNSOURCED, cell, default_profile
+from sizing.llm import CACHE_MIN_PREFIX_TOKENS, CACHE_TTL_S, GEO_PROFILE_MODELS, GLOBAL_PROFILE_MODELS
 from sizing.scenario import Compliance, InferenceProfile, Scenario
 
 CONVERSATION, FLAT = "conversation", "flat override"
@@ -69,6 +70,44 @@ def conversation(s: Scenario) -> Conversation:
                         seconds_between_turns=s.seconds_between_turns)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TokenSplit:
+    """Input tokens of an average message by how they are billed."""
+
+    regular: float
+    cache_read: float
+    cache_write: float
+
+
+def token_split(conv: Conversation, min_prefix: int | None) -> TokenSplit:
+    """Average input tokens per message as regular input, cache reads and cache writes.
+
+    With caching (`min_prefix` set), a prefix shorter than `min_prefix` is not cached. A turn reads
+    the previous turn's prefix when that one was cached, the gap is within the cache TTL and the history
+    window has not slid; otherwise it reads the system prompt's checkpoint when that is cacheable (every
+    conversation shares it, so it stays warm); the rest of the prefix is written. New text is regular input.
+    """
+    regular = read = write = 0
+    prev_cached = 0
+    warm = conv.seconds_between_turns <= CACHE_TTL_S
+    for turn in conv.turns:
+        if min_prefix is None or turn.prefix_tokens < min_prefix:
+            regular += turn.input_tokens
+            prev_cached = 0
+            continue
+        hit = 0
+        if prev_cached and warm and turn.reused_prefix_tokens == prev_cached:
+            hit = prev_cached
+        elif conv.system_prompt_tokens >= min_prefix:
+            hit = conv.system_prompt_tokens
+        read += hit
+        write += turn.prefix_tokens - hit
+        regular += turn.fresh_tokens
+        prev_cached = turn.prefix_tokens
+    n = len(conv.turns)
+    return TokenSplit(regular=regular / n, cache_read=read / n, cache_write=write / n)
+
+
 def model_mix(s: Scenario) -> tuple[tuple[str, float], ...]:
     """(model, share of messages) for every model the scenario routes to: the mix, else llm_model alone."""
     if s.llm_models:
@@ -82,21 +121,34 @@ def caching_on(s: Scenario, model: str | None = None) -> bool:
     return supported if s.prompt_caching is None else (s.prompt_caching and supported)
 
 
-def inference_profile(s: Scenario, model: str | None = None) -> tuple[InferenceProfile, str]:
-    """The Bedrock inference profile of `model` and why: the scenario's choice, geo under GDPR or HIPAA, else
-    global where the model has it."""
-    if s.inference_profile is not None:
-        return s.inference_profile, "chosen in the scenario"
+def _preferred_profile(s: Scenario, model: str) -> tuple[InferenceProfile, str]:
+    """The profile the defaults ask for: geo under GDPR or HIPAA, else global where the model has it."""
     regimes = sorted(c.value.upper() for c in s.compliance & {Compliance.gdpr, Compliance.hipaa})
-    if regimes and (model or s.llm_model) not in GEO_PROFILE_MODELS:
+    if regimes and model not in GEO_PROFILE_MODELS:
         return InferenceProfile.in_region, (f"{' and '.join(regimes)}: requests stay in the Region (the model has "
                                             "no geographic profile)")
     if regimes:
         return InferenceProfile.geo, (f"{' and '.join(regimes)}: requests stay in the Region's geography "
                                       "(geographic cross-Region inference), not global")
-    if (model or s.llm_model) in GLOBAL_PROFILE_MODELS:
+    if model in GLOBAL_PROFILE_MODELS:
         return InferenceProfile.global_, "global cross-Region inference, the lowest price for this model"
     return InferenceProfile.in_region, "the model has no global profile; in-Region price"
+
+
+def inference_profile(s: Scenario, model: str | None = None) -> tuple[InferenceProfile, str]:
+    """The Bedrock inference profile of `model` and why: the scenario's choice, else the preferred default
+    (`_preferred_profile`), replaced by an offered one where the Region does not offer it
+    (sizing/bedrock_regions.py)."""
+    if s.inference_profile is not None:
+        return s.inference_profile, "chosen in the scenario"
+    model = model or s.llm_model
+    profile, why = _preferred_profile(s, model)
+    if model not in AVAILABILITY:
+        return profile, why
+    picked, replaced = default_profile(model, s.region, profile.value)
+    if replaced is None:
+        return profile, why
+    return InferenceProfile(picked), f"{replaced}; {picked} is offered there"
 
 
 def llm_warnings(s: Scenario) -> tuple[str, ...]:
@@ -106,8 +158,26 @@ def llm_warnings(s: Scenario) -> tuple[str, ...]:
         out.append(f"input_tokens_per_message = {s.input_tokens_per_message:,} is a flat override: every message is "
                    "priced at that context; leave it empty to use the conversation model (system prompt, kept "
                    "history, new message per turn)")
+    out += _availability_warnings(s)
     profile, why = inference_profile(s)
     global_models = [m for m, _ in model_mix(s) if m in GLOBAL_PROFILE_MODELS]
     if global_models and s.inference_profile is None and profile is InferenceProfile.geo:
         out.append(f"inference_profile defaults to geo: {why}; the global profile would cost about 9% less")
     return tuple(out)
+
+
+def _availability_warnings(s: Scenario) -> list[str]:
+    """A default profile replaced because the Region does not offer it; a profile whose availability is UNSOURCED."""
+    out = []
+    for model, _ in model_mix(s):
+        if model not in AVAILABILITY:
+            continue
+        profile, why = inference_profile(s, model)
+        if s.inference_profile is None and "is not offered for" in why:
+            out.append(f"inference_profile defaults to {profile.value} for {model}: {why} "
+                       "(docs/sizing-facts.md § Bedrock model availability by Region)")
+        c = cell(model, s.region, profile.value)
+        if c.status == UNSOURCED:
+            out.append(f"{model} with the {profile.value} profile from {s.region} is not confirmed by a source here "
+                       f"({c.source}): check the model's Bedrock model card before you deploy")
+    return out

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from sizing import ranges as R
+from sizing.bedrock_regions import check_offered
 from sizing.eks_versions import check_version
 from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import (
@@ -353,6 +354,8 @@ class Scenario(BaseModel):
             raise ValueError(f"inference_profile 'geo' is not offered for llm_model {no_geo[0]!r}; use in-region")
         if self.inference_profile is not None and self.llm_model not in BEDROCK_MODELS:
             raise ValueError(f"inference_profile applies to Bedrock models only, not to llm_model {self.llm_model!r}")
+        for m in (m for m in models if m in BEDROCK_MODELS):   # docs/sizing-facts.md § Bedrock model availability by Region
+            check_offered(m, self.region, self.inference_profile, "llm_models" if self.llm_models else "llm_model")
         if self.prompt_caching and not any(m in CACHE_MIN_PREFIX_TOKENS for m in models):
             raise ValueError(f"prompt_caching is not modelled for llm_model {self.llm_model!r}; "
                              f"models that cache: {', '.join(sorted(CACHE_MIN_PREFIX_TOKENS))}")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 from pricing.services.base import (
@@ -19,8 +18,8 @@ from pricing.services.base import (
     qty,
 )
 from sizing.capacity import CapacityPlan
-from sizing.conversation import Conversation, caching_on, inference_profile, model_mix
-from sizing.llm import BEDROCK_MODELS, CACHE_MIN_PREFIX_TOKENS, CACHE_TTL_S
+from sizing.conversation import caching_on, inference_profile, model_mix, token_split
+from sizing.llm import BEDROCK_MODELS, CACHE_MIN_PREFIX_TOKENS
 from sizing.scenario import InferenceProfile
 
 CE = "Amazon Bedrock"
@@ -52,44 +51,6 @@ def token_key(model: str, direction: str) -> str:
 #: Global cross-Region inference costs the in-Region / geographic price / 1.1 for the models that have it
 #: (docs/sizing-facts.md § Bedrock prices and network path: regional endpoints cost 10% more [S60]).
 GLOBAL_PRICE_FACTOR = Decimal(10) / Decimal(11)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TokenSplit:
-    """Input tokens of an average message by how they are billed."""
-
-    regular: float
-    cache_read: float
-    cache_write: float
-
-
-def token_split(conv: Conversation, min_prefix: int | None) -> TokenSplit:
-    """Average input tokens per message as regular input, cache reads and cache writes.
-
-    With caching (`min_prefix` set), a prefix shorter than `min_prefix` is not cached. A turn reads
-    the previous turn's prefix when that one was cached, the gap is within the cache TTL and the history
-    window has not slid; otherwise it reads the system prompt's checkpoint when that is cacheable (every
-    conversation shares it, so it stays warm); the rest of the prefix is written. New text is regular input.
-    """
-    regular = read = write = 0
-    prev_cached = 0
-    warm = conv.seconds_between_turns <= CACHE_TTL_S
-    for turn in conv.turns:
-        if min_prefix is None or turn.prefix_tokens < min_prefix:
-            regular += turn.input_tokens
-            prev_cached = 0
-            continue
-        hit = 0
-        if prev_cached and warm and turn.reused_prefix_tokens == prev_cached:
-            hit = prev_cached
-        elif conv.system_prompt_tokens >= min_prefix:
-            hit = conv.system_prompt_tokens
-        read += hit
-        write += turn.prefix_tokens - hit
-        regular += turn.fresh_tokens
-        prev_cached = turn.prefix_tokens
-    n = len(conv.turns)
-    return TokenSplit(regular=regular / n, cache_read=read / n, cache_write=write / n)
 
 
 def _line(model: str, item: str, tokens_month: float, direction: str, note: str, factor: Decimal) -> Component:

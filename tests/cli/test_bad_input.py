@@ -16,6 +16,9 @@ BAD_FLAGS = [
     (["--llm-model", "amazon.nova-pro", "--inference-profile", "global"], "inference_profile", "geo or in-region"),
     (["--llm-model", "amazon.nova-lite", "--prompt-caching", "on"], "prompt_caching", "models that cache"),
     (["--llm-models", "anthropic.claude-haiku-4-5:70"], "llm_models", "adding up to 100"),
+    (["--llm-model", "anthropic.claude-3-5-haiku", "--region", "eu-west-1"], "region",
+     "allowed for this model: us-east-1"),
+    (["--llm-model", "anthropic.claude-3-haiku"], "llm_model", "end of life"),
     (["--users", "-5"], "concurrent_users", "1..1000000"),
     (["--users", "0"], "concurrent_users", "1..1000000"),
     (["--users", "1e12"], "concurrent_users", "1..1000000"),
@@ -78,6 +81,7 @@ BAD_FILES = [
     ("hourly_load_pct_of_peak: [50, 50]\n", "hourly_load_pct_of_peak"),
     ("active_hours_per_day: 30\n", "active_hours_per_day"),
     ("average_load_pct_of_peak: 50\nquiet_load_pct_of_peak: 5\n", "quiet_load_pct_of_peak"),
+    ("llm_model: anthropic.claude-3-5-haiku\nregion: eu-central-1\n", "region (--region): region 'eu-central-1' does not offer"),
 ]
 
 

@@ -66,21 +66,22 @@ def test_small_tier_prod_us_east_1():
 
 
 def test_medium_tier_llm_and_alb():
-    est = estimate(parse_scenario({"concurrent_users": 1000, "llm_model": "anthropic.claude-3-5-sonnet"}))
+    est = estimate(parse_scenario({"concurrent_users": 1000, "llm_model": "amazon.nova-pro"}))
     p = est.plan
     assert p.tier == "Medium" and p.nodes.instance_type == "t3.large"
     # messages/month = 1000 x 10 per peak hour x 352.2 peak-hours (the default load profile,
     # tests/sizing/test_load_profile.py: 48.25 % of peak over 730 h) = 3,522,000
     messages = 1000 * 10 * 352.2
     assert p.workload.messages_per_month == pytest.approx(messages)
-    # Claude 3.5 Sonnet $0.003 / $0.015 per 1k tokens (no cache, no global profile); 400 out per message.
+    # Amazon Nova Pro $0.0008 / $0.0032 per 1k tokens in us-east-1 (no cache modelled, no global profile); 400 out
+    # per message. (Was Claude 3.5 Sonnet, end of life: docs/sizing-facts.md § Bedrock model availability by Region.)
     # Input: the default 4-turn conversation sends 500 system + k-1 earlier turns of 100 + 400 + 100 new:
     # 600, 1,100, 1,600, 2,100 tokens -> 1,350 per message on average
     per_msg = (600 + 1100 + 1600 + 2100) / 4
     assert per_msg == 1350
-    assert line(est, "bedrock:anthropic.claude-3-5-sonnet:input-1k").monthly_usd == cents(messages * per_msg / 1000 * 0.003)
-    assert line(est, "bedrock:anthropic.claude-3-5-sonnet:output-1k").monthly_usd == cents(messages * 400 / 1000 * 0.015)
-    assert est.llm_usd == cents(messages * per_msg / 1000 * 0.003) + cents(messages * 400 / 1000 * 0.015)
+    assert line(est, "bedrock:amazon.nova-pro:input-1k").monthly_usd == cents(messages * per_msg / 1000 * 0.0008)
+    assert line(est, "bedrock:amazon.nova-pro:output-1k").monthly_usd == cents(messages * 400 / 1000 * 0.0032)
+    assert est.llm_usd == cents(messages * per_msg / 1000 * 0.0008) + cents(messages * 400 / 1000 * 0.0032)
     # LCU = max of the four dimensions at average load (docs/sizing-facts.md § ALB capacity units and timeouts)
     msg_s, api_s, load = 1000 * 10 / 3600, 1000 * 2 / 60, 352.2 / 730
     new_conn = (1000 / 60 + msg_s) * load / 25

@@ -6,8 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pricing.engine import estimate
-from pricing.services.bedrock import token_split
-from sizing.conversation import conversation
+from sizing.conversation import conversation, token_split
 from sizing.scenario import parse_scenario
 
 HAIKU = "anthropic.claude-haiku-4-5"

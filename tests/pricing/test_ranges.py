@@ -5,8 +5,7 @@ import pytest
 from pricing.engine import estimate
 from pricing.ranges import SAMPLES, SEED, llm_usd_arrays, sample_inputs, token_split_arrays, volumes
 from pricing.schema import EstimateDoc, estimate_to_dict
-from pricing.services.bedrock import token_split
-from sizing.conversation import conversation
+from sizing.conversation import conversation, token_split
 from sizing.llm import CACHE_MIN_PREFIX_TOKENS
 from sizing.ranges import UNCERTAIN_FIELDS
 from sizing.scenario import Scenario, parse_scenario

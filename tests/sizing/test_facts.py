@@ -54,7 +54,7 @@ def test_t3_medium_unlimited_surplus_table(util, monthly):
 def test_littles_law_worked_examples(users, msgs, streams):
     """docs/sizing-facts.md § LLM streaming concurrency table (W = 1 s + 400 tok / 60 tok/s ~ 8 s): in-flight streams = lambda x W."""
     w = derive_workload(parse_scenario({"concurrent_users": users, "messages_per_user_per_hour": msgs,
-                                        "llm_model": "anthropic.claude-3-haiku"}))
+                                        "llm_model": "amazon.nova-pro"}))
     # our W adds 0.2 s app overhead: 1 + 6.667 + 0.2 = 7.867 s
     assert w.stream_duration_s == pytest.approx(7.8667, abs=1e-3)
     assert w.in_flight_streams_peak == pytest.approx(users * msgs / 3600 * 7.8667, rel=1e-4)

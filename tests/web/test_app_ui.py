@@ -303,3 +303,14 @@ def test_the_page_shows_the_range_beside_the_total_and_the_drivers():
     at.text_area(key="in_ranges").set_value("messages_per_user_per_hour=9:11").run()
     narrower = metrics(at)["Range p10 - p90"]
     assert narrower != m["Range p10 - p90"] and not at.error
+
+
+def test_model_not_offered_in_the_region_is_flagged_on_the_region_field():
+    """docs/sizing-facts.md § Bedrock model availability by Region: Claude 3.5 Haiku has no EU offer."""
+    at = start()
+    at.selectbox(key="in_region").set_value("eu-west-1")
+    at.selectbox(key="in_llm_model").set_value("anthropic.claude-3-5-haiku").run()
+    ok(at)
+    side = [e.value for e in at.sidebar.error]
+    assert any("does not offer 'anthropic.claude-3-5-haiku'" in e and "us-east-1" in e for e in side), side
+    assert not at.metric

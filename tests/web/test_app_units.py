@@ -22,9 +22,20 @@ from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import BEDROCK_MODELS
 from sizing.scenario import REGIONS, Compliance, Environment, PurchaseOption, Scenario, ScenarioError, parse_scenario
 
+
 # ---- share links ---------------------------------------------------------------------------------
+def _offered_or_none(**kw) -> Scenario | None:
+    """The scenario, or None for a model/Region pair the availability table refuses (filtered out below)."""
+    try:
+        return parse_scenario({k: v for k, v in kw.items() if v is not None})
+    except ScenarioError as err:
+        if err.errors[0][0] in ("llm_model", "region"):
+            return None
+        raise
+
+
 scenarios = st.builds(
-    lambda **kw: parse_scenario({k: v for k, v in kw.items() if v is not None}),
+    _offered_or_none,
     name=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
                  min_size=1, max_size=40),
     client=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), max_size=20),
@@ -47,7 +58,7 @@ scenarios = st.builds(
     active_load_pct_of_peak=st.floats(1, 100, allow_nan=False),
     quiet_load_pct_of_peak=st.floats(0, 100, allow_nan=False),
     hourly_load_pct_of_peak=st.none() | st.lists(st.floats(0, 100, allow_nan=False), min_size=24, max_size=24),
-)
+).filter(lambda s: s is not None)
 
 
 @settings(max_examples=150, deadline=None)
