@@ -13,6 +13,7 @@ resources, unknown keys for the resource's type and quantities that are not fini
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,11 @@ class UsageLoader(BoundedLoader):
     max_depth = 8
     max_aliases = 32
     max_nodes = 100_000
+
+
+# YAML 1.2 floats too, so `3.2e6` and `1e6` are numbers (YAML 1.1 wants `3.2e+6`).
+UsageLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(
+    r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?$"), list("-+0123456789."))
 
 
 #: (stack, logical ID) -> {usage key: monthly quantity}
