@@ -100,9 +100,12 @@ class Ctx:
         """`count` things billed per month (keys, secrets, web ACLs)."""
         return Component(service, item, qty(Decimal(count)), unit, key, self.note(note))
 
-    def used(self, service: str, item: str, usage_key: str, unit: str, key: str, per: int = 1) -> Component:
-        """A usage-priced line: the usage file's monthly quantity / `per` (0, and said so, when not given)."""
-        given = self.usage.get(usage_key)
+    def used(self, service: str, item: str, usage_key: str, unit: str, key: str, per: int = 1,
+             fallback: str | None = None) -> Component:
+        """A usage-priced line: the usage file's monthly quantity / `per` (else the `fallback` key's; 0, and
+        said so, when neither is given)."""
+        name = usage_key if usage_key in self.usage or fallback is None else fallback
+        given = self.usage.get(name)
         quantity = Decimal(0) if given is None else given / per
-        note = NO_USAGE + f" ({usage_key})" if given is None else f"{usage_key} {given:,} from the usage file"
+        note = NO_USAGE + f" ({usage_key})" if given is None else f"{name} {given:,} from the usage file"
         return Component(service, item, quantity, unit, key, self.note(note))

@@ -205,7 +205,7 @@ def _enabled(c: Ctx, path: str) -> bool:
     return str(c.value(path, False)).lower() == "true"
 
 
-@pricer("AWS::DynamoDB::Table", usage=("write_request_units", "read_request_units", "storage_gb"))
+@pricer("AWS::DynamoDB::Table", usage=("write_request_units", "read_request_units", "storage_gb", "pitr_gb"))
 def dynamodb_table(c: Ctx) -> list[Component]:
     if c.text("BillingMode", "PROVISIONED") == "PAY_PER_REQUEST":
         out = [c.used("DynamoDB", "On-demand write request units", "write_request_units", "million WRU",
@@ -227,8 +227,8 @@ def dynamodb_table(c: Ctx) -> list[Component]:
                         dynamodb.RCU_HOUR)]
     out.append(c.used("DynamoDB", "Table and GSI storage", "storage_gb", "GB-month", dynamodb.STORAGE))
     if _enabled(c, "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled"):
-        out.append(c.used("DynamoDB", "Point-in-time recovery (on table size)", "storage_gb", "GB-month",
-                          dynamodb.PITR))
+        out.append(c.used("DynamoDB", "Point-in-time recovery (table + LSIs)", "pitr_gb", "GB-month",
+                          dynamodb.PITR, fallback="storage_gb"))
     return out
 
 
