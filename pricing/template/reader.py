@@ -116,7 +116,11 @@ def parse_document(text: str, path: Path, loader: type[BoundedLoader], what: str
         try:
             return json.loads(text)
         except (ValueError, RecursionError) as exc:
-            raise TemplateInputError(str(path), f"not valid JSON ({exc}); a {what} is JSON or YAML") from None
+            problem = f"not valid JSON ({exc}); a {what} is JSON or YAML"
+        try:                                          # YAML in flow style starts with `{` too
+            return parse_bounded(text, loader)
+        except (yaml.YAMLError, RecursionError, ValueError):
+            raise TemplateInputError(str(path), problem) from None
     try:
         return parse_bounded(text, loader)
     except yaml.YAMLError as exc:

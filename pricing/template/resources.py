@@ -132,6 +132,8 @@ def load_balancer(c: Ctx) -> list[Component]:
            c.used("ELB", "ALB capacity units", "lcu_hours", "LCU-hours", elb.LCU_HOUR)]
     if c.text("Scheme", "internet-facing") == "internet-facing":
         subnets = c.value("Subnets", None) or c.value("SubnetMappings", [])
+        if isinstance(subnets, str):                 # a CommaDelimitedList parameter's Default
+            subnets = [s for s in subnets.split(",") if s.strip()]
         if isinstance(subnets, list) and subnets:
             out.append(c.hourly("VPC", f"Public IPv4 addresses of the ALB ({len(subnets)} subnets)", len(subnets),
                                 "address-hours", vpc.IPV4_HOUR, "one public address per AZ"))

@@ -263,3 +263,12 @@ def test_cdk_out_folder_region_from_manifest(tmp_path, catalog) -> None:
     tp = price_template([out], FIXTURES / "dynamodb-pitr.usage.yaml", None, catalog)
     assert tp.region == "eu-west-1" and {t.stack for t in tp.lines} == {"Net"}
     assert any("nested stack" in n for n in tp.notes) and any("asset" in n for n in tp.notes)
+
+
+def test_flow_style_yaml_and_a_subnet_list_parameter(tmp_path, catalog) -> None:
+    text = ("{Parameters: {Subnets: {Type: CommaDelimitedList, Default: 'subnet-a,subnet-b,subnet-c'}},"
+            " Resources: {Lb: {Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: {Subnets: !Ref Subnets}}}}")
+    tp = price_template([_write(tmp_path, text, "lb.yaml")], None, "us-east-1", catalog)
+    ipv4 = [t.line for t in tp.lines if t.line.price_key == "vpc:public-ipv4-hour"]
+    # 3 subnets from the parameter's Default x 730 h x $0.005 = 10.95
+    assert ipv4[0].quantity == 3 * H and ipv4[0].monthly_usd == Decimal("10.95")
