@@ -143,10 +143,13 @@ def load_balancer(c: Ctx) -> list[Component]:
 # --------------------------------------------------------------------------- compute
 @pricer("AWS::EKS::Cluster")
 def eks_cluster(c: Ctx) -> list[Component]:
-    support = c.text("UpgradePolicy.SupportType", "EXTENDED")
+    support = c.text("UpgradePolicy.SupportType", "")
     key = EKS_EXTENDED_HOUR if support == "EXTENDED" else EKS_HOUR
-    note = "" if c.raw("UpgradePolicy.SupportType") else "UpgradePolicy.SupportType not given: AWS's default EXTENDED"
-    return [c.hourly("EKS", f"Cluster control plane ({support.lower()} support)", 1, "cluster-hours", key, note)]
+    note = "" if support else ("UpgradePolicy.SupportType not given: priced at standard support; AWS's default "
+                               "policy is EXTENDED, billed at the extended rate once the version leaves standard "
+                               "support")
+    return [c.hourly("EKS", f"Cluster control plane ({(support or 'standard').lower()} support)", 1,
+                     "cluster-hours", key, note)]
 
 
 def _launch_template(c: Ctx) -> dict:

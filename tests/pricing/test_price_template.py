@@ -272,3 +272,10 @@ def test_flow_style_yaml_and_a_subnet_list_parameter(tmp_path, catalog) -> None:
     ipv4 = [t.line for t in tp.lines if t.line.price_key == "vpc:public-ipv4-hour"]
     # 3 subnets from the parameter's Default x 730 h x $0.005 = 10.95
     assert ipv4[0].quantity == 3 * H and ipv4[0].monthly_usd == Decimal("10.95")
+
+
+def test_eks_cluster_without_upgrade_policy_is_standard_and_says_so(tmp_path, catalog) -> None:
+    tp = price_template([_write(tmp_path, {"Resources": {"C": {"Type": "AWS::EKS::Cluster"}}})], None, "us-east-1",
+                        catalog)
+    # 730 h x $0.10 = 73.00
+    assert tp.monthly_usd == Decimal("73.00") and "not given" in tp.lines[0].line.note
