@@ -38,7 +38,8 @@ H = Decimal(730)
 GAP_KEYS = ("elb:alb-hour", "elb:alb-lcu-hour", "xray:traces-million", "cloudwatch:metric-month",
             "datatransfer:internet-out-gb", "route53:hosted-zone-month", "route53:queries-million",
             "cloudtrail:data-events-100k", "guardduty:cloudtrail-events-million", "guardduty:flow-logs-gb",
-            "config:configuration-item", "config:rule-evaluation")
+            "config:configuration-item", "config:rule-evaluation", "securityhub:check", "macie:bucket-month",
+            "ec2:t-unlimited-vcpu-hour")
 #: Keys priced by both with the same quantity (template lines summed per key).
 SAME_KEYS = ("eks:cluster-hour", "vpc:nat-gateway-hour", "vpc:nat-gateway-gb", "vpc:interface-endpoint-hour",
              "vpc:interface-endpoint-gb", "ebs:gp3-gb-month", "kms:key-month", "kms:requests-10k",
