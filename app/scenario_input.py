@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import ComposerError
-from yaml.constructor import ConstructorError
 
+from pricing.bounded_yaml import BoundedLoader, parse_bounded
 from pricing.files import read_bounded
 from sizing.scenario import LOAD_PROFILE_FIELDS, OLD_FIELDS, Scenario, ScenarioError, parse_scenario
 
@@ -27,72 +26,13 @@ MAX_YAML_NODES = 20_000                    # nodes after alias expansion
 MAX_SCENARIO_KEYS = 200
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(BoundedLoader):
     """YAML without YAML 1.1's base-60 numbers, so a range written `6:10:16` stays text (not 22,216);
     nesting, aliases and their expansion are bounded and a key repeated in a mapping is an error."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._aliases = 0
-        self._nodes = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_YAML_ALIASES:
-                raise ComposerError(None, None, f"more than {MAX_YAML_ALIASES} aliases (*name)",
-                                    self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        self._depth += 1
-        self._nodes += 1
-        try:
-            if self._nodes > MAX_YAML_NODES:
-                raise ComposerError(None, None, f"more than {MAX_YAML_NODES} values", self.peek_event().start_mark)
-            if self._depth > MAX_YAML_DEPTH:
-                raise ComposerError(None, None, f"nested deeper than {MAX_YAML_DEPTH} levels",
-                                    self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
-                    continue
-                key = self.construct_object(key_node)
-                if not isinstance(key, (str, int, float, bool)) or key is None:
-                    continue              # SafeConstructor names an unhashable key itself
-                if key in seen:
-                    raise ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-                seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _construct_int(loader: _Loader, node: Any) -> Any:
-    """YAML int, refusing numbers of more than 40 digits (Python refuses 4300+ digits with a ValueError)."""
-    if len(str(node.value)) > 40:
-        raise ConstructorError(None, None, f"a number of more than 40 digits ({str(node.value)[:12]}...)",
-                               node.start_mark)
-    return loader.construct_yaml_int(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-
-
-def _expanded_nodes(root: Any, limit: int) -> int:
-    """Nodes of the document with every alias expanded, counted up to ``limit`` + 1 (billion laughs)."""
-    count, stack = 0, [root]
-    while stack and count <= limit:
-        node = stack.pop()
-        count += 1
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(n for pair in node.value for n in pair)
-    return count
+    max_depth = MAX_YAML_DEPTH
+    max_aliases = MAX_YAML_ALIASES
+    max_nodes = MAX_YAML_NODES
 
 
 def max_scenario_bytes() -> int:
@@ -135,15 +75,7 @@ def _read_text(path: Path) -> str:
 
 
 def _parse_yaml(text: str) -> Any:
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is not None and _expanded_nodes(node, MAX_YAML_NODES) > MAX_YAML_NODES:
-            raise ComposerError(None, None, f"more than {MAX_YAML_NODES} values once aliases are expanded",
-                                node.start_mark)
-        return None if node is None else loader.construct_document(node)
-    finally:
-        loader.dispose()
+    return parse_bounded(text, _Loader)
 
 
 def load_scenario_file(path: Path) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The generated bundle: cdk/, helm/, report/ and scenario.yaml, written all-or-nothing.
+"""The generated bundle: cdk/, helm/, report/, usage.yaml and scenario.yaml, written all-or-nothing.
 
 Everything is built in a temporary sibling directory of `out`, then renamed into place. An
 existing `out` is refused unless `force`; with `force` it must be empty or a previous bundle
@@ -23,12 +23,14 @@ from generators.cdk_from_estimate import cdk_config_from_estimate
 from generators.helm import ALB_MAX_IDLE_TIMEOUT_S, copy_chart, write_values
 from generators.helm_from_estimate import helm_values_from_estimate
 from generators.report import write_report
+from generators.usage_file import usage_yaml
 from pricing.catalog import Catalog, load_snapshot
 from pricing.engine import Estimate, estimate
 from pricing.files import write_atomic
 from sizing.scenario import Scenario
 
 BUNDLE_MARKER = "scenario.yaml"
+USAGE_FILE = "usage.yaml"          # price-template cdk/cdk.out --usage usage.yaml (generators/usage_file.py)
 
 
 def scenario_yaml(s: Scenario) -> str:
@@ -98,6 +100,7 @@ def build_into(est: Estimate, root: Path, catalog: Catalog, pdf_charts: str = "v
     write_values(values, values_path)
     files += sorted(p for p in chart.rglob("*") if p.is_file()) + [values_path]
     files += write_report(est, root / "report", catalog=catalog, pdf_charts=pdf_charts)
+    files.append(write_atomic(root / USAGE_FILE, usage_yaml(est, config)))
     files.append(write_atomic(root / BUNDLE_MARKER, scenario_yaml(est.scenario)))
     return files
 

@@ -1,4 +1,4 @@
-"""tiersizer CLI: `python -m app.cli estimate|rollup|generate|pricing|scenarios|review ...`.
+"""tiersizer CLI: `python -m app.cli estimate|rollup|generate|pricing|scenarios|review|price-template ...`.
 
 One module per command group (estimate, rollup, generate, pricing, review, scenarios); what they share (the one
 `fail()`, format enums, the catalog, the scenario options) is in app/cli/common.py.
@@ -13,6 +13,7 @@ import typer
 
 from app.cli.estimate import estimate_cmd
 from app.cli.generate import generate_cmd
+from app.cli.price_template import price_template_cmd
 from app.cli.pricing import pricing_app
 from app.cli.review import review_cmd
 from app.cli.rollup import rollup_cmd
@@ -26,6 +27,7 @@ app.add_typer(pricing_app, name="pricing")
 app.command("generate")(generate_cmd)
 app.add_typer(scenarios_app, name="scenarios")
 app.command("review")(review_cmd)
+app.command("price-template")(price_template_cmd)
 LOG_LEVEL_ENV = "TIERSIZER_LOG_LEVEL"
 
 

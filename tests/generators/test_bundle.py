@@ -68,7 +68,7 @@ def test_layout_complete(case: str, bundles) -> None:
                 "cdk/stacks/monitoring_stack.py", "cdk/stacks/cdn_stack.py",
                 "helm/chat-app/Chart.yaml", "helm/chat-app/values.schema.json", f"helm/values-{env}.yaml",
                 "report/report.html", "report/report.md", "report/report.pdf", "report/bom.csv",
-                "report/bom.xlsx", "scenario.yaml"):
+                "report/bom.xlsx", "usage.yaml", "scenario.yaml"):
         assert (root / rel).is_file(), rel
     assert _siblings(root) == ["bundle"]          # no temporary directory left behind
     assert oct(root.stat().st_mode & 0o777) == "0o755"

@@ -1,0 +1,109 @@
+"""The bundle's usage.yaml: the estimate's usage quantities keyed by the logical IDs CDK gives the generated
+app's resources, so `price-template BUNDLE/cdk/cdk.out --usage BUNDLE/usage.yaml` reproduces the estimate's
+lines for every priced resource (docs/price-template.md § The bundle's usage.yaml).
+
+Each usage-priced estimate line goes to one resource: the first resource of the type takes the first
+estimate line of the key, the next resource the next line (e.g. the infrastructure log storage on the
+application log group, the compliance retention's on the dataplane one), so each template line prices the
+same quantity as one estimate line. The quantities are the estimate's billed ones (free tiers already
+subtracted), converted back to the usage file's units (requests, not millions).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+import yaml
+
+from generators.cdk_config import CdkConfig
+from pricing.engine import Estimate
+from pricing.services import backup, cloudfront, cloudwatch, dynamodb, kms, s3, secretsmanager, vpc, waf
+from pricing.template.usage import USAGE_VERSION
+
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
+
+
+def cdk_logical_id(*path: str) -> str:
+    """The logical ID aws-cdk-lib gives the construct at `path` under its stack (makeUniqueId): one path
+    component is used as it is; longer paths join their alphanumerics (without `Resource`, `Default` dropped)
+    and append the first 8 hex digits of the MD5 of the path, upper case."""
+    parts = [p for p in path if p != "Default"]
+    if len(parts) == 1:
+        return _NOT_ALNUM.sub("", parts[0])
+    digest = hashlib.md5("/".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()[:8].upper()
+    human = [_NOT_ALNUM.sub("", p) for i, p in enumerate(parts) if p != "Resource" and (i == 0 or p != parts[i - 1])]
+    return "".join(human)[:240] + digest
+
+
+def _camel(text: str) -> str:
+    """security_stack.logical_name: CamelCase alphanumerics of `text`."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", text) if part)
+
+
+def _endpoint_id(name: str) -> str:
+    """network_stack: `ecr.api` -> `EcrApiEndpoint` under the VPC."""
+    return cdk_logical_id("Vpc", "".join(p.capitalize() for p in name.replace(".", "-").split("-")) + "Endpoint",
+                          "Resource")
+
+
+def _targets(config: CdkConfig) -> dict[str, tuple[list[str], str, int]]:
+    """price key -> (logical IDs of the resources that take it, in order; usage key; units per estimate unit)."""
+    secrets = [cdk_logical_id(f"Secret{i}{_camel(n)[:48]}", "Resource")
+               for i, n in enumerate(config.security.secret_names, start=1)]
+    keys = [cdk_logical_id(f"{_camel(n)}Key", "Resource") for n in config.security.kms_customer_managed_keys]
+    nats = [cdk_logical_id("Vpc", f"publicSubnet{i}", "NATGateway") for i in range(1, config.network.nat_gateways + 1)]
+    chats = [cdk_logical_id("ChatsTable", "Resource")]
+    logs = ["ApplicationLogGroup", "DataplaneLogGroup"]
+    out = {
+        vpc.NAT_GB: (nats, "data_processed_gb", 1),
+        vpc.ENDPOINT_GB: ([_endpoint_id(n) for n in config.network.interface_endpoints], "data_processed_gb", 1),
+        dynamodb.WRITES: (chats, "write_request_units", 1_000_000),
+        dynamodb.READS: (chats, "read_request_units", 1_000_000),
+        dynamodb.STORAGE: (chats, "storage_gb", 1),
+        dynamodb.PITR: (chats, "pitr_gb", 1),
+        s3.STORAGE: ([cdk_logical_id("LogArchiveBucket", "Resource")], "storage_gb", 1),
+        s3.PUTS: ([cdk_logical_id("LogArchiveBucket", "Resource")], "put_requests", 1_000),
+        s3.GETS: ([cdk_logical_id("StaticAssetsBucket", "Resource")], "get_requests", 1_000),
+        cloudwatch.INGEST: (logs, "ingested_gb", 1),
+        cloudwatch.STORAGE: (logs, "stored_gb", 1),
+        secretsmanager.CALLS: (secrets, "api_calls", 10_000),
+        kms.REQUESTS: (keys, "requests", 10_000),
+    }
+    if config.database.backups_enabled:
+        out[backup.KEY] = ([cdk_logical_id("BackupPlan", "Resource")], "dynamodb_backup_gb", 1)
+    if config.cdn.enabled:
+        out[cloudfront.DATA_OUT] = ([cdk_logical_id("Distribution", "Resource")], "data_out_gb", 1)
+        out[cloudfront.REQUESTS] = ([cdk_logical_id("Distribution", "Resource")], "https_requests", 10_000)
+    if config.security.waf_enabled:
+        out[waf.REQUESTS] = (["WebAcl"], "requests", 1_000_000)
+    return out
+
+
+def _number(x: Decimal) -> int | float:
+    return int(x) if x == x.to_integral_value() else float(str(x))
+
+
+def usage_quantities(est: Estimate, config: CdkConfig) -> dict[str, dict[str, Decimal]]:
+    """Logical ID -> {usage key: monthly quantity} for the estimate's usage-priced lines."""
+    out: dict[str, dict[str, Decimal]] = {}
+    for key, (ids, usage_key, per) in _targets(config).items():
+        lines: Sequence = [ln for ln in est.lines if ln.price_key == key]
+        for i, ln in enumerate(lines):
+            if not ids:
+                break
+            slot = out.setdefault(ids[min(i, len(ids) - 1)], {})
+            slot[usage_key] = slot.get(usage_key, Decimal(0)) + ln.quantity * per
+    return out
+
+
+def usage_yaml(est: Estimate, config: CdkConfig) -> str:
+    """usage.yaml text for the bundle (format: pricing/template/usage.py)."""
+    doc = {"version": USAGE_VERSION,
+           "resources": {lid: {k: _number(v) for k, v in sorted(vals.items())}
+                         for lid, vals in sorted(usage_quantities(est, config).items())}}
+    head = ("# Monthly usage of the generated CDK app's resources, from the estimate, keyed by logical ID.\n"
+            "# Price the synthesized app with it:\n"
+            "#   python -m app.cli price-template cdk/cdk.out --usage usage.yaml\n")
+    return head + yaml.safe_dump(doc, sort_keys=False)
