@@ -105,7 +105,7 @@ def _keys(d: dict[str, Any], prefix: str = "") -> set[str]:
 
 @pytest.mark.parametrize("env", ["dev", "prod"])
 def test_values_use_keys_of_the_pinned_chart(env):
-    chart = yaml.safe_load((FIXTURES / "values.yaml").read_text())
+    chart = yaml.safe_load((FIXTURES / "chart" / "values.yaml").read_text())
     values = karpenter_values(_est(env))
     free_maps = ("controller.resources.", "nodeSelector.")      # the chart's {} maps take any key
     unknown = [k for k in _keys(values) if k not in _keys(chart) and not k.startswith(free_maps)]
@@ -135,3 +135,34 @@ def test_bundle_writes_karpenter_files_only_with_karpenter(tmp_path):
         _validate(doc)
     generate_bundle(parse_scenario(scen), tmp_path / "m", pdf_charts="vector")
     assert not (tmp_path / "m" / "helm" / "karpenter").exists()
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_values_render_with_the_vendored_chart(env):
+    """Helm's own engine renders the pinned chart's templates with the generated values."""
+    import helm_python as helm
+
+    helm.disable_logging()
+    values = karpenter_values(_est(env))
+    chart = helm.Chart.load(FIXTURES / "chart")
+    try:
+        out = chart.render(values, name="karpenter", namespace="kube-system")
+    finally:
+        chart.close()
+    docs = [d for path, text in sorted(out.items()) if path.endswith(".yaml") for d in yaml.safe_load_all(text) if d]
+    (dep,) = [d for d in docs if d["kind"] == "Deployment"]
+    pod = dep["spec"]["template"]["spec"]
+    assert dep["spec"]["replicas"] == (2 if env == "prod" else 1)
+    assert pod["serviceAccountName"] == "karpenter" and pod["nodeSelector"] == values["nodeSelector"]
+    assert pod["dnsPolicy"] == "Default"
+    (controller,) = pod["containers"]
+    env_vars = {e["name"]: e.get("value") for e in controller["env"]}
+    assert env_vars["CLUSTER_NAME"] == f"chatapp-{env}" and env_vars["INTERRUPTION_QUEUE"] == f"chatapp-{env}"
+    assert controller["resources"] == {"requests": {"cpu": "1000m", "memory": "1024Mi"},
+                                       "limits": {"cpu": "1000m", "memory": "1024Mi"}}
+    # the chart keeps the controller off Karpenter's own nodes and one replica per node
+    affinity = pod["affinity"]
+    assert affinity["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0][
+        "matchExpressions"][0] == {"key": "karpenter.sh/nodepool", "operator": "DoesNotExist"}
+    assert affinity["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][0]["topologyKey"] == \
+        "kubernetes.io/hostname"
