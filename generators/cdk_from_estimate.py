@@ -30,6 +30,8 @@ GLACIER_TRANSITION_DAYS = 90        # log archive: Glacier after 90 days when ke
 MAX_DASHBOARDS = 3                  # the CDK app builds at most three dashboards (operations, app, edge)
 SERVICE_ACCOUNT = "chat-backend-sa"  # the Helm chart's backend ServiceAccount (generators/helm.py)
 NAMESPACE = "chat-app"
+KARPENTER_NAMESPACE = "kube-system"        # the getting-started install namespace of the karpenter chart
+KARPENTER_SERVICE_ACCOUNT = "karpenter"    # the chart's service account (generators/karpenter.py values)
 
 
 def resource_prefix(est: Estimate) -> str:
@@ -104,7 +106,8 @@ def cdk_config_data(est: Estimate) -> dict:
         "cdn": {"enabled": True},
         "cache": ({"enabled": True, "engine": "valkey", "node_type": p.elasticache_node_type,
                    "num_nodes": p.elasticache_nodes} if p.elasticache_node_type else {"enabled": False}),
-        "karpenter": ({"enabled": True, "version": p.provisioner.karpenter_version} if p.provisioner.karpenter
+        "karpenter": ({"enabled": True, "version": p.provisioner.karpenter_version, "namespace": KARPENTER_NAMESPACE,
+                       "service_account": KARPENTER_SERVICE_ACCOUNT} if p.provisioner.karpenter
                       else {"enabled": False}),
         "workload_identity": {"namespace": NAMESPACE, "service_account": SERVICE_ACCOUNT,
                               "bedrock_invoke": s.llm_model in BEDROCK_MODELS},

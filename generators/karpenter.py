@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from generators.cdk_from_estimate import KARPENTER_NAMESPACE as NAMESPACE
+from generators.cdk_from_estimate import KARPENTER_SERVICE_ACCOUNT as SERVICE_ACCOUNT
 from generators.cdk_from_estimate import PROJECT, resource_prefix
 from generators.helm import dump_values
 from pricing.engine import Estimate
@@ -30,8 +32,6 @@ from pricing.files import write_atomic
 from sizing import assumptions as A
 
 CHART = "oci://public.ecr.aws/karpenter/karpenter"
-NAMESPACE = "kube-system"              # the getting-started install namespace; CdkConfig.karpenter.namespace
-SERVICE_ACCOUNT = "karpenter"          # the Pod Identity association's service account
 NODE_CLASS = "default"
 EXCLUDED_SIZES = ("nano", "micro", "small", "metal")   # too small for a backend pod next to DaemonSets / not needed
 NODE_EXPIRY = "720h"                   # UNSOURCED: nodes replaced every 30 days (fresh AMIs); Karpenter's default

@@ -116,8 +116,12 @@ def test_values_use_keys_of_the_pinned_chart(env):
 
 
 def test_cdk_config_has_only_the_system_group():
-    karp = cdk_config_from_estimate(_est("prod", 80.0))
+    est = _est("prod", 80.0)
+    karp = cdk_config_from_estimate(est)
     assert karp.karpenter.enabled and karp.karpenter.version == A.KARPENTER_VERSION
+    # the Pod Identity association names the service account the chart's values create
+    assert (karp.karpenter.namespace, karp.karpenter.service_account) == (
+        "kube-system", karpenter_values(est)["serviceAccount"]["name"])
     ((group,),) = [karp.node_groups]
     assert (group.name, group.capacity_type, group.instance_types) == ("system", "ON_DEMAND", ["t3.medium"])
     assert (group.min_size, group.desired_size, group.max_size) == (2, 2, 3)
