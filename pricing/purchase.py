@@ -6,7 +6,7 @@ from decimal import Decimal
 from sizing.scenario import PurchaseOption
 
 # One figure for every family: no per-family savings source was readable offline (the Spot Instance Advisor's
-# per-type "savings over on-demand" is live data); docs/sizing-facts.md § Spot discount [S162][S163].
+# per-type "savings over on-demand" is live data); docs/sizing-facts.md § Spot discount [S172][S173].
 SPOT_DISCOUNT = Decimal("0.60")           # the low end of AWS's "up to 90%" and the plan's 60-90 %
 SAVINGS_PLAN: dict[PurchaseOption, tuple[Decimal, int, bool]] = {
     # option: (discount off on-demand EC2, term months, all upfront). UNSOURCED typical Compute Savings

@@ -41,9 +41,9 @@ SCALE_DOWN_DELAY_H = (HPA_SCALE_DOWN_STABILIZATION_S + CA_SCALE_DOWN_UNNEEDED_S)
 # --- Spot and Karpenter (docs/sizing-facts.md § Spot interruption headroom, § Karpenter controller and NodePool) -------
 SPOT_INTERRUPTION_HEADROOM_PCT = 10.0  # UNSOURCED (range 5-20 %): extra spot node-hours priced to absorb reclaims
 PROD_ON_DEMAND_FLOOR_PER_AZ = 1        # UNSOURCED policy: prod keeps >= 1 on-demand node per AZ whatever the spot share
-KARPENTER_VERSION = "1.14.1"           # chart/controller pinned; supports Kubernetes 1.26-1.36; docs/sizing-facts.md § Karpenter controller and NodePool [S160]
-KARPENTER_CONTROLLER_CPU_M = 1000      # getting-started Helm install: requests = limits = 1 CPU; same section [S161]
-KARPENTER_CONTROLLER_MEMORY_MI = 1024  # and 1Gi; same section [S161]
+KARPENTER_VERSION = "1.14.1"           # chart/controller pinned; supports Kubernetes 1.26-1.36; docs/sizing-facts.md § Karpenter controller and NodePool [S170]
+KARPENTER_CONTROLLER_CPU_M = 1000      # getting-started Helm install: requests = limits = 1 CPU; same section [S171]
+KARPENTER_CONTROLLER_MEMORY_MI = 1024  # and 1Gi; same section [S171]
 KARPENTER_SYSTEM_INSTANCE_TYPE = "t3.medium"   # UNSOURCED choice: smallest shape that fits one controller next to DaemonSets
 KARPENTER_CONSOLIDATE_AFTER_S = CA_SCALE_DOWN_UNNEEDED_S  # set equal so § Scale-down delay holds for both provisioners
 KARPENTER_LIMIT_HEADROOM_PCT = 20.0    # UNSOURCED: NodePool limits = nodes at the HPA maxima + 20 % (replacements, headroom)
