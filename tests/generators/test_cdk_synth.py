@@ -113,7 +113,7 @@ def sample_configs() -> dict[str, dict[str, Any]]:
             node_groups=[dict(name="system", capacity_type="ON_DEMAND", instance_types=["t3.medium"],
                               min_size=2, desired_size=2, max_size=3, disk_size_gib=50)],
             database=dict(billing_mode="PAY_PER_REQUEST", customer_managed_key=False, removal_policy="RETAIN",
-                          backup_retention_days=30),
+                          backup_retention_days=35, backup_policy="pitr+weekly"),
             storage=dict(static_bucket_versioned=True, log_archive_days=365),
             security=dict(waf_enabled=False, kms_customer_managed_keys=[], secret_names=["chatapp/prod/jwt-secret"]),
             monitoring=dict(log_retention_days=90, xray_enabled=False, dashboards=1),
