@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .compliance_model import ComplianceConfig
+
 #: Retention values CloudWatch Logs accepts (``PutRetentionPolicy``), in days.
 CLOUDWATCH_RETENTION_DAYS: tuple[int, ...] = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
@@ -342,6 +344,7 @@ class CdkConfig(_Model):
     cdn: CdnConfig = CdnConfig()
     cache: CacheConfig = CacheConfig()
     workload_identity: WorkloadIdentityConfig = WorkloadIdentityConfig()
+    compliance: ComplianceConfig = ComplianceConfig()
     tags: dict[str, str]
 
     @field_validator("tags")
@@ -399,6 +402,12 @@ class CdkConfig(_Model):
         return self
 
     # Derived names: computed here once so stacks never re-derive them.
+    @property
+    def compliance_enabled(self) -> bool:
+        """At least one compliance control is on (the app then adds the compliance stack)."""
+        c = self.compliance
+        return c.cloudtrail_data_events or c.config or c.guardduty or c.security_hub or c.macie
+
     @property
     def stack_prefix(self) -> str:
         """Prefix of every stack name, e.g. ``ChatApp-prod``."""
