@@ -123,6 +123,13 @@ def _compliance_targets(config: CdkConfig) -> dict[str, tuple[list[str], str, in
 _SPLIT_KEYS = frozenset({config_svc.EVALUATIONS})
 
 
+def _per_rule(est: Estimate, total: Decimal, rules: int) -> Decimal:
+    """Each Config rule evaluates every recorded item: the items line's quantity (exact), when it adds up to the
+    evaluations line (items x rules, sizing/compliance.py); else an equal share."""
+    items = sum((ln.quantity for ln in est.lines if ln.price_key == config_svc.ITEMS), Decimal(0))
+    return items if items * rules == total else total / rules
+
+
 def _rule_id(text: str) -> str:
     """compliance_stack._camel: `S3_BUCKET_SSL_REQUESTS_ONLY` -> `S3BucketSslRequestsOnly`."""
     parts = [p for p in "".join(ch if ch.isalnum() else " " for ch in text).split() if p]
@@ -139,7 +146,7 @@ def usage_quantities(est: Estimate, config: CdkConfig) -> dict[str, dict[str, De
     for key, (ids, usage_key, per) in _targets(config).items():
         lines: Sequence = [ln for ln in est.lines if ln.price_key == key]
         if key in _SPLIT_KEYS and ids:
-            share = sum((ln.quantity for ln in lines), Decimal(0)) * per / len(ids)
+            share = _per_rule(est, sum((ln.quantity for ln in lines), Decimal(0)) * per, len(ids))
             for lid in ids:
                 out.setdefault(lid, {})[usage_key] = share
             continue
