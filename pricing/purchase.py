@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from sizing.scenario import PurchaseOption
 
-SPOT_DISCOUNT = Decimal("0.60")           # UNSOURCED: plan says spot saves 60-90%; we take the low end
+# One figure for every family: no per-family savings source was readable offline (the Spot Instance Advisor's
+# per-type "savings over on-demand" is live data); docs/sizing-facts.md § Spot discount [S172][S173].
+SPOT_DISCOUNT = Decimal("0.60")           # the low end of AWS's "up to 90%" and the plan's 60-90 %
 SAVINGS_PLAN: dict[PurchaseOption, tuple[Decimal, int, bool]] = {
     # option: (discount off on-demand EC2, term months, all upfront). UNSOURCED typical Compute Savings
     # Plan rates for m5/c5 in us-east-1 ("up to 66%" on the AWS page); shown to the user as assumptions.

@@ -22,6 +22,7 @@ from sizing.scenario import (
     Compliance,
     Environment,
     InferenceProfile,
+    NodeProvisioner,
     PurchaseOption,
     Scenario,
     ScenarioError,
@@ -32,6 +33,10 @@ AUTO = "auto"
 KEY_PREFIX = "in_"
 STORE_KEY = "scenario_inputs"
 
+PROVISIONER_LABELS: dict[str, str] = {
+    NodeProvisioner.managed_nodegroup.value: "Managed node groups (cluster autoscaler)",
+    NodeProvisioner.karpenter.value: "Karpenter (+ a small system node group for its controller)",
+}
 PURCHASE_LABELS: dict[str, str] = {
     PurchaseOption.on_demand.value: "On-demand",
     PurchaseOption.savings_plan_1y_no_upfront.value: "Compute Savings Plan 1y, no upfront",
@@ -148,6 +153,8 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
     ("Purchase options", (
         FieldSpec("purchase_option", "Compute purchase option", "select", options=tuple(PURCHASE_LABELS),
                   labels=PURCHASE_LABELS),
+        FieldSpec("node_provisioner", "Node provisioner", "select", options=tuple(p.value for p in NodeProvisioner),
+                  labels=PROVISIONER_LABELS),
         FieldSpec("spot_share_pct", "Nodes on spot, % (empty = profile default)", "float", step=10.0, fmt="%.1f",
                   optional=True),
     )),
