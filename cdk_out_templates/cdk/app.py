@@ -101,7 +101,7 @@ def add_stacks(app: cdk.App, config: CdkConfig) -> dict[str, cdk.Stack]:
     # Container Insights log groups must exist (with retention) before the agent starts.
     eks.add_stack_dependency(monitoring)
     compliance = None
-    if config.compliance_enabled:
+    if config.compliance.enabled:
         compliance = ComplianceStack(
             app, f"{prefix}-Compliance", env=env, config=config,
             tables=[database.users_table, database.chats_table],

@@ -51,6 +51,11 @@ class ComplianceConfig(_Model):
             raise ValueError("must not contain duplicates")
         return value
 
+    @property
+    def enabled(self) -> bool:
+        """At least one control is on (the app then adds the compliance stack)."""
+        return self.cloudtrail_data_events or self.config or self.guardduty or self.security_hub or self.macie
+
     @model_validator(mode="after")
     def _consistent(self) -> ComplianceConfig:
         if self.config_rules and not self.config:

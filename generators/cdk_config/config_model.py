@@ -419,12 +419,6 @@ class CdkConfig(_Model):
 
     # Derived names: computed here once so stacks never re-derive them.
     @property
-    def compliance_enabled(self) -> bool:
-        """At least one compliance control is on (the app then adds the compliance stack)."""
-        c = self.compliance
-        return c.cloudtrail_data_events or c.config or c.guardduty or c.security_hub or c.macie
-
-    @property
     def stack_prefix(self) -> str:
         """Prefix of every stack name, e.g. ``ChatApp-prod``."""
         return f"{self.project}-{self.environment}"
