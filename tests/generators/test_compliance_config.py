@@ -8,7 +8,7 @@ import pytest
 from generators.cdk_from_estimate import cdk_config_from_estimate
 from pricing.catalog import load_snapshot
 from pricing.engine import estimate
-from sizing.config_rules import BASE_RULES, REGIME_RULES, config_rules_for
+from sizing.config_rules import REGIME_RULES, config_rules_for
 from sizing.profiles import COMPLIANCE_REGIMES
 from sizing.scenario import Compliance, parse_scenario
 
@@ -20,10 +20,12 @@ def _est(compliance: str):
 
 def test_rule_lists_cover_exactly_the_regimes_with_config() -> None:
     assert set(REGIME_RULES) == {c for c, r in COMPLIANCE_REGIMES.items() if "config" in r.controls}
-    assert len(BASE_RULES) == len(set(BASE_RULES)) == 19
+    assert {c: len(set(rules)) for c, rules in REGIME_RULES.items()} == {
+        Compliance.hipaa: 18, Compliance.pci: 16, Compliance.soc2: 14}
     assert config_rules_for({Compliance.gdpr}) == ()
-    # HIPAA + PCI: 19 base + GuardDuty, S3 data events (both) + ALB WAF, ALB HTTPS redirect, Security Hub (PCI)
-    assert len(config_rules_for({Compliance.hipaa, Compliance.pci})) == 19 + 2 + 3
+    # HIPAA + PCI: 18 + 16, less the 5 both packs list (CloudTrail enabled, multi-Region, DynamoDB PITR, DynamoDB
+    # in a backup plan, restricted SSH) = 29
+    assert len(config_rules_for({Compliance.hipaa, Compliance.pci})) == 18 + 16 - 5 == 29
 
 
 def test_hipaa_pci_config_evaluations_by_hand() -> None:
@@ -32,9 +34,9 @@ def test_hipaa_pci_config_evaluations_by_hand() -> None:
     assert est.plan.nodes.desired == 3
     items = (60 + 3 * 5) * 4          # (CONFIG_BASE_RESOURCES + 5 per node) x 4 items a month = 300
     assert c.config_items_month == items == 300
-    assert c.config_evaluations_month == items * 24 == 7200
+    assert c.config_evaluations_month == items * 29 == 8700
     line = next(ln for ln in est.lines if ln.price_key == "config:rule-evaluation")
-    assert line.quantity == Decimal(7200)
+    assert line.quantity == Decimal(8700)
     # audit bucket: 250,475,700 data events x 150 B = 37.57 GB a month, kept 2192 days (HIPAA) = 72.07 months
     assert c.cloudtrail_data_events_month == pytest.approx(250_475_700)
     assert c.trail_log_gb_month == pytest.approx(250_475_700 * 150 / 1e9)

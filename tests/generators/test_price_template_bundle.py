@@ -127,7 +127,7 @@ def test_compliance_stack_deploys_what_is_priced(priced) -> None:
     # HIPAA: trail + audit bucket, recorder + one rule per listed rule, detector; no Security Hub or Macie
     assert types["AWS::CloudTrail::Trail"] == types["AWS::Config::ConfigurationRecorder"] == 1
     assert types["AWS::GuardDuty::Detector"] == 1 and types["AWS::S3::Bucket"] == 1
-    assert types["AWS::Config::ConfigRule"] == len(c.config_rules) == 19 + 2     # base + HIPAA's two
+    assert types["AWS::Config::ConfigRule"] == len(c.config_rules) == 18     # the HIPAA list
     assert types["AWS::SecurityHub::Hub"] == types["AWS::Macie::Session"] == 0
     # each rule carries items evaluations: the template's evaluations = items x rules = the estimate's line
     rules = [t.line for t in tp.lines if t.type == "AWS::Config::ConfigRule"]
