@@ -105,7 +105,7 @@ def add_stacks(app: cdk.App, config: CdkConfig) -> dict[str, cdk.Stack]:
         compliance = ComplianceStack(
             app, f"{prefix}-Compliance", env=env, config=config,
             tables=[database.users_table, database.chats_table],
-            buckets=[storage.static_bucket, storage.log_archive_bucket],
+            buckets=[storage.static_bucket, storage.log_archive_bucket], s3_key=security.keys.get("s3"),
             description=f"{prefix}: CloudTrail data events, AWS Config rules, GuardDuty, Security Hub, Macie",
         )
     tag_everything(app, config.tags)

@@ -412,7 +412,8 @@ def test_provisioned_chats_auto_scale_between_min_and_peak(synth: Synth) -> None
 def test_each_policy_has_a_sample() -> None:
     """The samples cover every policy, and the HIPAA/PCI sample locks its vault."""
     dbs = {k: v["database"] for k, v in sample_configs().items()}
-    assert {d.get("backup_policy") for d in dbs.values()} == {"pitr-only", "pitr+weekly", "daily-30"}
+    # a sample without backup_policy takes the model default, daily-30
+    assert {d.get("backup_policy", "daily-30") for d in dbs.values()} == {"pitr-only", "pitr+weekly", "daily-30"}
     assert dbs["prod-large-hipaa-pci"]["backup_vault_locked"] is True
     # weekly rule kept 35 days holds 35 / 7 = 5 copies; daily kept 30 days holds 30
     assert dbs["prod-medium"]["backup_retention_days"] // 7 == 5 and dbs["staging-provisioned"]["backup_retention_days"] == 30
@@ -627,13 +628,14 @@ def test_render_writes_bundle_atomically(tmp_path: Path) -> None:
     rel = sorted(p.relative_to(out).as_posix() for p in written)
     assert rel == sorted([
         ".gitignore", "README.md", "app.py", "cdk.json", "config/dev.yaml", "requirements.txt",
-        "stacks/__init__.py", "stacks/cdn_stack.py", "stacks/config_loader.py", "stacks/config_model.py",
+        "stacks/__init__.py", "stacks/cdn_stack.py", "stacks/compliance_model.py", "stacks/compliance_stack.py",
+        "stacks/config_loader.py", "stacks/config_model.py",
         "stacks/database_stack.py",
         "stacks/eks_stack.py", "stacks/karpenter.py", "stacks/monitoring_stack.py", "stacks/network_stack.py",
         "stacks/security_stack.py", "stacks/storage_stack.py", "stacks/tagging.py",
     ])
     assert all(p.is_file() for p in written)
-    for name in ("config_model.py", "config_loader.py"):
+    for name in ("config_model.py", "config_loader.py", "compliance_model.py"):
         assert (out / "stacks" / name).read_bytes() == (
             Path(__file__).resolve().parents[2] / "generators" / "cdk_config" / name).read_bytes()
     for source in CDK_TEMPLATES_DIR.rglob("*.py"):   # plain sources are copied verbatim
@@ -656,7 +658,7 @@ def test_python_sources_do_not_depend_on_config(tmp_path: Path) -> None:
     b = render_cdk_app(CdkConfig.model_validate(sample_configs()["prod-large-hipaa-pci"]), tmp_path / "b")
     py_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in a if p.suffix == ".py"}
     py_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in b if p.suffix == ".py"}
-    assert py_a == py_b and len(py_a) == 13
+    assert py_a == py_b and len(py_a) == 15
 
 
 def test_jinja_only_where_something_is_filled_in() -> None:
@@ -666,7 +668,7 @@ def test_jinja_only_where_something_is_filled_in() -> None:
     for path in templates:
         assert "{{" in path.read_text(encoding="utf-8"), path
     plain_python = [p for p in files if p.suffix == ".py"]
-    assert len(plain_python) == 11          # app.py and the stacks package (config_* are copied from generators/)
+    assert len(plain_python) == 12          # app.py and the stacks package (config_*, compliance_model copied)
     for path in files:
         if path.suffix != ".j2":
             assert "{{ " not in path.read_text(encoding="utf-8"), path

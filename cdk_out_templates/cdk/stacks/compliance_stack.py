@@ -24,6 +24,7 @@ from aws_cdk import aws_config as config_
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_guardduty as guardduty
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_macie as macie
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_securityhub as securityhub
@@ -42,18 +43,18 @@ class ComplianceStack(cdk.Stack):
 
     def __init__(
         self, scope: Construct, construct_id: str, *, config: CdkConfig,
-        tables: list[dynamodb.ITable], buckets: list[s3.IBucket], env: cdk.Environment, description: str,
+        tables: list[dynamodb.ITable], buckets: list[s3.IBucket], s3_key: kms.IKey | None, env: cdk.Environment,
+        description: str,
     ) -> None:
         super().__init__(scope, construct_id, env=env, description=description)
         c = config.compliance
         self.prefix = config.resource_prefix
-        self.audit_bucket: s3.Bucket | None = None
         if c.cloudtrail_data_events or c.config:
-            self.audit_bucket = self._audit_bucket(config)
-        if c.cloudtrail_data_events:
-            self.trail = self._trail(tables, buckets)
-        if c.config:
-            self._config(c.config_rules)
+            audit = self._audit_bucket(config, s3_key)
+            if c.cloudtrail_data_events:
+                self._trail(audit, tables, buckets)
+            if c.config:
+                self._config(audit, c.config_rules)
         if c.guardduty:
             features = [guardduty.CfnDetector.CFNFeatureConfigurationProperty(
                 name="EKS_AUDIT_LOGS", status="ENABLED" if c.guardduty_eks_audit_logs else "DISABLED")]
@@ -72,13 +73,16 @@ class ComplianceStack(cdk.Stack):
         if c.macie:
             macie.CfnSession(self, "MacieSession", status="ENABLED", finding_publishing_frequency="SIX_HOURS")
 
-    def _audit_bucket(self, config: CdkConfig) -> s3.Bucket:
-        """CloudTrail log files and Config history: private, SSL-only, SSE-S3, expired after the retention."""
+    def _audit_bucket(self, config: CdkConfig, s3_key: kms.IKey | None) -> s3.Bucket:
+        """CloudTrail log files and Config history: private, SSL-only, encrypted like the other buckets (SSE-KMS
+        with the ``s3`` CMK and an S3 Bucket Key, else SSE-S3), expired after the retention."""
         bucket = s3.Bucket(
             self, "AuditLogBucket",
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            encryption=s3.BucketEncryption.S3_MANAGED,
+            encryption=s3.BucketEncryption.KMS if s3_key is not None else s3.BucketEncryption.S3_MANAGED,
+            encryption_key=s3_key,
+            bucket_key_enabled=s3_key is not None,
             enforce_ssl=True,
             minimum_tls_version=1.2,
             removal_policy=cdk.RemovalPolicy[config.database.removal_policy],
@@ -99,9 +103,13 @@ class ComplianceStack(cdk.Stack):
                 resources=[bucket.arn_for_objects(f"AWSLogs/{self.account}/*")],
                 conditions={"StringEquals": {"aws:SourceAccount": self.account,
                                              "s3:x-amz-acl": "bucket-owner-full-control"}}))
+            if s3_key is not None:   # the services write SSE-KMS objects (the key policy lives in the Security stack)
+                s3_key.add_to_resource_policy(iam.PolicyStatement(
+                    actions=["kms:GenerateDataKey*", "kms:Decrypt"], principals=[principal], resources=["*"],
+                    conditions={"StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}}))
         return bucket
 
-    def _trail(self, tables: list[dynamodb.ITable], buckets: list[s3.IBucket]) -> cloudtrail.CfnTrail:
+    def _trail(self, audit: s3.Bucket, tables: list[dynamodb.ITable], buckets: list[s3.IBucket]) -> None:
         """Management events (all Regions) + data events on the tables and the buckets' objects."""
         data = "Data"
         selectors = [
@@ -119,20 +127,17 @@ class ComplianceStack(cdk.Stack):
                 cloudtrail.CfnTrail.AdvancedFieldSelectorProperty(
                     field="resources.ARN", starts_with=[f"{b.bucket_arn}/" for b in buckets])]),
         ]
-        assert self.audit_bucket is not None
         trail = cloudtrail.CfnTrail(
             self, "Trail", trail_name=f"{self.prefix}-trail", is_logging=True,
-            s3_bucket_name=self.audit_bucket.bucket_name, is_multi_region_trail=True,
+            s3_bucket_name=audit.bucket_name, is_multi_region_trail=True,
             include_global_service_events=True, enable_log_file_validation=True,
             advanced_event_selectors=selectors,
         )
-        if self.audit_bucket.policy is not None:
-            trail.node.add_dependency(self.audit_bucket.policy)
-        return trail
+        if audit.policy is not None:
+            trail.node.add_dependency(audit.policy)
 
-    def _config(self, rules: list[str]) -> None:
+    def _config(self, audit: s3.Bucket, rules: list[str]) -> None:
         """Recorder (all supported types), delivery channel to the audit bucket, one managed rule each."""
-        assert self.audit_bucket is not None
         role = iam.Role(self, "ConfigRecorderRole", assumed_by=iam.ServicePrincipal("config.amazonaws.com"),
                         managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWS_ConfigRole")])
         recorder = config_.CfnConfigurationRecorder(
@@ -140,10 +145,10 @@ class ComplianceStack(cdk.Stack):
             recording_group=config_.CfnConfigurationRecorder.RecordingGroupProperty(
                 all_supported=True, include_global_resource_types=False))
         channel = config_.CfnDeliveryChannel(self, "ConfigDeliveryChannel", name=f"{self.prefix}-delivery",
-                                             s3_bucket_name=self.audit_bucket.bucket_name)
+                                             s3_bucket_name=audit.bucket_name)
         channel.node.add_dependency(recorder)
-        if self.audit_bucket.policy is not None:
-            channel.node.add_dependency(self.audit_bucket.policy)
+        if audit.policy is not None:
+            channel.node.add_dependency(audit.policy)
         for rule in rules:
             cfn_rule = config_.CfnConfigRule(
                 self, f"Rule{_camel(rule)}",
