@@ -10,6 +10,9 @@ Deliberate adjustments, all visible here (and in docs/report.md):
   NodePools in helm/karpenter/ (generators/karpenter.py).
 - Interface VPC endpoints: every service the estimate prices one for (pricing.services.vpc.INTERFACE_ENDPOINTS),
   in the private subnet of each zone.
+- Compliance: each control of the plan (est.plan.compliance.controls) that has a priced service is switched on
+  in the `compliance` section with the plan's parameters (the Config rules it prices, the Security Hub
+  standards of its regimes, the log retention); nothing else is (see _compliance).
 - Provisioned DynamoDB: the chats table takes the capacity the plan sized (its GSI mirrors it in the
   CDK app); the users table gets the minimum the plan prices (PROVISIONED_MIN_CAPACITY).
 """
@@ -82,6 +85,25 @@ def _database(est: Estimate) -> dict:
     return db
 
 
+#: Security Hub standard per regime (docs/sizing-facts.md § AWS Config rules per regime [S163]).
+SECURITY_HUB_STANDARDS = {"PCI DSS": "pci-dss/v/4.0.1", "SOC 2": "aws-foundational-security-best-practices/v/1.0.0"}
+
+
+def _compliance(est: Estimate) -> dict:
+    """The compliance section: the controls the estimate prices, with their parameters."""
+    c = est.plan.compliance
+    on = c.controls
+    return {"cloudtrail_data_events": "cloudtrail_data_events" in on,
+            "trail_retention_days": est.plan.observability.log_retention_days,
+            "config": "config" in on, "config_rules": list(c.config_rules) if "config" in on else [],
+            "guardduty": "guardduty" in on,
+            "guardduty_eks_audit_logs": False,     # EKS audit-log analysis has no price line yet: kept off
+            "security_hub": "security_hub" in on,
+            "security_hub_standards": [SECURITY_HUB_STANDARDS[r] for r in on.get("security_hub", ())
+                                       if r in SECURITY_HUB_STANDARDS],
+            "macie": "macie" in on}
+
+
 def cdk_config_data(est: Estimate) -> dict:
     """The config as plain data (what `config/<env>.yaml` holds)."""
     s, p = est.scenario, est.plan
@@ -115,6 +137,7 @@ def cdk_config_data(est: Estimate) -> dict:
                       else {"enabled": False}),
         "workload_identity": {"namespace": NAMESPACE, "service_account": SERVICE_ACCOUNT,
                               "bedrock_invoke": s.llm_model in BEDROCK_MODELS},
+        "compliance": _compliance(est),
         "tags": {"Project": PROJECT, "Environment": env},
     }
 

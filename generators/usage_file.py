@@ -19,7 +19,22 @@ import yaml
 
 from generators.cdk_config import CdkConfig
 from pricing.engine import Estimate
-from pricing.services import backup, cloudfront, cloudwatch, dynamodb, kms, s3, secretsmanager, vpc, waf
+from pricing.services import (
+    backup,
+    cloudfront,
+    cloudtrail,
+    cloudwatch,
+    dynamodb,
+    guardduty,
+    kms,
+    macie,
+    s3,
+    secretsmanager,
+    securityhub,
+    vpc,
+    waf,
+)
+from pricing.services import config as config_svc
 from pricing.template.usage import USAGE_VERSION
 from sizing.assumptions import HOURS_PER_MONTH
 
@@ -57,6 +72,9 @@ def _targets(config: CdkConfig) -> dict[str, tuple[list[str], str, int]]:
     nats = [cdk_logical_id("Vpc", f"publicSubnet{i}", "NATGateway") for i in range(1, config.network.nat_gateways + 1)]
     chats = [cdk_logical_id("ChatsTable", "Resource")]
     logs = ["ApplicationLogGroup", "DataplaneLogGroup"]
+    # the plan's buckets' line on the log archive, the CloudTrail log files' line on the compliance audit bucket
+    buckets = [cdk_logical_id("LogArchiveBucket", "Resource")] + (
+        [cdk_logical_id("AuditLogBucket", "Resource")] if config.compliance.cloudtrail_data_events else [])
     out = {
         vpc.NAT_GB: (nats, "data_processed_gb", 1),
         vpc.ENDPOINT_GB: ([_endpoint_id(n) for n in config.network.interface_endpoints], "data_processed_gb", 1),
@@ -64,8 +82,8 @@ def _targets(config: CdkConfig) -> dict[str, tuple[list[str], str, int]]:
         dynamodb.READS: (chats, "read_request_units", 1_000_000),
         dynamodb.STORAGE: (chats, "storage_gb", 1),
         dynamodb.PITR: (chats, "pitr_gb", 1),
-        s3.STORAGE: ([cdk_logical_id("LogArchiveBucket", "Resource")], "storage_gb", 1),
-        s3.PUTS: ([cdk_logical_id("LogArchiveBucket", "Resource")], "put_requests", 1_000),
+        s3.STORAGE: (buckets, "storage_gb", 1),
+        s3.PUTS: (buckets, "put_requests", 1_000),
         s3.GETS: ([cdk_logical_id("StaticAssetsBucket", "Resource")], "get_requests", 1_000),
         cloudwatch.INGEST: (logs, "ingested_gb", 1),
         cloudwatch.STORAGE: (logs, "stored_gb", 1),
@@ -79,7 +97,44 @@ def _targets(config: CdkConfig) -> dict[str, tuple[list[str], str, int]]:
         out[cloudfront.REQUESTS] = ([cdk_logical_id("Distribution", "Resource")], "https_requests", 10_000)
     if config.security.waf_enabled:
         out[waf.REQUESTS] = (["WebAcl"], "requests", 1_000_000)
+    out.update(_compliance_targets(config))
     return out
+
+
+def _compliance_targets(config: CdkConfig) -> dict[str, tuple[list[str], str, int]]:
+    """The compliance stack's resources (compliance_stack.py): the construct IDs are top-level in the stack."""
+    c = config.compliance
+    out: dict[str, tuple[list[str], str, int]] = {}
+    if c.cloudtrail_data_events:
+        out[cloudtrail.DATA_EVENTS] = (["Trail"], "data_events", 100_000)
+    if c.config:
+        out[config_svc.ITEMS] = (["ConfigRecorder"], "configuration_items", 1)
+        out[config_svc.EVALUATIONS] = ([f"Rule{_rule_id(r)}" for r in c.config_rules], "rule_evaluations", 1)
+    if c.guardduty:
+        out[guardduty.EVENTS] = (["Detector"], "cloudtrail_events", 1_000_000)
+        out[guardduty.FLOW_LOGS] = (["Detector"], "flow_logs_gb", 1)
+    if c.security_hub:
+        out[securityhub.CHECKS] = (["SecurityHub"], "security_checks", 1)
+    if c.macie:
+        out[macie.BUCKETS] = (["MacieSession"], "buckets", 1)
+    return out
+
+
+#: Keys whose one estimate line is shared equally by all its resources (each Config rule evaluates every item).
+_SPLIT_KEYS = frozenset({config_svc.EVALUATIONS})
+
+
+def _per_rule(est: Estimate, total: Decimal, rules: int) -> Decimal:
+    """Each Config rule evaluates every recorded item: the items line's quantity (exact), when it adds up to the
+    evaluations line (items x rules, sizing/compliance.py); else an equal share."""
+    items = sum((ln.quantity for ln in est.lines if ln.price_key == config_svc.ITEMS), Decimal(0))
+    return items if items * rules == total else total / rules
+
+
+def _rule_id(text: str) -> str:
+    """compliance_stack._camel: `S3_BUCKET_SSL_REQUESTS_ONLY` -> `S3BucketSslRequestsOnly`."""
+    parts = [p for p in "".join(ch if ch.isalnum() else " " for ch in text).split() if p]
+    return "".join(p[:1].upper() + p[1:].lower() for p in parts)
 
 
 def _number(x: Decimal) -> int | float:
@@ -105,6 +160,11 @@ def usage_quantities(est: Estimate, config: CdkConfig) -> dict[str, dict[str, De
     _autoscaled_capacity(est, config, out)
     for key, (ids, usage_key, per) in _targets(config).items():
         lines: Sequence = [ln for ln in est.lines if ln.price_key == key]
+        if key in _SPLIT_KEYS and ids:
+            share = _per_rule(est, sum((ln.quantity for ln in lines), Decimal(0)) * per, len(ids))
+            for lid in ids:
+                out.setdefault(lid, {})[usage_key] = share
+            continue
         for i, ln in enumerate(lines):
             if not ids:
                 break

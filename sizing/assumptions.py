@@ -120,8 +120,11 @@ CLOUDTRAIL_MGMT_EVENTS_PER_NODE_MONTH = 20_000   # UNSOURCED: node API calls (EN
 FLOW_LOG_GB_PER_NODE_MONTH = 1.0                 # UNSOURCED: VPC flow + DNS logs analysed by GuardDuty
 CONFIG_BASE_RESOURCES = 60                       # UNSOURCED: VPC, subnets, SGs, roles, tables, buckets...
 CONFIG_ITEMS_PER_RESOURCE_MONTH = 4              # UNSOURCED: changes recorded per resource
-CONFIG_RULES = 50                                # UNSOURCED: conformance pack rules
 SECURITY_HUB_CHECKS_PER_RESOURCE_MONTH = 30      # UNSOURCED
+# CloudTrail audit bucket (docs/sizing-facts.md § CloudTrail log files [S164][S165])
+CLOUDTRAIL_EVENT_GZIP_BYTES = 150                # UNSOURCED: ~1.5 KB JSON per data event, gzip about 10:1
+CLOUDTRAIL_LOG_FILES_PER_HOUR = 12               # a log file about every 5 minutes per Region [S164]
+CLOUDTRAIL_DIGEST_FILES_PER_HOUR = 1             # log file validation: one digest file per hour per Region [S165]
 S3_BUCKETS = 3                                   # plan storage stack: static assets, logs, backups
 
 # --- Tiers and purchase options ----------------------------------------------------------------

@@ -90,7 +90,8 @@ def size(s: Scenario) -> CapacityPlan:
         base_retention_days=prof.log_retention_days, nodes=nodes.average, backend=backend, frontend=frontend)
     security = size_security(s, w, regimes=regimes, controls=controls, backend=backend, frontend=frontend,
                              s3_put_requests_month=network.s3_put_requests_month)
-    compliance = size_compliance(w, controls=controls, nodes=nodes.desired, network=network)
+    compliance = size_compliance(w, controls=controls, nodes=nodes.desired, network=network,
+                                 retention_days=observability.log_retention_days)
     cache_type, cache_count = cache_nodes(s, tier)
     kube = plan_kubernetes(s.kubernetes_version)
     peaks = model_peaks(s, w.messages_per_s_peak, conv)

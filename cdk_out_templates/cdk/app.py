@@ -16,6 +16,7 @@ from pathlib import Path
 import aws_cdk as cdk
 
 from stacks.cdn_stack import CdnStack
+from stacks.compliance_stack import ComplianceStack
 from stacks.config_loader import ConfigError, load_config
 from stacks.config_model import CdkConfig
 from stacks.database_stack import DatabaseStack
@@ -99,6 +100,14 @@ def add_stacks(app: cdk.App, config: CdkConfig) -> dict[str, cdk.Stack]:
     )
     # Container Insights log groups must exist (with retention) before the agent starts.
     eks.add_stack_dependency(monitoring)
+    compliance = None
+    if config.compliance.enabled:
+        compliance = ComplianceStack(
+            app, f"{prefix}-Compliance", env=env, config=config,
+            tables=[database.users_table, database.chats_table],
+            buckets=[storage.static_bucket, storage.log_archive_bucket], s3_key=security.keys.get("s3"),
+            description=f"{prefix}: CloudTrail data events, AWS Config rules, GuardDuty, Security Hub, Macie",
+        )
     tag_everything(app, config.tags)
     stacks: dict[str, cdk.Stack] = {
         "security": security, "network": network, "storage": storage,
@@ -106,6 +115,8 @@ def add_stacks(app: cdk.App, config: CdkConfig) -> dict[str, cdk.Stack]:
     }
     if cdn is not None:
         stacks["cdn"] = cdn
+    if compliance is not None:
+        stacks["compliance"] = compliance
     return stacks
 
 

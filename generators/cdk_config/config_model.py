@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .compliance_model import ComplianceConfig
+
 #: Retention values CloudWatch Logs accepts (``PutRetentionPolicy``), in days.
 CLOUDWATCH_RETENTION_DAYS: tuple[int, ...] = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
@@ -358,6 +360,7 @@ class CdkConfig(_Model):
     cache: CacheConfig = CacheConfig()
     workload_identity: WorkloadIdentityConfig = WorkloadIdentityConfig()
     karpenter: KarpenterConfig = KarpenterConfig()
+    compliance: ComplianceConfig = ComplianceConfig()
     tags: dict[str, str]
 
     @field_validator("tags")

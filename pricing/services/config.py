@@ -25,8 +25,10 @@ def recorder(p: CapacityPlan, o: PriceOptions) -> list[Component]:
         return []
     return [control_line(p, "config", service="Config", item="Configuration items recorded",
                          quantity=c.config_items_month, unit="items", key=ITEMS),
-            control_line(p, "config", service="Config", item="Conformance pack rule evaluations",
-                         quantity=c.config_evaluations_month, unit="evaluations", key=EVALUATIONS)]
+            control_line(p, "config", service="Config", item=f"Rule evaluations ({len(c.config_rules)} managed rules)",
+                         quantity=c.config_evaluations_month, unit="evaluations", key=EVALUATIONS,
+                         note=f"{c.config_items_month:,.0f} items x {len(c.config_rules)} rules "
+                              "(sizing/config_rules.py)")]
 
 
 _CFG = (CE,)

@@ -13,6 +13,7 @@ from pricing.services.base import (
     PriceOptions,
     Refresh,
     Service,
+    control_line,
     qty,
 )
 from sizing.capacity import CapacityPlan
@@ -29,6 +30,20 @@ def buckets(p: CapacityPlan, o: PriceOptions) -> list[Component]:
                       "1k requests", PUTS),
             Component("S3", "GET requests (CloudFront origin misses)", qty(net.s3_get_requests_month / 1e3),
                       "1k requests", GETS)]
+
+
+def audit_bucket(p: CapacityPlan, o: PriceOptions) -> list[Component]:
+    """The compliance stack's audit bucket: CloudTrail log files kept for the log retention, and their PUTs."""
+    c = p.compliance
+    if "cloudtrail_data_events" not in c.controls:
+        return []
+    days = p.observability.log_retention_days
+    return [control_line(p, "cloudtrail_data_events", service="S3", item="CloudTrail log files (audit bucket)",
+                         quantity=c.trail_storage_gb, unit="GB-month", key=STORAGE,
+                         note=f"{c.trail_log_gb_month:,.2f} GB a month kept {days} days, steady state"),
+            control_line(p, "cloudtrail_data_events", service="S3", item="CloudTrail log file PUTs (audit bucket)",
+                         quantity=c.trail_put_requests_month / 1e3, unit="1k requests", key=PUTS,
+                         note="a log file about every 5 minutes and a digest file every hour")]
 
 
 _S3 = (CE,)
@@ -56,5 +71,5 @@ SERVICE = Service(
                  over="more S3 GET requests than planned: CloudFront misses more often than assumed",
                  under="fewer S3 GET requests than planned"),
     ),
-    components=(Priced(order=80, fn=buckets),),
+    components=(Priced(order=80, fn=buckets), Priced(order=212, fn=audit_bucket)),
 )

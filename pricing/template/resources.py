@@ -75,6 +75,8 @@ FREE_TYPES: frozenset[str] = frozenset({
     "AWS::Logs::ResourcePolicy", "AWS::ApplicationAutoScaling::ScalableTarget",
     "AWS::ApplicationAutoScaling::ScalingPolicy", "AWS::Lambda::Permission", "AWS::SecretsManager::SecretTargetAttachment",
     "AWS::SecretsManager::ResourcePolicy", "AWS::CloudFormation::WaitConditionHandle",
+    # their cost is on another resource: Config's on the recorder and rules, a standard's checks on the hub
+    "AWS::Config::DeliveryChannel", "AWS::SecurityHub::Standard",
 })
 FREE_PREFIXES: tuple[str, ...] = ("AWS::IAM::",)
 

@@ -25,6 +25,8 @@ from pydantic import ValidationError
 
 from generators.cdk import CDK_TEMPLATES_DIR, load_bundle_app, render_cdk_app
 from generators.cdk_config import CdkConfig, ConfigError, config_yaml, load_config, parse_config
+from sizing.config_rules import config_rules_for
+from sizing.scenario import Compliance
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden" / "cdk"
 NASTY = "Acme \"R&D\" 'Ltd'\n{{ config.client }} {% raw %}<script>alert(1)</script>"
@@ -75,6 +77,7 @@ def sample_configs() -> dict[str, dict[str, Any]]:
                           secret_names=["chatapp/prod/jwt-secret", "chatapp/prod/llm-api-key"]),
             monitoring=dict(log_retention_days=90, alarm_email="oncall@globex.example", xray_enabled=True,
                             dashboards=2, alb_full_name="app/chatapp-prod/0123456789abcdef"),
+            compliance=dict(macie=True),        # GDPR: Macie only
             account="123456789012",
             tags=_tags("prod"),
         ),
@@ -103,6 +106,9 @@ def sample_configs() -> dict[str, dict[str, Any]]:
                             dashboards=3, alb_full_name="app/chatapp-prod/fedcba9876543210"),
             cache=dict(enabled=True, engine="valkey", node_type="cache.r7g.large", num_nodes=2),
             workload_identity=dict(namespace="chat-app", service_account="chat-backend-sa", bedrock_invoke=True),
+            compliance=dict(cloudtrail_data_events=True, trail_retention_days=2192, config=True,
+                            config_rules=list(config_rules_for({Compliance.hipaa, Compliance.pci})), guardduty=True,
+                            security_hub=True, security_hub_standards=["pci-dss/v/4.0.1"]),
             tags=_tags("prod"),
         ),
         "prod-karpenter": dict(
@@ -200,6 +206,8 @@ def test_all_stacks_present_with_plan_names(synth: Synth) -> None:
     expected = {"security", "network", "storage", "database", "monitoring", "eks"}
     if synth.config.cdn.enabled:
         expected.add("cdn")
+    if synth.config.compliance.enabled:
+        expected.add("compliance")
     assert set(synth.stacks) == expected
     for role, stack in synth.stacks.items():
         assert stack.stack_name == f"ChatApp-{synth.config.environment}-{role.capitalize()}"
@@ -404,7 +412,8 @@ def test_provisioned_chats_auto_scale_between_min_and_peak(synth: Synth) -> None
 def test_each_policy_has_a_sample() -> None:
     """The samples cover every policy, and the HIPAA/PCI sample locks its vault."""
     dbs = {k: v["database"] for k, v in sample_configs().items()}
-    assert {d.get("backup_policy") for d in dbs.values()} == {"pitr-only", "pitr+weekly", "daily-30"}
+    # a sample without backup_policy takes the model default, daily-30
+    assert {d.get("backup_policy", "daily-30") for d in dbs.values()} == {"pitr-only", "pitr+weekly", "daily-30"}
     assert dbs["prod-large-hipaa-pci"]["backup_vault_locked"] is True
     # weekly rule kept 35 days holds 35 / 7 = 5 copies; daily kept 30 days holds 30
     assert dbs["prod-medium"]["backup_retention_days"] // 7 == 5 and dbs["staging-provisioned"]["backup_retention_days"] == 30
@@ -545,6 +554,49 @@ def test_karpenter_resources_iff_enabled(synth: Synth) -> None:
     assert len(tagged) == synth.config.network.availability_zones      # the private subnet of every zone
 
 
+def test_compliance_stack_deploys_each_configured_control(synth: Synth) -> None:
+    c = synth.config.compliance
+    if not c.enabled:                       # no regime: no compliance stack, no compliance resources anywhere
+        assert "compliance" not in synth.stacks
+        assert not synth.resources("AWS::CloudTrail::Trail") and not synth.resources("AWS::Macie::Session")
+        return
+    count = {t: len(synth.resources(t)) for t in (
+        "AWS::CloudTrail::Trail", "AWS::Config::ConfigurationRecorder", "AWS::Config::DeliveryChannel",
+        "AWS::Config::ConfigRule", "AWS::GuardDuty::Detector", "AWS::SecurityHub::Hub", "AWS::SecurityHub::Standard",
+        "AWS::Macie::Session")}
+    assert count == {
+        "AWS::CloudTrail::Trail": int(c.cloudtrail_data_events), "AWS::Config::ConfigurationRecorder": int(c.config),
+        "AWS::Config::DeliveryChannel": int(c.config), "AWS::Config::ConfigRule": len(c.config_rules),
+        "AWS::GuardDuty::Detector": int(c.guardduty), "AWS::SecurityHub::Hub": int(c.security_hub),
+        "AWS::SecurityHub::Standard": len(c.security_hub_standards), "AWS::Macie::Session": int(c.macie)}
+    for _, rule in synth.resources("AWS::Config::ConfigRule"):
+        assert rule["Properties"]["Source"]["Owner"] == "AWS"
+        assert rule["Properties"]["ConfigRuleName"].startswith(f"{synth.config.resource_prefix}-")
+    assert sorted(r["Properties"]["Source"]["SourceIdentifier"] for _, r in synth.resources("AWS::Config::ConfigRule")) \
+        == sorted(c.config_rules)
+    for _, trail in synth.resources("AWS::CloudTrail::Trail"):
+        props = trail["Properties"]
+        assert props["IsMultiRegionTrail"] is True and props["EnableLogFileValidation"] is True
+        selectors = {s["Name"]: {f["Field"]: f for f in s["FieldSelectors"]} for s in props["AdvancedEventSelectors"]}
+        assert selectors["Management events"]["eventCategory"]["Equals"] == ["Management"]
+        ddb = selectors["DynamoDB data events"]
+        assert ddb["resources.type"]["Equals"] == ["AWS::DynamoDB::Table"]
+        assert len(ddb["resources.ARN"]["Equals"]) == 2                       # the users and chats tables
+        assert len(selectors["S3 data events"]["resources.ARN"]["StartsWith"]) == 2   # static assets, log archive
+    for _, bucket in synth.resources("AWS::S3::Bucket"):
+        rules = bucket["Properties"].get("LifecycleConfiguration", {}).get("Rules", [])
+        if any(r.get("Id") == "expire-after-retention" for r in rules):
+            assert rules[0]["ExpirationInDays"] == c.trail_retention_days
+    for _, detector in synth.resources("AWS::GuardDuty::Detector"):
+        features = {f["Name"]: f["Status"] for f in detector["Properties"]["Features"]}
+        assert features["EKS_AUDIT_LOGS"] == ("ENABLED" if c.guardduty_eks_audit_logs else "DISABLED")
+        assert {n for n, st in features.items() if st == "ENABLED"} <= {"EKS_AUDIT_LOGS"}
+    arns = [s["Properties"]["StandardsArn"] for _, s in synth.resources("AWS::SecurityHub::Standard")]
+    region = synth.config.region
+    assert arns == [{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":securityhub:{region}::standards/{p}"]]}
+                    for p in c.security_hub_standards]
+
+
 def test_cfn_lint_has_no_errors(synth: Synth) -> None:
     errors = [f"{role}: {m.rule.id} {m.message}" for role, matches in synth.lint.items()
               for m in matches if m.rule.severity == "error"]
@@ -576,13 +628,14 @@ def test_render_writes_bundle_atomically(tmp_path: Path) -> None:
     rel = sorted(p.relative_to(out).as_posix() for p in written)
     assert rel == sorted([
         ".gitignore", "README.md", "app.py", "cdk.json", "config/dev.yaml", "requirements.txt",
-        "stacks/__init__.py", "stacks/cdn_stack.py", "stacks/config_loader.py", "stacks/config_model.py",
+        "stacks/__init__.py", "stacks/cdn_stack.py", "stacks/compliance_model.py", "stacks/compliance_stack.py",
+        "stacks/config_loader.py", "stacks/config_model.py",
         "stacks/database_stack.py",
         "stacks/eks_stack.py", "stacks/karpenter.py", "stacks/monitoring_stack.py", "stacks/network_stack.py",
         "stacks/security_stack.py", "stacks/storage_stack.py", "stacks/tagging.py",
     ])
     assert all(p.is_file() for p in written)
-    for name in ("config_model.py", "config_loader.py"):
+    for name in ("config_model.py", "config_loader.py", "compliance_model.py"):
         assert (out / "stacks" / name).read_bytes() == (
             Path(__file__).resolve().parents[2] / "generators" / "cdk_config" / name).read_bytes()
     for source in CDK_TEMPLATES_DIR.rglob("*.py"):   # plain sources are copied verbatim
@@ -605,7 +658,7 @@ def test_python_sources_do_not_depend_on_config(tmp_path: Path) -> None:
     b = render_cdk_app(CdkConfig.model_validate(sample_configs()["prod-large-hipaa-pci"]), tmp_path / "b")
     py_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in a if p.suffix == ".py"}
     py_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in b if p.suffix == ".py"}
-    assert py_a == py_b and len(py_a) == 13
+    assert py_a == py_b and len(py_a) == 15
 
 
 def test_jinja_only_where_something_is_filled_in() -> None:
@@ -615,7 +668,7 @@ def test_jinja_only_where_something_is_filled_in() -> None:
     for path in templates:
         assert "{{" in path.read_text(encoding="utf-8"), path
     plain_python = [p for p in files if p.suffix == ".py"]
-    assert len(plain_python) == 11          # app.py and the stacks package (config_* are copied from generators/)
+    assert len(plain_python) == 12          # app.py and the stacks package (config_*, compliance_model copied)
     for path in files:
         if path.suffix != ".j2":
             assert "{{ " not in path.read_text(encoding="utf-8"), path

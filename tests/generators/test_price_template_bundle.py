@@ -33,13 +33,14 @@ SCENARIO = {"concurrent_users": 2000, "compliance": "hipaa", "waf_enabled": True
 H = Decimal(730)
 
 #: Estimate lines no resource of the bundle carries (the ALB and its public addresses are made by the AWS Load
-#: Balancer Controller from the Helm ingress; X-Ray, metrics, data transfer, Route 53 and the compliance services
-#: are account-level or not deployed by the CDK app).
+#: Balancer Controller from the Helm ingress; X-Ray, metrics, data transfer and Route 53 are account-level or not
+#: deployed by the CDK app). The compliance controls are deployed by the compliance stack and priced alike.
 GAP_KEYS = ("elb:alb-hour", "elb:alb-lcu-hour", "xray:traces-million", "cloudwatch:metric-month",
             "datatransfer:internet-out-gb", "route53:hosted-zone-month", "route53:queries-million",
-            "cloudtrail:data-events-100k", "guardduty:cloudtrail-events-million", "guardduty:flow-logs-gb",
-            "config:configuration-item", "config:rule-evaluation", "securityhub:check", "macie:bucket-month",
             "ec2:t-unlimited-vcpu-hour")
+#: The compliance lines of the HIPAA scenario: the bundle deploys each (trail, recorder + rules, detector).
+COMPLIANCE_KEYS = ("cloudtrail:data-events-100k", "guardduty:cloudtrail-events-million", "guardduty:flow-logs-gb",
+                   "config:configuration-item", "config:rule-evaluation")
 #: Keys priced by both with the same quantity (template lines summed per key).
 SAME_KEYS = ("eks:cluster-hour", "vpc:nat-gateway-hour", "vpc:nat-gateway-gb", "vpc:interface-endpoint-hour",
              "vpc:interface-endpoint-gb", "ebs:gp3-gb-month", "kms:key-month", "kms:requests-10k",
@@ -47,7 +48,7 @@ SAME_KEYS = ("eks:cluster-hour", "vpc:nat-gateway-hour", "vpc:nat-gateway-gb", "
              "waf:requests-million", "dynamodb:write-request-million", "dynamodb:read-request-million",
              "dynamodb:storage-gb-month", "dynamodb:pitr-gb-month", "backup:dynamodb-gb-month",
              "cloudfront:data-out-gb", "cloudfront:https-requests-10k", "s3:standard-gb-month", "s3:put-requests-1k",
-             "s3:get-requests-1k", "cloudwatch:logs-ingest-gb", "cloudwatch:logs-storage-gb-month")
+             "s3:get-requests-1k", "cloudwatch:logs-ingest-gb", "cloudwatch:logs-storage-gb-month") + COMPLIANCE_KEYS
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +90,7 @@ def test_hourly_and_usage_lines_match_the_estimate(priced) -> None:
     for key in SAME_KEYS:
         assert t_qty[key] == e_qty[key], key
         assert t_usd[key] == e_usd[key], key
+    assert all(e_qty[key] > 0 for key in COMPLIANCE_KEYS)     # HIPAA prices every one of them
     # nodes: the plan's desired on-demand + spot nodes x 730 h, on-demand at list price, spot less 60%
     n = est.plan.nodes
     node_key = f"ec2:{n.instance_type}"
@@ -115,6 +117,22 @@ def test_totals_differ_by_the_listed_gaps(priced) -> None:
     assert e_usd["cloudwatch:alarm-month"] == e_usd["cloudwatch:dashboard-month"] == 0
     infra = est.monthly_usd - est.llm_usd
     assert tp.monthly_usd == infra - gaps - alb_ipv4 + alarms + dashboards
+
+
+def test_compliance_stack_deploys_what_is_priced(priced) -> None:
+    est, tp, root, _ = priced
+    c = est.plan.compliance
+    (path,) = (root / "cdk" / "cdk.out").glob("*-Compliance.template.json")
+    types = Counter(r["Type"] for r in json.loads(path.read_text())["Resources"].values())
+    # HIPAA: trail + audit bucket, recorder + one rule per listed rule, detector; no Security Hub or Macie
+    assert types["AWS::CloudTrail::Trail"] == types["AWS::Config::ConfigurationRecorder"] == 1
+    assert types["AWS::GuardDuty::Detector"] == 1 and types["AWS::S3::Bucket"] == 1
+    assert types["AWS::Config::ConfigRule"] == len(c.config_rules) == 18     # the HIPAA list
+    assert types["AWS::SecurityHub::Hub"] == types["AWS::Macie::Session"] == 0
+    # each rule carries items evaluations: the template's evaluations = items x rules = the estimate's line
+    rules = [t.line for t in tp.lines if t.type == "AWS::Config::ConfigRule"]
+    assert {r.quantity for r in rules} == {Decimal(str(c.config_items_month))}
+    assert sum(r.quantity for r in rules) == Decimal(str(c.config_evaluations_month))
 
 
 def test_usage_file_names_the_synthesized_logical_ids(priced) -> None:
