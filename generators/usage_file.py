@@ -57,6 +57,9 @@ def _targets(config: CdkConfig) -> dict[str, tuple[list[str], str, int]]:
     nats = [cdk_logical_id("Vpc", f"publicSubnet{i}", "NATGateway") for i in range(1, config.network.nat_gateways + 1)]
     chats = [cdk_logical_id("ChatsTable", "Resource")]
     logs = ["ApplicationLogGroup", "DataplaneLogGroup"]
+    # the S3 storage and PUT lines are the ALB's access logs when the plan has them (and the SPA's GB)
+    log_bucket = [cdk_logical_id("AlbAccessLogsBucket" if config.storage.alb_access_logs else "LogArchiveBucket",
+                                 "Resource")]
     out = {
         vpc.NAT_GB: (nats, "data_processed_gb", 1),
         vpc.ENDPOINT_GB: ([_endpoint_id(n) for n in config.network.interface_endpoints], "data_processed_gb", 1),
@@ -64,8 +67,8 @@ def _targets(config: CdkConfig) -> dict[str, tuple[list[str], str, int]]:
         dynamodb.READS: (chats, "read_request_units", 1_000_000),
         dynamodb.STORAGE: (chats, "storage_gb", 1),
         dynamodb.PITR: (chats, "pitr_gb", 1),
-        s3.STORAGE: ([cdk_logical_id("LogArchiveBucket", "Resource")], "storage_gb", 1),
-        s3.PUTS: ([cdk_logical_id("LogArchiveBucket", "Resource")], "put_requests", 1_000),
+        s3.STORAGE: (log_bucket, "storage_gb", 1),
+        s3.PUTS: (log_bucket, "put_requests", 1_000),
         s3.GETS: ([cdk_logical_id("StaticAssetsBucket", "Resource")], "get_requests", 1_000),
         cloudwatch.INGEST: (logs, "ingested_gb", 1),
         cloudwatch.STORAGE: (logs, "stored_gb", 1),
