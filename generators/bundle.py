@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from generators.alb_controller import write_alb_controller
 from generators.cdk import render_cdk_app
 from generators.cdk_config import CdkConfig
 from generators.cdk_from_estimate import cdk_config_from_estimate
@@ -100,6 +101,7 @@ def build_into(est: Estimate, root: Path, catalog: Catalog, pdf_charts: str = "v
     values_path = helm_dir / f"values-{env}.yaml"
     write_values(values, values_path)
     files += sorted(p for p in chart.rglob("*") if p.is_file()) + [values_path]
+    files += write_alb_controller(est, helm_dir)
     files += write_karpenter(est, helm_dir)
     files += write_report(est, root / "report", catalog=catalog, pdf_charts=pdf_charts)
     files.append(write_atomic(root / USAGE_FILE, usage_yaml(est, config)))

@@ -8,8 +8,10 @@ Deliberate adjustments, all visible here (and in docs/report.md):
 - Karpenter (node_provisioner karpenter): the only managed node group is the on-demand `system` group that runs
   the Karpenter controller (one node per replica, max one more for rolling updates); the app's nodes come from the
   NodePools in helm/karpenter/ (generators/karpenter.py).
-- Interface VPC endpoints: every service the estimate prices one for (pricing.services.vpc.INTERFACE_ENDPOINTS),
-  in the private subnet of each zone.
+- Interface VPC endpoints: every service the estimate prices one for (sizing.network.interface_endpoints: Secrets
+  Manager always, HIPAA's PrivateLink set), in the private subnet of each zone.
+- ALB: made by the AWS Load Balancer Controller from the chart's Ingress (CDK: the controller's Pod Identity role;
+  storage.alb_access_logs adds the access-log bucket when the plan has access logs).
 - Compliance: each control of the plan (est.plan.compliance.controls) that has a priced service is switched on
   in the `compliance` section with the plan's parameters (the Config rules it prices, the Security Hub
   standards of its regimes, the log retention); nothing else is (see _compliance).
@@ -22,7 +24,6 @@ import string
 
 from generators.cdk_config import CdkConfig, parse_config
 from pricing.engine import Estimate
-from pricing.services.vpc import INTERFACE_ENDPOINTS
 from sizing import assumptions as A
 from sizing.llm import BEDROCK_MODELS
 from sizing.profiles import ENVIRONMENT_PROFILES
@@ -35,6 +36,8 @@ SERVICE_ACCOUNT = "chat-backend-sa"  # the Helm chart's backend ServiceAccount (
 NAMESPACE = "chat-app"
 KARPENTER_NAMESPACE = "kube-system"        # the getting-started install namespace of the karpenter chart
 KARPENTER_SERVICE_ACCOUNT = "karpenter"    # the chart's service account (generators/karpenter.py values)
+ALB_CONTROLLER_NAMESPACE = "kube-system"   # the install namespace of the eks/aws-load-balancer-controller chart
+ALB_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller"   # its service account (generators/alb_controller.py)
 
 
 def resource_prefix(est: Estimate) -> str:
@@ -117,10 +120,11 @@ def cdk_config_data(est: Estimate) -> dict:
         "kubernetes_version": p.kubernetes.version, "eks_support_type": p.kubernetes.support_type,
         "network": {"availability_zones": zones, "nat_gateways": p.network.nat_gateways,
                     "availability_zone_names": zone_names(s.region, zones),
-                    "interface_endpoints": list(INTERFACE_ENDPOINTS)},
+                    "interface_endpoints": list(p.network.interface_endpoints)},
         "node_groups": split_node_groups(est),
         "database": _database(est),
         "storage": {"static_bucket_versioned": True, "log_archive_days": retention,
+                    "alb_access_logs": p.network.alb_access_logs,
                     "log_glacier_transition_days": GLACIER_TRANSITION_DAYS
                     if GLACIER_TRANSITION_DAYS < retention else None},
         "security": {"waf_enabled": sec.waf_enabled,
@@ -135,6 +139,7 @@ def cdk_config_data(est: Estimate) -> dict:
         "karpenter": ({"enabled": True, "version": p.provisioner.karpenter_version, "namespace": KARPENTER_NAMESPACE,
                        "service_account": KARPENTER_SERVICE_ACCOUNT} if p.provisioner.karpenter
                       else {"enabled": False}),
+        "alb_controller": {"namespace": ALB_CONTROLLER_NAMESPACE, "service_account": ALB_CONTROLLER_SERVICE_ACCOUNT},
         "workload_identity": {"namespace": NAMESPACE, "service_account": SERVICE_ACCOUNT,
                               "bedrock_invoke": s.llm_model in BEDROCK_MODELS},
         "compliance": _compliance(est),

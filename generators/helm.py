@@ -260,7 +260,12 @@ def _components(
     }
 
 
-def _ingress(*, region: str, waf_enabled: bool, idle_s: int) -> dict[str, Any]:
+def placeholder_alb_logs_bucket() -> str:
+    """ALB access-log bucket placeholder (CDK output ``AlbAccessLogsBucketName``)."""
+    return "replace-with-cdk-output-albaccesslogsbucketname"
+
+
+def _ingress(*, region: str, waf_enabled: bool, idle_s: int, access_logs: bool) -> dict[str, Any]:
     """The ALB ingress block: placeholder ARNs until ``cdk deploy``, stream-aware idle timeout."""
     return {
         "enabled": True,
@@ -269,6 +274,7 @@ def _ingress(*, region: str, waf_enabled: bool, idle_s: int) -> dict[str, Any]:
         "wafAclArn": placeholder_waf_acl_arn(region) if waf_enabled else "",
         "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
         "idleTimeoutSeconds": idle_s,
+        "accessLogsBucket": placeholder_alb_logs_bucket() if access_logs else "",
         "host": "",
     }
 
@@ -297,6 +303,7 @@ def build_values(
     project: str = "ChatApp",
     extra_env: Mapping[str, str] | None = None,
     service_account: str = "chat-backend-sa",
+    alb_access_logs: bool = False,
 ) -> dict[str, Any]:
     """Values for ``values-<environment>.yaml`` of the chat-app chart.
 
@@ -320,7 +327,7 @@ def build_values(
         "global": {"environment": environment, "region": region, "project": project},
         **_components(region=region, backend=backend, frontend=frontend, stream_timeout_s=stream_timeout_s, env=env),
         "serviceAccount": {"create": True, "name": service_account, "roleArn": placeholder_role_arn()},
-        "ingress": _ingress(region=region, waf_enabled=waf_enabled, idle_s=idle_s),
+        "ingress": _ingress(region=region, waf_enabled=waf_enabled, idle_s=idle_s, access_logs=alb_access_logs),
         "topologySpread": _topology_spread(environment, zones),
         "config": {
             "dynamodbUsersTable": users_table,

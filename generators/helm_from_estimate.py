@@ -29,7 +29,7 @@ def helm_values_from_estimate(est: Estimate) -> dict[str, Any]:
         environment=s.environment.value, region=s.region, backend=workload_size(p.backend),
         frontend=workload_size(p.frontend), zones=p.network.availability_zones, llm_model_id=model_id,
         users_table=users_table, chats_table=chats_table, stream_timeout_s=p.workload.stream_duration_s,
-        waf_enabled=p.security.waf_enabled, project=PROJECT)
+        waf_enabled=p.security.waf_enabled, project=PROJECT, alb_access_logs=p.network.alb_access_logs)
     if values["serviceAccount"]["name"] != SERVICE_ACCOUNT:
         raise ValueError(f"serviceAccount.name: the chart uses {values['serviceAccount']['name']!r} but the CDK "
                          f"IRSA trust is for {SERVICE_ACCOUNT!r}; keep generators/cdk_from_estimate.py in step")

@@ -72,8 +72,10 @@ def _targets(config: CdkConfig) -> dict[str, tuple[list[str], str, int]]:
     nats = [cdk_logical_id("Vpc", f"publicSubnet{i}", "NATGateway") for i in range(1, config.network.nat_gateways + 1)]
     chats = [cdk_logical_id("ChatsTable", "Resource")]
     logs = ["ApplicationLogGroup", "DataplaneLogGroup"]
-    # the plan's buckets' line on the log archive, the CloudTrail log files' line on the compliance audit bucket
-    buckets = [cdk_logical_id("LogArchiveBucket", "Resource")] + (
+    # the S3 storage and PUT lines: the plan's buckets' line on the ALB access-log bucket when the plan has access
+    # logs (else the log archive), the CloudTrail log files' line on the compliance audit bucket
+    buckets = [cdk_logical_id("AlbAccessLogsBucket" if config.storage.alb_access_logs else "LogArchiveBucket",
+                              "Resource")] + (
         [cdk_logical_id("AuditLogBucket", "Resource")] if config.compliance.cloudtrail_data_events else [])
     out = {
         vpc.NAT_GB: (nats, "data_processed_gb", 1),

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .addons_model import AlbControllerConfig, KarpenterConfig
 from .compliance_model import ComplianceConfig
 
 #: Retention values CloudWatch Logs accepts (``PutRetentionPolicy``), in days.
@@ -81,17 +82,13 @@ class NetworkConfig(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> NetworkConfig:
         if len(self.availability_zone_names) != self.availability_zones:
-            raise ValueError(
-                f"network.availability_zone_names: needs exactly availability_zones "
-                f"({self.availability_zones}) names, got {len(self.availability_zone_names)}"
-            )
+            raise ValueError(f"network.availability_zone_names: needs exactly availability_zones "
+                             f"({self.availability_zones}) names, got {len(self.availability_zone_names)}")
         if len(set(self.availability_zone_names)) != len(self.availability_zone_names):
             raise ValueError("network.availability_zone_names: must not contain duplicates")
         if self.nat_gateways > self.availability_zones:
-            raise ValueError(
-                f"network.nat_gateways: must be between 0 and availability_zones "
-                f"({self.availability_zones}), got {self.nat_gateways}"
-            )
+            raise ValueError(f"network.nat_gateways: must be between 0 and availability_zones "
+                             f"({self.availability_zones}), got {self.nat_gateways}")
         if self.nat_gateways == 0:
             missing = [e for e in ENDPOINTS_REQUIRED_WITHOUT_NAT if e not in self.interface_endpoints]
             if missing:
@@ -212,15 +209,14 @@ class StorageConfig(_Model):
     static_bucket_versioned: bool = True
     log_archive_days: int = Field(ge=1, le=36_500)
     log_glacier_transition_days: int | None = Field(default=90, ge=1, le=36_500)
+    alb_access_logs: bool = False     # an SSE-S3 bucket the ALB writes its access logs to (the Ingress names it)
 
     @model_validator(mode="after")
     def _lifecycle(self) -> StorageConfig:
         t = self.log_glacier_transition_days
         if t is not None and t >= self.log_archive_days:
-            raise ValueError(
-                f"storage.log_glacier_transition_days: must be less than log_archive_days "
-                f"({self.log_archive_days}) or null, got {t}"
-            )
+            raise ValueError(f"storage.log_glacier_transition_days: must be less than log_archive_days "
+                             f"({self.log_archive_days}) or null, got {t}")
         return self
 
 
@@ -315,21 +311,6 @@ class CacheConfig(_Model):
     num_nodes: int = Field(default=1, ge=1, le=6)
 
 
-class KarpenterConfig(_Model):
-    """Karpenter launches the app's nodes; node_groups then hold only the small group that runs its controller."""
-
-    enabled: bool = False
-    version: str | None = Field(default=None, pattern=r"^\d+\.\d+\.\d+$", description="chart version (needed when enabled)")
-    namespace: str = Field(default="kube-system", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-    service_account: str = Field(default="karpenter", pattern=r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
-
-    @model_validator(mode="after")
-    def _version(self) -> KarpenterConfig:
-        if self.enabled and self.version is None:
-            raise ValueError("karpenter.version: required when karpenter.enabled is true (e.g. 1.14.1)")
-        return self
-
-
 class WorkloadIdentityConfig(_Model):
     """Kubernetes service account whose pods get the backend IAM role (IRSA)."""
 
@@ -361,6 +342,7 @@ class CdkConfig(_Model):
     workload_identity: WorkloadIdentityConfig = WorkloadIdentityConfig()
     karpenter: KarpenterConfig = KarpenterConfig()
     compliance: ComplianceConfig = ComplianceConfig()
+    alb_controller: AlbControllerConfig = AlbControllerConfig()
     tags: dict[str, str]
 
     @field_validator("tags")

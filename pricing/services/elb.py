@@ -25,7 +25,8 @@ _ALB = {"productFamily": "Load Balancer-Application"}
 def load_balancer(p: CapacityPlan, o: PriceOptions) -> list[Component]:
     net = p.network
     dim = max(net.alb_lcu_dimensions, key=lambda k: net.alb_lcu_dimensions[k])
-    return [Component("ELB", "Application Load Balancer", qty(HOURS_PER_MONTH), "ALB-hours", ALB_HOUR),
+    return [Component("ELB", "Application Load Balancer", qty(HOURS_PER_MONTH), "ALB-hours", ALB_HOUR,
+                      "created by the AWS Load Balancer Controller from the Ingress (one per environment)"),
             Component("ELB", "ALB capacity units", qty(net.alb_lcu * float(HOURS_PER_MONTH)), "LCU-hours", LCU_HOUR,
                       f"{net.alb_lcu:.3f} LCU at average load, bound by {dim}")]
 

@@ -22,19 +22,21 @@ CE = "Amazon Virtual Private Cloud"
 NAT_HOUR, NAT_GB, IPV4_HOUR = "vpc:nat-gateway-hour", "vpc:nat-gateway-gb", "vpc:public-ipv4-hour"
 ENDPOINT_HOUR, ENDPOINT_GB = "vpc:interface-endpoint-hour", "vpc:interface-endpoint-gb"
 
-#: Interface endpoints the deployment plan puts in the VPC (one network interface per AZ each); the CDK
-#: app deploys exactly these. Secrets Manager: the plan's "VPC endpoint for Secrets Manager".
-INTERFACE_ENDPOINTS: tuple[str, ...] = ("secretsmanager",)
-SECRET_CALL_BYTES = 4096   # UNSOURCED: one GetSecretValue request + response with TLS framing, rounded up
+API_CALL_BYTES = 4096      # UNSOURCED: one AWS API request + response (GetSecretValue, Decrypt, ...) with TLS framing
+STS_CALLS_PER_POD_HOUR = 1  # IRSA web-identity credentials last 1 h by default; the SDK refreshes them (sizing-facts § VPC endpoints under HIPAA)
+ECR_TOKEN_HOURS = 12       # an ECR authorization token is valid 12 h: one GetAuthorizationToken per node per 12 h [S182]
 
 
 def nat_gateways(p: CapacityPlan, o: PriceOptions) -> list[Component]:
     net = p.network
     per = "one per AZ" if net.nat_gateways == net.availability_zones else "single NAT"
+    moved = net.nat_gb_moved_to_endpoints
+    note = "DynamoDB and S3 use free gateway endpoints" + (
+        f"; {moved:,.1f} GB moved to the interface endpoints ({', '.join(net.endpoint_gb_month)})" if moved else "")
     return [Component("VPC", f"NAT gateways ({net.nat_gateways}, {per})", qty(net.nat_gateways * HOURS_PER_MONTH),
                       "gateway-hours", NAT_HOUR),
             Component("VPC", "NAT data processed (LLM calls, logs, image pulls)", qty(net.nat_gb_month), "GB",
-                      NAT_GB, "DynamoDB and S3 use free gateway endpoints")]
+                      NAT_GB, note)]
 
 
 def public_ipv4(p: CapacityPlan, o: PriceOptions) -> list[Component]:
@@ -43,15 +45,34 @@ def public_ipv4(p: CapacityPlan, o: PriceOptions) -> list[Component]:
                       qty(net.public_ipv4_addresses * HOURS_PER_MONTH), "address-hours", IPV4_HOUR)]
 
 
+def endpoint_gb(p: CapacityPlan) -> dict[str, tuple[float, str]]:
+    """GB per month each interface endpoint carries, and where it comes from (docs/sizing-model.md § VPC endpoints):
+    the NAT bytes it took over (sizing.network), or its API calls x API_CALL_BYTES."""
+    sec, hours = p.security, int(HOURS_PER_MONTH)
+    calls = {"secretsmanager": (sec.secret_api_calls_month, "Secrets Manager calls from the pods"),
+             "kms": (sec.kms_requests_month + sec.compliance_kms_requests_month, "KMS requests"),
+             "sts": (p.backend.replicas * STS_CALLS_PER_POD_HOUR * hours, "IRSA credential refreshes"),
+             "ecr.api": (p.nodes.desired * hours / ECR_TOKEN_HOURS, "ECR authorization tokens")}
+    moved = {"bedrock-runtime": "model requests and responses", "logs": "log ingest", "ecr.dkr": "image pulls"}
+    out: dict[str, tuple[float, str]] = {}
+    for name in p.network.interface_endpoints:
+        if name in moved:
+            out[name] = (p.network.endpoint_gb_month[name], f"{moved[name]}, off the NAT")
+        else:
+            n, what = calls[name]
+            out[name] = (n * API_CALL_BYTES / BYTES_PER_GB, f"{what}: {n:,.0f} x {API_CALL_BYTES} B")
+    return out
+
+
 def interface_endpoints(p: CapacityPlan, o: PriceOptions) -> list[Component]:
-    """Each endpoint bills per AZ-hour (an interface in every AZ) and per GB it carries."""
-    zones, names = p.network.availability_zones, ", ".join(INTERFACE_ENDPOINTS)
-    gb = p.security.secret_api_calls_month * SECRET_CALL_BYTES / BYTES_PER_GB
-    return [Component("VPC", f"Interface endpoints ({names}) in {zones} AZs",
-                      qty(len(INTERFACE_ENDPOINTS) * zones * HOURS_PER_MONTH), "endpoint-AZ-hours", ENDPOINT_HOUR,
-                      "one network interface per endpoint per AZ"),
-            Component("VPC", "Interface endpoint data processed", qty(gb), "GB", ENDPOINT_GB,
-                      "Secrets Manager calls from the pods")]
+    """Each endpoint bills per AZ-hour (an interface in every AZ) and per GB it carries (one line per endpoint, in
+    the plan's order: the bundle's usage file gives each endpoint its line)."""
+    zones, names = p.network.availability_zones, p.network.interface_endpoints
+    hours = Component("VPC", f"Interface endpoints ({', '.join(names)}) in {zones} AZs",
+                      qty(len(names) * zones * HOURS_PER_MONTH), "endpoint-AZ-hours", ENDPOINT_HOUR,
+                      "one network interface per endpoint per AZ")
+    return [hours] + [Component("VPC", f"Interface endpoint data processed ({name})", qty(gb), "GB", ENDPOINT_GB,
+                                note) for name, (gb, note) in endpoint_gb(p).items()]
 
 
 SERVICE = Service(
@@ -87,7 +108,8 @@ SERVICE = Service(
                  over="more interface endpoint hours than planned: endpoints added by hand or in more AZs",
                  under="fewer interface endpoint hours than planned: an endpoint not deployed or in fewer AZs"),
         BillLine(id=ENDPOINT_GB, rules=(BillRule(usage=r"VpcEndpoint-Bytes", services=(CE,)),),
-                 over="more data through the interface endpoints than planned: larger or more frequent secret reads",
+                 over="more data through the interface endpoints than planned: more model traffic, logs or image pulls, "
+                      "or more frequent secret reads",
                  under="less data through the interface endpoints than planned"),
     ),
     components=(Priced(order=40, fn=nat_gateways), Priced(order=41, fn=public_ipv4),

@@ -6,6 +6,7 @@ compared with the estimate; one generated CDK app is synthesized to prove the ma
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 from decimal import Decimal
@@ -67,6 +68,8 @@ def test_layout_complete(case: str, bundles) -> None:
                 "cdk/stacks/database_stack.py", "cdk/stacks/storage_stack.py", "cdk/stacks/security_stack.py",
                 "cdk/stacks/monitoring_stack.py", "cdk/stacks/cdn_stack.py",
                 "helm/chat-app/Chart.yaml", "helm/chat-app/values.schema.json", f"helm/values-{env}.yaml",
+                f"helm/aws-load-balancer-controller/values-{env}.yaml", "cdk/stacks/alb_controller.py",
+                "cdk/stacks/alb_controller_iam_policy.json",
                 "report/report.html", "report/report.md", "report/report.pdf", "report/bom.csv",
                 "report/bom.xlsx", "usage.yaml", "scenario.yaml"):
         assert (root / rel).is_file(), rel
@@ -375,27 +378,39 @@ def test_generated_cdk_app_synthesizes_the_estimate(case: str, bundles, synthesi
         assert props.get("BillingMode", "PROVISIONED") == mode
 
 
-@pytest.mark.parametrize(("case", "zones"), [("dev-small", 2), ("prod-enterprise-spot", 3)])
-def test_secrets_manager_interface_endpoint_in_every_zone(case: str, zones: int, bundles, synthesized) -> None:
-    """The Secrets Manager interface endpoint the estimate prices is deployed once, in the private subnet of
-    every zone (dev: 2 zones, prod: 3)."""
+#: Interface endpoints per case: Secrets Manager everywhere; HIPAA (Bedrock model) adds bedrock-runtime, logs,
+#: ecr.api, ecr.dkr, sts and kms (docs/sizing-model.md § VPC endpoints).
+_HIPAA_SET = ["secretsmanager", "bedrock-runtime", "logs", "ecr.api", "ecr.dkr", "sts", "kms"]
+
+
+@pytest.mark.parametrize(("case", "zones", "names"), [("dev-small", 2, ["secretsmanager"]),
+                                                      ("prod-enterprise-spot", 3, ["secretsmanager"]),
+                                                      ("prod-hipaa-pci", 3, _HIPAA_SET)])
+def test_interface_endpoints_in_every_zone(case: str, zones: int, names: list[str], bundles, synthesized) -> None:
+    """The interface endpoints the estimate prices are deployed once each, in the private subnet of every zone
+    (dev: 2 zones, prod: 3), private DNS on; HIPAA adds its PrivateLink set."""
     est, root = bundles[case]
     assert load_config(root / "cdk" / "config" / f"{est.scenario.environment.value}.yaml").network \
         .availability_zones == zones
     interface = [r["Properties"] for t in synthesized[case].values() for r in t["Resources"].values()
                  if r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Interface"]
-    assert [e["ServiceName"] for e in interface] == [f"com.amazonaws.{est.scenario.region}.secretsmanager"]
-    assert len(interface[0]["SubnetIds"]) == zones
-    assert interface[0]["PrivateDnsEnabled"] is True
+    assert [e["ServiceName"] for e in interface] == [f"com.amazonaws.{est.scenario.region}.{n}" for n in names]
+    assert all(len(e["SubnetIds"]) == zones and e["PrivateDnsEnabled"] is True for e in interface)
+    gateway = [json.dumps(r["Properties"]["ServiceName"]) for t in synthesized[case].values()
+               for r in t["Resources"].values()
+               if r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Gateway"]
+    assert sorted(".s3" in g for g in gateway) == [False, True]   # S3 and DynamoDB gateway endpoints (free)
+    assert sum(".dynamodb" in g for g in gateway) == 1
 
 
 def test_every_priced_interface_endpoint_is_deployable() -> None:
     from generators.cdk_config import INTERFACE_ENDPOINT_NAMES
-    from pricing.services.vpc import INTERFACE_ENDPOINTS
 
-    assert INTERFACE_ENDPOINTS and set(INTERFACE_ENDPOINTS) <= set(INTERFACE_ENDPOINT_NAMES)
-    est = estimate(_scenario("dev-small"))
-    assert cdk_config_from_estimate(est).network.interface_endpoints == list(INTERFACE_ENDPOINTS)
+    for case in ("dev-small", "prod-hipaa-pci"):
+        est = estimate(_scenario(case))
+        names = est.plan.network.interface_endpoints
+        assert set(names) <= set(INTERFACE_ENDPOINT_NAMES)
+        assert cdk_config_from_estimate(est).network.interface_endpoints == list(names)
 
 
 def test_generated_cdk_templates_pass_cfn_lint(bundles, synthesized) -> None:

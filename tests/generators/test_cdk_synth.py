@@ -10,6 +10,7 @@ Golden configs: ``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/generators/te
 
 from __future__ import annotations
 
+import json
 import os
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
@@ -120,7 +121,7 @@ def sample_configs() -> dict[str, dict[str, Any]]:
                               min_size=2, desired_size=2, max_size=3, disk_size_gib=50)],
             database=dict(billing_mode="PAY_PER_REQUEST", customer_managed_key=False, removal_policy="RETAIN",
                           backup_retention_days=35, backup_policy="pitr+weekly"),
-            storage=dict(static_bucket_versioned=True, log_archive_days=365),
+            storage=dict(static_bucket_versioned=True, log_archive_days=365, alb_access_logs=True),
             security=dict(waf_enabled=False, kms_customer_managed_keys=[], secret_names=["chatapp/prod/jwt-secret"]),
             monitoring=dict(log_retention_days=90, xray_enabled=False, dashboards=1),
             karpenter=dict(enabled=True, version="1.14.1"),
@@ -244,10 +245,8 @@ def test_native_eks_cluster_pinned_version_standard_support(synth: Synth) -> Non
     types = {res["Type"] for tpl_json in synth.json.values() for res in tpl_json["Resources"].values()}
     assert not any("Kubectl" in t or t == "Custom::AWSCDK-EKS-Cluster" for t in types), types
     addons = [res["Properties"]["AddonName"] for _, res in synth.resources("AWS::EKS::Addon")]
-    expected_addons = ["amazon-cloudwatch-observability"]
-    if synth.config.karpenter.enabled:     # Karpenter's controller gets its role through EKS Pod Identity
-        expected_addons.append("eks-pod-identity-agent")
-    assert sorted(addons) == expected_addons
+    # the AWS Load Balancer Controller (and Karpenter's, when on) gets its role through EKS Pod Identity
+    assert sorted(addons) == ["amazon-cloudwatch-observability", "eks-pod-identity-agent"]
 
 
 def test_nat_gateways_subnets_and_endpoints(synth: Synth) -> None:
@@ -501,8 +500,7 @@ def test_project_and_environment_tags_everywhere(synth: Synth) -> None:
             assert {t["Key"]: t["Value"] for t in spec["Tags"]} == synth.config.tags
 
 
-KARPENTER_TYPES = ("AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::Events::Rule", "AWS::EKS::PodIdentityAssociation",
-                   "AWS::EKS::AccessEntry")
+KARPENTER_TYPES = ("AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::Events::Rule", "AWS::EKS::AccessEntry")
 INTERRUPTION_EVENTS = {("aws.health", "AWS Health Event"), ("aws.ec2", "EC2 Spot Instance Interruption Warning"),
                        ("aws.ec2", "EC2 Instance Rebalance Recommendation"),
                        ("aws.ec2", "EC2 Instance State-change Notification")}
@@ -519,12 +517,13 @@ def test_karpenter_resources_iff_enabled(synth: Synth) -> None:
     queue with the four EventBridge rules, the getting-started controller policy; none of it otherwise."""
     eks_json = synth.json["eks"]["Resources"]
     addons = [r["Properties"]["AddonName"] for r in eks_json.values() if r["Type"] == "AWS::EKS::Addon"]
+    assert addons.count("eks-pod-identity-agent") == 1       # shared with the AWS Load Balancer Controller
+    karpenter_assoc = [r for _, r in synth.resources("AWS::EKS::PodIdentityAssociation")
+                       if r["Properties"]["ServiceAccount"] == "karpenter"]
     if not synth.config.karpenter.enabled:
-        assert [r for t in KARPENTER_TYPES for r in synth.resources(t)] == []
-        assert "eks-pod-identity-agent" not in addons
+        assert [r for t in KARPENTER_TYPES for r in synth.resources(t)] == [] and karpenter_assoc == []
         return
     cluster = synth.config.cluster_name
-    assert "eks-pod-identity-agent" in addons
     ((_, queue),) = synth.resources("AWS::SQS::Queue")
     assert queue["Properties"]["QueueName"] == cluster and queue["Properties"]["MessageRetentionPeriod"] == 300
     rules = {(r["Properties"]["EventPattern"]["source"][0], r["Properties"]["EventPattern"]["detail-type"][0])
@@ -532,8 +531,8 @@ def test_karpenter_resources_iff_enabled(synth: Synth) -> None:
     assert rules == INTERRUPTION_EVENTS
     for _, r in synth.resources("AWS::Events::Rule"):
         assert "InterruptionQueue" in r["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]
-    ((_, assoc),) = synth.resources("AWS::EKS::PodIdentityAssociation")
-    assert (assoc["Properties"]["Namespace"], assoc["Properties"]["ServiceAccount"]) == ("kube-system", "karpenter")
+    (assoc,) = karpenter_assoc
+    assert assoc["Properties"]["Namespace"] == "kube-system"
     role_id = assoc["Properties"]["RoleArn"]["Fn::GetAtt"][0]
     trust = eks_json[role_id]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]
     assert trust["Principal"] == {"Service": "pods.eks.amazonaws.com"}
@@ -597,6 +596,47 @@ def test_compliance_stack_deploys_each_configured_control(synth: Synth) -> None:
                     for p in c.security_hub_standards]
 
 
+def test_alb_controller_role_through_pod_identity(synth: Synth) -> None:
+    """Every case: the controller's service account gets a Pod Identity role with the vendored upstream policy."""
+    eks_json = synth.json["eks"]["Resources"]
+    (assoc,) = [r for _, r in synth.resources("AWS::EKS::PodIdentityAssociation")
+                if r["Properties"]["ServiceAccount"] == "aws-load-balancer-controller"]
+    assert assoc["Properties"]["Namespace"] == "kube-system"
+    role = eks_json[assoc["Properties"]["RoleArn"]["Fn::GetAtt"][0]]["Properties"]
+    trust = role["AssumeRolePolicyDocument"]["Statement"][0]
+    assert trust["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert sorted(trust["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
+    (policy_ref,) = role["ManagedPolicyArns"]
+    document = eks_json[policy_ref["Ref"]]["Properties"]["PolicyDocument"]
+    vendored = json.loads((CDK_TEMPLATES_DIR / "stacks" / "alb_controller_iam_policy.json").read_text())
+
+    def as_lists(statement: dict[str, Any]) -> dict[str, Any]:     # CDK writes a one-item list as its item
+        return {k: [v] if k in ("Action", "Resource") and isinstance(v, str) else v for k, v in statement.items()}
+    assert document["Version"] == vendored["Version"]
+    assert [as_lists(s) for s in document["Statement"]] == [as_lists(s) for s in vendored["Statement"]]
+
+
+def test_alb_access_log_bucket_iff_configured(synth: Synth) -> None:
+    """storage.alb_access_logs: an SSE-S3 bucket (ALB log delivery supports no KMS key) that ELB may write to."""
+    storage = synth.json["storage"]["Resources"]
+    buckets = {i: r for i, r in storage.items()
+               if r["Type"] == "AWS::S3::Bucket" and i.startswith("AlbAccessLogsBucket")}
+    if not synth.config.storage.alb_access_logs:
+        assert buckets == {}
+        return
+    ((bucket_id, bucket),) = buckets.items()
+    enc = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert enc["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    assert bucket["Properties"]["LifecycleConfiguration"]["Rules"][0]["ExpirationInDays"] == \
+        synth.config.storage.log_archive_days
+    statements = [s for p in storage.values() if p["Type"] == "AWS::S3::BucketPolicy"
+                  and p["Properties"]["Bucket"] == {"Ref": bucket_id} for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    (deliver,) = [s for s in statements if s.get("Sid") == "AllowAlbAccessLogDelivery"]
+    assert deliver["Action"] == "s3:PutObject"
+    # us-east-1 predates August 2022: logs come from the regional ELB account 127311923021
+    assert json.dumps(deliver["Principal"]).count("127311923021") == 1
+
+
 def test_cfn_lint_has_no_errors(synth: Synth) -> None:
     errors = [f"{role}: {m.rule.id} {m.message}" for role, matches in synth.lint.items()
               for m in matches if m.rule.severity == "error"]
@@ -628,7 +668,8 @@ def test_render_writes_bundle_atomically(tmp_path: Path) -> None:
     rel = sorted(p.relative_to(out).as_posix() for p in written)
     assert rel == sorted([
         ".gitignore", "README.md", "app.py", "cdk.json", "config/dev.yaml", "requirements.txt",
-        "stacks/__init__.py", "stacks/cdn_stack.py", "stacks/compliance_model.py", "stacks/compliance_stack.py",
+        "stacks/__init__.py", "stacks/addons_model.py", "stacks/alb_controller.py", "stacks/alb_controller_iam_policy.json",
+        "stacks/cdn_stack.py", "stacks/compliance_model.py", "stacks/compliance_stack.py",
         "stacks/config_loader.py", "stacks/config_model.py",
         "stacks/database_stack.py",
         "stacks/eks_stack.py", "stacks/karpenter.py", "stacks/monitoring_stack.py", "stacks/network_stack.py",
@@ -658,7 +699,7 @@ def test_python_sources_do_not_depend_on_config(tmp_path: Path) -> None:
     b = render_cdk_app(CdkConfig.model_validate(sample_configs()["prod-large-hipaa-pci"]), tmp_path / "b")
     py_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in a if p.suffix == ".py"}
     py_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in b if p.suffix == ".py"}
-    assert py_a == py_b and len(py_a) == 15
+    assert py_a == py_b and len(py_a) == 17
 
 
 def test_jinja_only_where_something_is_filled_in() -> None:
@@ -668,7 +709,7 @@ def test_jinja_only_where_something_is_filled_in() -> None:
     for path in templates:
         assert "{{" in path.read_text(encoding="utf-8"), path
     plain_python = [p for p in files if p.suffix == ".py"]
-    assert len(plain_python) == 12          # app.py and the stacks package (config_*, compliance_model copied)
+    assert len(plain_python) == 13          # app.py and the stacks package (config_*, compliance_model, addons_model copied)
     for path in files:
         if path.suffix != ".j2":
             assert "{{ " not in path.read_text(encoding="utf-8"), path

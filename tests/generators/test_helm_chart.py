@@ -75,6 +75,7 @@ CASES: dict[str, dict[str, Any]] = {
         chats_table="chat_app_chats_prod",
         stream_timeout_s=150.2,
         waf_enabled=True,
+        alb_access_logs=True,
         project="ChatApp-Enterprise",
         extra_env={"CLIENT_NAME": NASTY, "TENANCY": "dedicated"},
     ),
@@ -248,8 +249,14 @@ def test_ingress_for_the_alb_controller(rendered, generated, case: str) -> None:
     ingress = by_kind(rendered[case], "Ingress")["chat-app"]
     ann = ingress["metadata"]["annotations"]
     prefix = "alb.ingress.kubernetes.io/"
-    idle = int(ann[prefix + "load-balancer-attributes"].removeprefix("idle_timeout.timeout_seconds="))
+    attrs = dict(kv.split("=", 1) for kv in ann[prefix + "load-balancer-attributes"].split(","))
+    idle = int(attrs.pop("idle_timeout.timeout_seconds"))
     assert idle == EXPECTED_IDLE[case]
+    if CASES[case].get("alb_access_logs"):      # the priced access-log bucket, under the alb/ prefix
+        assert attrs == {"access_logs.s3.enabled": "true", "access_logs.s3.prefix": "alb",
+                         "access_logs.s3.bucket": "replace-with-cdk-output-albaccesslogsbucketname"}
+    else:
+        assert attrs == {}
     assert idle > CASES[case]["stream_timeout_s"] and idle >= 60
     assert ann[prefix + "scheme"] == "internet-facing"
     assert ann[prefix + "target-type"] == "ip"

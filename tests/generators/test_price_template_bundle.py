@@ -32,9 +32,10 @@ SCENARIO = {"concurrent_users": 2000, "compliance": "hipaa", "waf_enabled": True
             "elasticache_enabled": True}
 H = Decimal(730)
 
-#: Estimate lines no resource of the bundle carries (the ALB and its public addresses are made by the AWS Load
-#: Balancer Controller from the Helm ingress; X-Ray, metrics, data transfer and Route 53 are account-level or not
-#: deployed by the CDK app). The compliance controls are deployed by the compliance stack and priced alike.
+#: Estimate lines no resource of the bundle carries (the ALB and its public addresses are created by the AWS Load
+#: Balancer Controller from the Ingress: the bundle installs the controller, docs/cdk.md; X-Ray, metrics, data
+#: transfer and Route 53 are account-level or not deployed by the CDK app). The compliance controls are deployed by
+#: the compliance stack and priced alike.
 GAP_KEYS = ("elb:alb-hour", "elb:alb-lcu-hour", "xray:traces-million", "cloudwatch:metric-month",
             "datatransfer:internet-out-gb", "route53:hosted-zone-month", "route53:queries-million",
             "ec2:t-unlimited-vcpu-hour")
@@ -133,6 +134,18 @@ def test_compliance_stack_deploys_what_is_priced(priced) -> None:
     rules = [t.line for t in tp.lines if t.type == "AWS::Config::ConfigRule"]
     assert {r.quantity for r in rules} == {Decimal(str(c.config_items_month))}
     assert sum(r.quantity for r in rules) == Decimal(str(c.config_evaluations_month))
+
+
+def test_each_interface_endpoint_carries_its_own_gb(priced) -> None:
+    """HIPAA with a Bedrock model: the seven endpoints, each priced with the GB its estimate line gives it."""
+    est, tp, _, _ = priced
+    names = est.plan.network.interface_endpoints
+    assert names == ("secretsmanager", "bedrock-runtime", "logs", "ecr.api", "ecr.dkr", "sts", "kms")
+    est_gb = [ln.quantity for ln in est.lines if ln.price_key == "vpc:interface-endpoint-gb"]
+    tpl_gb = [t.line.quantity for t in tp.lines if t.line.price_key == "vpc:interface-endpoint-gb"]
+    assert len(est_gb) == len(names) and sorted(tpl_gb) == sorted(est_gb)
+    hours = [t.line.quantity for t in tp.lines if t.line.price_key == "vpc:interface-endpoint-hour"]
+    assert hours == [est.plan.network.availability_zones * H] * len(names)     # 3 AZs x 730 h each
 
 
 def test_usage_file_names_the_synthesized_logical_ids(priced) -> None:

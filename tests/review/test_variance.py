@@ -20,7 +20,8 @@ TAGS = {"Project": "ChatApp", "Environment": "prod"}
 
 @pytest.fixture(scope="module")
 def large():
-    return estimate(parse_scenario({"concurrent_users": 5000, "compliance": "hipaa,pci"}))
+    # PCI, not HIPAA: under HIPAA the plan sends no bytes through the NAT (all on VPC endpoints)
+    return estimate(parse_scenario({"concurrent_users": 5000, "compliance": "pci"}))
 
 
 @pytest.fixture(scope="module")
