@@ -1,17 +1,56 @@
-"""Purchase-option assumptions (not list prices): the spot discount and Compute Savings Plan rates."""
+"""Purchase-option assumptions (not list prices): the spot discount and the Savings Plans rates.
+
+Savings Plans rates are one table, `SP_RATES` (docs/sizing-facts.md § Savings Plans rates): the discount off the
+on-demand hour per plan type, term and payment. AWS publishes exact per-instance rates on its Savings Plans
+pricing pages [S160] but not in the price list this tool reads, so the rates are dated assumptions (UNSOURCED per
+instance type), anchored on the published ceilings (Compute up to 66 %, EC2 Instance up to 72 % [S160]), the
+typical 1-year ~30-40 % / 3-year ~60 % [S161][S162] and EC2 Instance 7-12 points deeper than Compute [S163].
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sizing.scenario import PurchaseOption
 
 SPOT_DISCOUNT = Decimal("0.60")           # UNSOURCED: plan says spot saves 60-90%; we take the low end
+SP_RATES_AS_OF = "2026-11-29"             # when the assumed rates below were last reviewed
+PARTIAL_UPFRONT_SHARE = Decimal("0.5")    # partial upfront pays at least half of the term's commitment [S160]
+COMPUTE_SP, EC2_INSTANCE_SP = "compute", "ec2_instance"
+PAYMENTS = ("no_upfront", "partial_upfront", "all_upfront")
+
+
+@dataclass(frozen=True, slots=True)
+class SpRate:
+    plan: str                 # compute | ec2_instance
+    term_months: int          # 12 | 36
+    payment: str              # no_upfront | partial_upfront | all_upfront
+    discount: Decimal         # off the on-demand Linux hour
+    source: str
+
+
+_WHY = "UNSOURCED per instance type: AWS per-instance rates are not in the price list read here; "
+SP_RATES: dict[tuple[str, int, str], SpRate] = {(r.plan, r.term_months, r.payment): r for r in (
+    SpRate(COMPUTE_SP, 12, "no_upfront", Decimal("0.28"), _WHY + "typical m5/c5 us-east-1 [S160][S161]"),
+    SpRate(COMPUTE_SP, 12, "partial_upfront", Decimal("0.30"), _WHY + "between no and all upfront [S160]"),
+    SpRate(COMPUTE_SP, 12, "all_upfront", Decimal("0.32"), _WHY + "typical m5/c5 us-east-1 [S160][S161]"),
+    SpRate(COMPUTE_SP, 36, "no_upfront", Decimal("0.47"), _WHY + "3-year about 1.7x the 1-year [S161]"),
+    SpRate(COMPUTE_SP, 36, "partial_upfront", Decimal("0.50"), _WHY + "between no and all upfront [S160]"),
+    SpRate(COMPUTE_SP, 36, "all_upfront", Decimal("0.52"), _WHY + "below the 66 % ceiling [S160]"),
+    SpRate(EC2_INSTANCE_SP, 12, "no_upfront", Decimal("0.37"), _WHY + "Compute + 9 points [S163]; ~40 % [S162]"),
+    SpRate(EC2_INSTANCE_SP, 12, "partial_upfront", Decimal("0.39"), _WHY + "Compute + 9 points [S163]"),
+    SpRate(EC2_INSTANCE_SP, 12, "all_upfront", Decimal("0.41"), _WHY + "Compute + 9 points [S163]"),
+    SpRate(EC2_INSTANCE_SP, 36, "no_upfront", Decimal("0.56"), _WHY + "Compute + 9 points [S163]; ~60 % [S162]"),
+    SpRate(EC2_INSTANCE_SP, 36, "partial_upfront", Decimal("0.59"), _WHY + "Compute + 9 points [S163]"),
+    SpRate(EC2_INSTANCE_SP, 36, "all_upfront", Decimal("0.61"), _WHY + "below the 72 % ceiling [S160]"),
+)}
+
+_COMPUTE = {PurchaseOption.savings_plan_1y_no_upfront: (12, "no_upfront"),
+            PurchaseOption.savings_plan_1y_all_upfront: (12, "all_upfront"),
+            PurchaseOption.savings_plan_3y_no_upfront: (36, "no_upfront"),
+            PurchaseOption.savings_plan_3y_all_upfront: (36, "all_upfront")}
+# option: (discount off on-demand EC2, term months, all upfront): the scenario's purchase_option (Compute Savings Plans)
 SAVINGS_PLAN: dict[PurchaseOption, tuple[Decimal, int, bool]] = {
-    # option: (discount off on-demand EC2, term months, all upfront). UNSOURCED typical Compute Savings
-    # Plan rates for m5/c5 in us-east-1 ("up to 66%" on the AWS page); shown to the user as assumptions.
     PurchaseOption.on_demand: (Decimal("0"), 0, False),
-    PurchaseOption.savings_plan_1y_no_upfront: (Decimal("0.28"), 12, False),
-    PurchaseOption.savings_plan_1y_all_upfront: (Decimal("0.32"), 12, True),
-    PurchaseOption.savings_plan_3y_no_upfront: (Decimal("0.47"), 36, False),
-    PurchaseOption.savings_plan_3y_all_upfront: (Decimal("0.52"), 36, True),
+    **{o: (SP_RATES[(COMPUTE_SP, t, pay)].discount, t, pay == "all_upfront") for o, (t, pay) in _COMPUTE.items()},
 }
