@@ -126,7 +126,7 @@ def test_all_upfront_bom_sums_to_monthly_and_shows_prepaid_ec2() -> None:
     assert e.upfront_usd > 0
     rows = _csv_rows(bom_csv(e))[:-1]
     assert sum(Decimal(r["monthly_usd"]) for r in rows) == e.monthly_usd
-    ec2 = [r for r in rows if r["item"].endswith("nodes, on-demand")]
+    ec2 = [r for r in rows if r["item"].endswith("nodes, Compute Savings Plan base")]
     assert len(ec2) == 1 and Decimal(ec2[0]["monthly_usd"]) == 0          # prepaid: in the upfront amount
     assert sum(M.cost_by_service(e).values()) == e.monthly_usd
     assert sum(M.cost_split(e).values()) == e.monthly_usd
