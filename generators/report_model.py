@@ -19,21 +19,15 @@ from generators.safe_text import csv_cell
 from pricing.catalog import Catalog, load_snapshot
 from pricing.commitments import SP_ROW
 from pricing.engine import Estimate, estimate
+from pricing.purchase import OPTION_LABELS
 from sizing.profiles import TIERS
-from sizing.scenario import PurchaseOption, Scenario
+from sizing.scenario import Scenario
 
 HEADLINE_CENTS_BELOW = 10_000
 CURVE_POINTS = 12
 PROJECTION_MONTHS = 12
 CURVE_MIN_USERS = 50
 CURVE_MAX_USERS = 20_000
-OPTION_LABELS = {
-    PurchaseOption.on_demand.value: "On-demand",
-    PurchaseOption.savings_plan_1y_no_upfront.value: "Savings Plan 1y, no upfront",
-    PurchaseOption.savings_plan_1y_all_upfront.value: "Savings Plan 1y, all upfront",
-    PurchaseOption.savings_plan_3y_no_upfront.value: "Savings Plan 3y, no upfront",
-    PurchaseOption.savings_plan_3y_all_upfront.value: "Savings Plan 3y, all upfront",
-}
 # bom.csv / bom.xlsx columns; `estimate --format csv` writes the same without the two scenario columns.
 BOM_COLUMNS = ("scenario", "client", "service", "item", "quantity", "unit", "unit_usd", "monthly_usd", "price_key",
                "ce_service", "category", "control", "note")

@@ -10,6 +10,7 @@ from pricing.purchase import (
     COMPUTE_SP,
     EC2_INSTANCE_SP,
     PARTIAL_UPFRONT_SHARE,
+    PLAN_OF,
     SP_RATES,
     SP_RATES_AS_OF,
     SPOT_DISCOUNT,
@@ -20,15 +21,13 @@ from pricing.services.ec2 import ON_DEMAND, SPOT, instance_key
 from sizing.assumptions import HOURS_PER_MONTH
 from sizing.capacity import CapacityPlan
 from sizing.rounding import floor_whole
-from sizing.scenario import PurchaseOption
 
 if TYPE_CHECKING:
     from pricing.catalog import Catalog
 
 _PLAN_LABEL = {COMPUTE_SP: "Compute Savings Plan", EC2_INSTANCE_SP: "EC2 Instance Savings Plan"}
 _PAY_LABEL = {"no_upfront": "no upfront", "partial_upfront": "partial upfront", "all_upfront": "all upfront"}
-SP_ROW = {o: "on_demand" if o is PurchaseOption.on_demand else f"compute_sp_{o.value.removeprefix('savings_plan_')}"
-          for o in PurchaseOption}     # the scenario's purchase_option -> its comparison row
+SP_ROW = {o: "on_demand" if k is None else f"{k[0]}_sp_{k[1] // 12}y_{k[2]}" for o, k in PLAN_OF.items()}
 _RECURRING = {"no_upfront": Decimal(1), "partial_upfront": 1 - PARTIAL_UPFRONT_SHARE, "all_upfront": Decimal(0)}
 
 

@@ -45,12 +45,21 @@ SP_RATES: dict[tuple[str, int, str], SpRate] = {(r.plan, r.term_months, r.paymen
     SpRate(EC2_INSTANCE_SP, 36, "all_upfront", Decimal("0.61"), _WHY + "below the 72 % ceiling [S160]"),
 )}
 
-_COMPUTE = {PurchaseOption.savings_plan_1y_no_upfront: (12, "no_upfront"),
-            PurchaseOption.savings_plan_1y_all_upfront: (12, "all_upfront"),
-            PurchaseOption.savings_plan_3y_no_upfront: (36, "no_upfront"),
-            PurchaseOption.savings_plan_3y_all_upfront: (36, "all_upfront")}
-# option: (discount off on-demand EC2, term months, all upfront): the scenario's purchase_option (Compute Savings Plans)
+def _plan_of(option: PurchaseOption) -> tuple[str, int, str] | None:
+    """(plan, term months, payment) of a savings-plan purchase_option; None for on_demand."""
+    if option is PurchaseOption.on_demand:
+        return None
+    plan = EC2_INSTANCE_SP if option.value.startswith("ec2_instance_") else COMPUTE_SP
+    rest = option.value.removeprefix("ec2_instance_").removeprefix("savings_plan_")     # e.g. 1y_no_upfront
+    return plan, 12 * int(rest[0]), rest[3:]
+
+
+PLAN_OF: dict[PurchaseOption, tuple[str, int, str] | None] = {o: _plan_of(o) for o in PurchaseOption}
+# option: (discount off on-demand EC2, term months, all upfront) of the scenario's purchase_option
 SAVINGS_PLAN: dict[PurchaseOption, tuple[Decimal, int, bool]] = {
-    PurchaseOption.on_demand: (Decimal("0"), 0, False),
-    **{o: (SP_RATES[(COMPUTE_SP, t, pay)].discount, t, pay == "all_upfront") for o, (t, pay) in _COMPUTE.items()},
-}
+    o: (SP_RATES[k].discount, k[1], k[2] == "all_upfront") if k else (Decimal("0"), 0, False)
+    for o, k in PLAN_OF.items()}
+_PLAN_NAME = {COMPUTE_SP: "Compute Savings Plan", EC2_INSTANCE_SP: "EC2 Instance Savings Plan"}
+OPTION_LABELS: dict[str, str] = {   # the one label of each purchase_option (page, report)
+    o.value: "On-demand" if k is None else f"{_PLAN_NAME[k[0]]} {k[1] // 12}y, {k[2].replace('_', ' ')}"
+    for o, k in PLAN_OF.items()}

@@ -79,17 +79,30 @@ def test_prod_scenario_by_hand():
 
 def test_chosen_purchase_option_prices_the_bill_as_its_row():
     rows = _rows(estimate(parse_scenario(PROD)))
-    for option, row in (("savings_plan_1y_no_upfront", "compute_sp_1y_no_upfront"),
-                        ("savings_plan_3y_all_upfront", "compute_sp_3y_all_upfront")):
+    for option, row, plan in (("savings_plan_1y_no_upfront", "compute_sp_1y_no_upfront", "Compute"),
+                              ("savings_plan_3y_all_upfront", "compute_sp_3y_all_upfront", "Compute"),
+                              ("ec2_instance_savings_plan_1y_partial_upfront", "ec2_instance_sp_1y_partial_upfront",
+                               "EC2 Instance")):
         est = estimate(parse_scenario({**PROD, "purchase_option": option}))
         assert est.monthly_usd == rows[row].monthly_usd == sum(ln.monthly_usd for ln in est.lines)
         assert est.upfront_usd == rows[row].upfront_usd
-        base = [ln for ln in est.lines if ln.item == "m5.large nodes, Compute Savings Plan base"]
+        base = [ln for ln in est.lines if ln.item == f"m5.large nodes, {plan} Savings Plan base"]
         above = [ln for ln in est.lines if ln.item == "m5.large nodes, on-demand above the commitment"]
         assert base[0].quantity == 3 * 730 and above[0].quantity == D("682.5")
         assert above[0].monthly_usd == D("65.52")
     assert estimate(parse_scenario({**PROD, "purchase_option": "savings_plan_3y_all_upfront"})).purchase_comparison \
         .on_demand_monthly_usd == estimate(parse_scenario(PROD)).monthly_usd
+
+
+def test_ec2_instance_partial_upfront_by_hand():
+    # EC2 Instance SP 1y partial upfront, 39 % off: 3 x 0.096 x 0.61 = $0.17568/hour, x 730 = 128.2464 a month;
+    # half upfront: 64.1232 -> 64.12 x 12 = 769.44; half monthly 64.12 + 65.52 above the base = 129.64 for nodes
+    r = _rows(estimate(parse_scenario(PROD)))["ec2_instance_sp_1y_partial_upfront"]
+    assert r.hourly_commitment_usd == D("0.17568")
+    assert r.upfront_usd == D("769.44")
+    assert r.monthly_saving_usd == D("146.12")                 # 275.76 - 129.64
+    assert r.break_even_month == 6                             # 769.44 / 146.12 = 5.27
+    assert r.saving_12_months_usd == D("984.00")               # 12 x 146.12 - 769.44 x 12/12
 
 
 def test_break_even_month():
