@@ -22,6 +22,7 @@ from generators.cdk_config import CdkConfig
 from generators.cdk_from_estimate import cdk_config_from_estimate
 from generators.helm import ALB_MAX_IDLE_TIMEOUT_S, copy_chart, write_values
 from generators.helm_from_estimate import helm_values_from_estimate
+from generators.karpenter import write_karpenter
 from generators.report import write_report
 from generators.usage_file import usage_yaml
 from pricing.catalog import Catalog, load_snapshot
@@ -99,6 +100,7 @@ def build_into(est: Estimate, root: Path, catalog: Catalog, pdf_charts: str = "v
     values_path = helm_dir / f"values-{env}.yaml"
     write_values(values, values_path)
     files += sorted(p for p in chart.rglob("*") if p.is_file()) + [values_path]
+    files += write_karpenter(est, helm_dir)
     files += write_report(est, root / "report", catalog=catalog, pdf_charts=pdf_charts)
     files.append(write_atomic(root / USAGE_FILE, usage_yaml(est, config)))
     files.append(write_atomic(root / BUNDLE_MARKER, scenario_yaml(est.scenario)))

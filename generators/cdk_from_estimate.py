@@ -5,6 +5,9 @@ Deliberate adjustments, all visible here (and in docs/report.md):
   and a one-zone plan would still get a two-zone VPC here (a guard, not a resize).
 - The node plan splits into an on-demand and a spot group: desired sizes are the plan's on-demand and
   spot counts, min/max are split so each group's sum equals the plan's min/desired/max.
+- Karpenter (node_provisioner karpenter): the only managed node group is the on-demand `system` group that runs
+  the Karpenter controller (one node per replica, max one more for rolling updates); the app's nodes come from the
+  NodePools in helm/karpenter/ (generators/karpenter.py).
 - Interface VPC endpoints: every service the estimate prices one for (pricing.services.vpc.INTERFACE_ENDPOINTS),
   in the private subnet of each zone.
 - Provisioned DynamoDB: the chats table takes the capacity the plan sized (its GSI mirrors it in the
@@ -27,6 +30,8 @@ GLACIER_TRANSITION_DAYS = 90        # log archive: Glacier after 90 days when ke
 MAX_DASHBOARDS = 3                  # the CDK app builds at most three dashboards (operations, app, edge)
 SERVICE_ACCOUNT = "chat-backend-sa"  # the Helm chart's backend ServiceAccount (generators/helm.py)
 NAMESPACE = "chat-app"
+KARPENTER_NAMESPACE = "kube-system"        # the getting-started install namespace of the karpenter chart
+KARPENTER_SERVICE_ACCOUNT = "karpenter"    # the chart's service account (generators/karpenter.py values)
 
 
 def resource_prefix(est: Estimate) -> str:
@@ -46,8 +51,13 @@ def zone_names(region: str, count: int) -> list[str]:
 
 
 def split_node_groups(est: Estimate) -> list[dict]:
-    """The plan's managed node groups (sizing.capacity.split_node_groups) as CDK config entries."""
-    n = est.plan.nodes
+    """The plan's managed node groups (sizing.capacity.split_node_groups) as CDK config entries; with Karpenter
+    the system group of its controller."""
+    n, k = est.plan.nodes, est.plan.provisioner
+    if k.karpenter:
+        return [{"name": "system", "capacity_type": "ON_DEMAND", "instance_types": [k.system_instance_type],
+                 "min_size": k.system_nodes, "desired_size": k.system_nodes, "max_size": k.system_nodes + 1,
+                 "disk_size_gib": A.NODE_DISK_GIB}]
     return [{"name": g.name, "capacity_type": g.capacity_type, "instance_types": [n.instance_type],
              "min_size": g.min, "desired_size": g.desired, "max_size": g.max, "disk_size_gib": A.NODE_DISK_GIB}
             for g in est.plan.node_groups]
@@ -100,6 +110,9 @@ def cdk_config_data(est: Estimate) -> dict:
         "cdn": {"enabled": True},
         "cache": ({"enabled": True, "engine": "valkey", "node_type": p.elasticache_node_type,
                    "num_nodes": p.elasticache_nodes} if p.elasticache_node_type else {"enabled": False}),
+        "karpenter": ({"enabled": True, "version": p.provisioner.karpenter_version, "namespace": KARPENTER_NAMESPACE,
+                       "service_account": KARPENTER_SERVICE_ACCOUNT} if p.provisioner.karpenter
+                      else {"enabled": False}),
         "workload_identity": {"namespace": NAMESPACE, "service_account": SERVICE_ACCOUNT,
                               "bedrock_invoke": s.llm_model in BEDROCK_MODELS},
         "tags": {"Project": PROJECT, "Environment": env},

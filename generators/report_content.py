@@ -124,6 +124,15 @@ def _field_value(s: Scenario, name: str) -> str:
     return str(v)
 
 
+def _provisioner_note(est: Estimate) -> str:
+    k = est.plan.provisioner
+    if not k.karpenter:
+        return "EKS managed node groups scaled by the cluster autoscaler"
+    return (f"Karpenter {k.karpenter_version}: NodePools over {'/'.join(k.instance_families)} "
+            f"({', '.join(k.capacity_types)}); controller on {k.system_nodes} x {k.system_instance_type} "
+            f"(system node group, on-demand)")
+
+
 def _inputs(est: Estimate) -> Section:
     s = est.scenario
     rows = [(name, _field_value(s, name), Scenario.model_fields[name].description or "")
@@ -133,7 +142,10 @@ def _inputs(est: Estimate) -> Section:
     disc = SAVINGS_PLAN[s.purchase_option][0]
     arows = [(name, fmt_num(getattr(A, name), 4), meaning) for name, meaning in KEY_ASSUMPTIONS]
     arows += [
-        ("SPOT_DISCOUNT", f"{SPOT_DISCOUNT * 100:g}%", "spot price below on-demand (assumption)"),
+        ("SPOT_DISCOUNT", f"{SPOT_DISCOUNT * 100:g}%", "spot price below on-demand, every family (docs/sizing-facts.md "
+         "§ Spot discount)"),
+        ("SPOT_INTERRUPTION_HEADROOM_PCT", f"{A.SPOT_INTERRUPTION_HEADROOM_PCT:g}%",
+         "extra spot node-hours priced to absorb reclaims (UNSOURCED, range 5-20%)"),
         ("savings plan discount", f"{disc * 100:g}%", f"EC2 discount of the chosen option ({s.purchase_option.value})"),
         ("model output speed", f"{fmt_num(speed.output_tokens_per_s)} tokens/s",
          f"{speed.display_name}; {speed.source}"),
@@ -177,7 +189,9 @@ def _capacity(est: Estimate) -> Section:
          f"requests {f.cpu_request_m}m/{f.memory_request_mi}Mi"),
         ("Nodes at peak", f"{n.desired} x {n.instance_type}",
          f"{n.binding_reason} (binding limit: {n.binding_limit}); node group min {n.min}, max {n.max}; "
-         f"{n.on_demand} on-demand, {n.spot} spot at peak"),
+         f"{n.on_demand} on-demand, {n.spot} spot at peak"
+         + (f"; on-demand floor {n.on_demand_floor}" if n.on_demand_floor else "")),
+        ("Node provisioner", est.plan.provisioner.provisioner, _provisioner_note(est)),
         ("Node-hours per month", fmt_num(round(n.node_hours, 2)),
          f"average {fmt_num(round(n.average, 2))} nodes over the load curve, scale-down delay included"),
         ("Backend pods per node", str(n.backend_pods_per_node),

@@ -21,6 +21,7 @@ from generators.cdk_config import CdkConfig
 from pricing.engine import Estimate
 from pricing.services import backup, cloudfront, cloudwatch, dynamodb, kms, s3, secretsmanager, vpc, waf
 from pricing.template.usage import USAGE_VERSION
+from sizing.assumptions import HOURS_PER_MONTH
 
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 
@@ -85,9 +86,23 @@ def _number(x: Decimal) -> int | float:
     return int(x) if x == x.to_integral_value() else float(str(x))
 
 
+def _autoscaled_capacity(est: Estimate, config: CdkConfig, out: dict[str, dict[str, Decimal]]) -> None:
+    """Provisioned mode: the chats table (and its GSI) takes the estimate's auto-scaled capacity-unit-hours less
+    what the users table and its index hold at their fixed capacity all month."""
+    db = config.database
+    if db.billing_mode != "PROVISIONED":
+        return
+    for key, usage_key, users in ((dynamodb.WCU_HOUR, "write_capacity_unit_hours", db.users_write_capacity),
+                                  (dynamodb.RCU_HOUR, "read_capacity_unit_hours", db.users_read_capacity)):
+        total = sum((ln.quantity for ln in est.lines if ln.price_key == key), Decimal(0))
+        fixed = Decimal(2 * (users or 0)) * HOURS_PER_MONTH          # users table + its email index
+        out.setdefault(cdk_logical_id("ChatsTable", "Resource"), {})[usage_key] = total - fixed
+
+
 def usage_quantities(est: Estimate, config: CdkConfig) -> dict[str, dict[str, Decimal]]:
     """Logical ID -> {usage key: monthly quantity} for the estimate's usage-priced lines."""
     out: dict[str, dict[str, Decimal]] = {}
+    _autoscaled_capacity(est, config, out)
     for key, (ids, usage_key, per) in _targets(config).items():
         lines: Sequence = [ln for ln in est.lines if ln.price_key == key]
         for i, ln in enumerate(lines):

@@ -20,7 +20,7 @@ from pricing.services.dynamodb import RCU_HOUR, READS, RESERVED, RESERVED_BLOCK,
 from pricing.services.ec2 import ON_DEMAND, SPOT, instance_key
 from sizing.assumptions import HOURS_PER_MONTH
 from sizing.capacity import CapacityPlan
-from sizing.rounding import floor_whole
+from sizing.nodes import _spot as spot_nodes
 
 if TYPE_CHECKING:
     from pricing.catalog import Catalog
@@ -93,32 +93,67 @@ def _row(option: str, label: str, kind: str, term: int, disc: Decimal | None, ho
 
 
 def base_nodes(plan: CapacityPlan) -> int:
-    """On-demand nodes in every hour of the curve: the quietest hour's nodes less that hour's spot nodes."""
+    """On-demand nodes in every hour of the curve: the quietest hour's nodes less that hour's spot nodes (the
+    same split as sizing/nodes.py, on-demand floor included)."""
     n = plan.nodes
-    return n.min - floor_whole(n.min * plan.spot_share_pct / 100) if n.node_hours_on_demand else 0
+    return n.min - spot_nodes(n.min, plan.spot_share_pct, n.on_demand_floor) if n.node_hours_on_demand else 0
 
 
-def _savings_plans(plan: CapacityPlan, price: Decimal, reference: Decimal, od_line: Decimal, item: str
-                   ) -> list[PurchaseRow]:
-    """Each plan commits `base` nodes' discounted hour; node-hours above the base stay at the on-demand rate."""
-    base, hours = base_nodes(plan), HOURS_PER_MONTH
-    above = _money((qty(plan.nodes.node_hours_on_demand) - base * hours) * price)
+@dataclass(frozen=True, slots=True)
+class _Covered:
+    line: Any                 # the on-demand line the plan covers (the plan's nodes, or an always-on group)
+    hours: Decimal            # covered instance-hours a month
+    unit: Decimal             # the plan's rate per hour
+    month: Decimal            # hours x unit, exact
+
+
+def _covered(plan: CapacityPlan, lines, key: str, price: Decimal, disc: Decimal) -> list[_Covered]:
+    """What a Savings Plan covers: `base` nodes of the plan's type x 730 hours, and every other always-on on-demand
+    node line (Karpenter's system node group) in full."""
+    out = []
+    base_h = base_nodes(plan) * HOURS_PER_MONTH
+    for ln in lines:
+        if ln.bill_line != ON_DEMAND or not (ln.price_key or "").startswith("ec2:"):
+            continue
+        if ln.price_key == key and ln.item == f"{plan.nodes.instance_type} nodes, on-demand":
+            if base_h:
+                out.append(_Covered(ln, base_h, price * (1 - disc), base_h * price * (1 - disc)))
+        else:
+            out.append(_Covered(ln, ln.quantity, ln.unit_usd * (1 - disc), ln.quantity * ln.unit_usd * (1 - disc)))
+    return out
+
+
+def _split(c: _Covered, pay: str, term: int) -> tuple[Decimal, Decimal]:
+    """(the month's recurring charge, the upfront) of one covered line under a payment option."""
+    return _money(c.month * _RECURRING[pay]), _money(c.month * (1 - _RECURRING[pay])) * term
+
+
+def _savings_plans(plan: CapacityPlan, lines, key: str, price: Decimal, reference: Decimal) -> list[PurchaseRow]:
+    """Each plan commits the always-on base's discounted hour; node-hours above the base stay at the on-demand rate."""
+    hours = HOURS_PER_MONTH
+    base = base_nodes(plan)
+    above = _money((qty(plan.nodes.node_hours_on_demand) - base * hours) * price) if plan.nodes.node_hours_on_demand \
+        else Decimal(0)
+    touched_lines = [c.line for c in _covered(plan, lines, key, price, Decimal(0))]
+    touched = sum((ln.monthly_usd for ln in touched_lines), Decimal(0))
     out = []
     for (kind, term, pay), r in SP_RATES.items():
-        hourly = base * price * (1 - r.discount)
-        month = hourly * hours
-        upfront = _money(month * (1 - _RECURRING[pay])) * term      # the month's prepaid share, to the cent, x term
-        monthly = reference - od_line + _money(month * _RECURRING[pay]) + above
+        cov = _covered(plan, lines, key, price, r.discount)
+        hourly = sum((c.month for c in cov), Decimal(0)) / hours
+        parts = [_split(c, pay, term) for c in cov]
+        upfront = sum((u for _, u in parts), Decimal(0))
+        monthly = reference - touched + sum((m for m, _ in parts), Decimal(0)) + above
         label = f"{_PLAN_LABEL[kind]} {term // 12}y {_PAY_LABEL[pay]}"
-        note = (f"commits ${hourly:.4f}/hour = {base} {plan.nodes.instance_type} x ${price}/hour less "
-                f"{r.discount * 100:g}% (the always-on base); {qty(plan.nodes.node_hours_on_demand) - base * hours:,} "
-                f"node-hours above it at the on-demand rate; rate: {r.source}")
+        note = (f"commits ${hourly:.4f}/hour: {base} {plan.nodes.instance_type} x ${price}/hour less "
+                f"{r.discount * 100:g}% (the always-on base){' + the always-on system nodes' if len(cov) > 1 else ''}; "
+                f"{qty(plan.nodes.node_hours_on_demand) - base * hours:,} node-hours above it at the on-demand rate; "
+                f"rate: {r.source}")
         if kind == COMPUTE_SP:
             note += "; also covers Fargate and Lambda (not used here)"
         else:
             note += f"; only the {plan.nodes.instance_type.split('.')[0]} family in {plan.scenario.region}"
         out.append(_row(f"{kind}_sp_{term // 12}y_{pay}", label, "savings_plan", term, r.discount * 100, hourly,
-                        upfront, monthly, reference, (item,), od_line, note))
+                        upfront, monthly, reference, tuple(ln.item for ln in touched_lines), touched, note))
     return out
 
 
@@ -177,10 +212,9 @@ def compare(plan: CapacityPlan, lines, catalog: Catalog, monthly: Decimal, reser
     n, region = plan.nodes, plan.scenario.region
     key = instance_key(n.instance_type)
     price = catalog.price(key, region).usd
-    node = lambda ln: ln.price_key == key and ln.bill_line == ON_DEMAND  # noqa: E731
+    node = lambda ln: ln.price_key == key and ln.item == f"{n.instance_type} nodes, on-demand"  # noqa: E731
     od_line = _money(qty(n.node_hours_on_demand) * price)
     reference = monthly - _sum(lines, node) + od_line
-    item = f"{n.instance_type} nodes, on-demand"
     rows = [_row("on_demand", "On-demand", "on_demand", 0, None, Decimal(0), Decimal(0), reference, reference,
                  (), Decimal(0), "no commitment; the plan's spot share stays on spot")]
     spot_line = _sum(lines, lambda ln: ln.bill_line == SPOT)
@@ -189,8 +223,9 @@ def compare(plan: CapacityPlan, lines, catalog: Catalog, monthly: Decimal, reser
                      Decimal(0), Decimal(0), reference, reference - spot_line + spot_od,
                      (f"{n.instance_type} nodes, spot",) if n.node_hours_spot else (), spot_od,
                      f"already in every row: {qty(n.node_hours_spot):,} spot node-hours at the list rate less "
-                     f"{SPOT_DISCOUNT * 100:g}% (assumption); the baseline runs them on demand; interruptible"))
-    rows += _savings_plans(plan, price, reference, od_line, item)
+                     f"{SPOT_DISCOUNT * 100:g}% (assumption), interruption headroom included; the baseline runs "
+                     "them on demand without headroom; interruptible"))
+    rows += _savings_plans(plan, lines, key, price, reference)
     rows += _reserved(plan, lines, reserved, catalog, reference)
     rec, why = _recommend(rows, plan.scenario.growth_pct_per_month)
     return PurchaseComparison(reference, n.instance_type, price, base_nodes(plan), qty(n.node_hours_on_demand),
@@ -199,7 +234,8 @@ def compare(plan: CapacityPlan, lines, catalog: Catalog, monthly: Decimal, reser
 
 def apply_savings_plan(plan: CapacityPlan, lines: list, option: str, catalog: Catalog) -> tuple[list, Decimal]:
     """The bill under one Savings Plan row (`option`, e.g. compute_sp_1y_all_upfront): the on-demand node line splits
-    into the committed base (its recurring share) and the node-hours above it at the on-demand rate; (lines, upfront)."""
+    into the committed base (its recurring share) and the node-hours above it at the on-demand rate; always-on system
+    nodes take the plan's rate; (lines, upfront). The same pieces as the row, so the bill equals it."""
     n = plan.nodes
     key = instance_key(n.instance_type)
     kind, rest = option.split("_sp_")
@@ -207,20 +243,25 @@ def apply_savings_plan(plan: CapacityPlan, lines: list, option: str, catalog: Ca
     rate = SP_RATES[(kind, 12 * years, pay)]
     price = catalog.price(key, plan.scenario.region).usd
     base, hours = base_nodes(plan), HOURS_PER_MONTH
-    month = base * price * (1 - rate.discount) * hours
-    upfront = _money(month * (1 - _RECURRING[pay])) * 12 * years
-    out = []
+    cov = {id(c.line): c for c in _covered(plan, lines, key, price, rate.discount)}
+    out, upfront = [], Decimal(0)
     for ln in lines:
-        if not (ln.price_key == key and ln.bill_line == ON_DEMAND):
+        c = cov.get(id(ln))
+        if c is None:
             out.append(ln)
             continue
-        above = ln.quantity - base * hours
-        prepaid = f"; ${upfront:,.2f} upfront for {12 * years} months" if upfront else ""
-        out.append(replace(ln, item=f"{n.instance_type} nodes, {_PLAN_LABEL[kind]} base", quantity=base * hours,
-                           unit_usd=price * (1 - rate.discount), monthly_usd=_money(month * _RECURRING[pay]),
-                           note=f"{base} always-on nodes x {hours} hours at the list rate less "
-                                f"{rate.discount * 100:g}% (assumption; docs/sizing-facts.md § Savings Plans "
-                                f"rates){prepaid}"))
+        monthly, up = _split(c, pay, 12 * years)
+        upfront += up
+        prepaid = f"; ${up:,.2f} upfront for {12 * years} months" if up else ""
+        where = f"{rate.discount * 100:g}% (assumption; docs/sizing-facts.md § Savings Plans rates){prepaid}"
+        if ln.item != f"{n.instance_type} nodes, on-demand":
+            out.append(replace(ln, unit_usd=c.unit, monthly_usd=monthly,
+                               note=f"{ln.note}; {_PLAN_LABEL[kind]}: the list rate less {where}"))
+            continue
+        out.append(replace(ln, item=f"{n.instance_type} nodes, {_PLAN_LABEL[kind]} base", quantity=c.hours,
+                           unit_usd=c.unit, monthly_usd=monthly,
+                           note=f"{base} always-on nodes x {hours} hours at the list rate less {where}"))
+        above = ln.quantity - c.hours
         if above:
             out.append(replace(ln, item=f"{n.instance_type} nodes, on-demand above the commitment", quantity=above,
                                unit_usd=price, monthly_usd=_money(above * price),

@@ -150,7 +150,8 @@ def _hours(h: float) -> Decimal:
 
 def _node_month(n: NodePlan, catalog: Catalog, region: str, sp_discount: Decimal) -> Decimal:
     price = catalog.price(f"ec2:{n.instance_type}", region).usd
-    cost = _hours(n.node_hours_on_demand) * price * (1 - sp_discount) + _hours(n.node_hours_spot) * price * (1 - SPOT_DISCOUNT)
+    spot_h = _hours(n.node_hours_spot) + qty(n.node_hours_spot_headroom)   # the interruption headroom is spot too
+    cost = _hours(n.node_hours_on_demand) * price * (1 - sp_discount) + spot_h * price * (1 - SPOT_DISCOUNT)
     if n.surplus_vcpu_hours_month:
         cost += qty(n.surplus_vcpu_hours_month) * catalog.price("ec2:t-unlimited-vcpu-hour", region).usd
     return money(cost)

@@ -13,7 +13,9 @@ from decimal import Decimal
 
 from sizing.scenario import PurchaseOption
 
-SPOT_DISCOUNT = Decimal("0.60")           # UNSOURCED: plan says spot saves 60-90%; we take the low end
+# One figure for every family: no per-family savings source was readable offline (the Spot Instance Advisor's
+# per-type "savings over on-demand" is live data); docs/sizing-facts.md § Spot discount [S172][S173].
+SPOT_DISCOUNT = Decimal("0.60")           # the low end of AWS's "up to 90%" and the plan's 60-90 %
 SP_RATES_AS_OF = "2026-11-29"             # when the assumed rates below were last reviewed
 PARTIAL_UPFRONT_SHARE = Decimal("0.5")    # partial upfront pays at least half of the term's commitment [S160]
 COMPUTE_SP, EC2_INSTANCE_SP = "compute", "ec2_instance"

@@ -38,6 +38,15 @@ NODE_DISK_GIB = 50               # plan add_nodegroup_capacity(disk_size=50)
 HPA_SCALE_DOWN_STABILIZATION_S = 300   # HPA behavior.scaleDown default window; docs/sizing-facts.md § Scale-down delay [S109]
 CA_SCALE_DOWN_UNNEEDED_S = 600         # cluster-autoscaler --scale-down-unneeded-time default; docs/sizing-facts.md § Scale-down delay [S110]
 SCALE_DOWN_DELAY_H = (HPA_SCALE_DOWN_STABILIZATION_S + CA_SCALE_DOWN_UNNEEDED_S) / SECONDS_PER_HOUR  # 0.25 h a drop's nodes stay billed
+# --- Spot and Karpenter (docs/sizing-facts.md § Spot interruption headroom, § Karpenter controller and NodePool) -------
+SPOT_INTERRUPTION_HEADROOM_PCT = 10.0  # UNSOURCED (range 5-20 %): extra spot node-hours priced to absorb reclaims
+PROD_ON_DEMAND_FLOOR_PER_AZ = 1        # UNSOURCED policy: prod keeps >= 1 on-demand node per AZ whatever the spot share
+KARPENTER_VERSION = "1.14.1"           # chart/controller pinned; supports Kubernetes 1.26-1.36; docs/sizing-facts.md § Karpenter controller and NodePool [S170]
+KARPENTER_CONTROLLER_CPU_M = 1000      # getting-started Helm install: requests = limits = 1 CPU; same section [S171]
+KARPENTER_CONTROLLER_MEMORY_MI = 1024  # and 1Gi; same section [S171]
+KARPENTER_SYSTEM_INSTANCE_TYPE = "t3.medium"   # UNSOURCED choice: smallest shape that fits one controller next to DaemonSets
+KARPENTER_CONSOLIDATE_AFTER_S = CA_SCALE_DOWN_UNNEEDED_S  # set equal so § Scale-down delay holds for both provisioners
+KARPENTER_LIMIT_HEADROOM_PCT = 20.0    # UNSOURCED: NodePool limits = nodes at the HPA maxima + 20 % (replacements, headroom)
 CREDIT_DAY_HOURS = 24                  # unlimited mode evens CPU use over 24 h; docs/sizing-facts.md § Burstable t3 credits [S111]
 T_UNLIMITED_DEFAULT = True       # T3/T3a launch in unlimited mode by default; docs/sizing-facts.md § Burstable t3 credits [S15][S16]
 

@@ -21,6 +21,7 @@ from sizing.nodes import NodeGroup, NodePlan, node_candidates, split_node_groups
 from sizing.observability import ObservabilityPlan, log_ingest_gb_month, log_retention_days, size_observability
 from sizing.pods import PodPlan, replica_cap_warnings, size_pods
 from sizing.profiles import ENVIRONMENT_PROFILES, TierSpec
+from sizing.provisioner import ProvisionerPlan, plan_provisioner
 from sizing.scenario import Scenario
 from sizing.security import SecurityPlan, security_warnings, size_security
 from sizing.tiers import cache_nodes, choose_node_type, choose_tier, node_fit_warnings
@@ -28,7 +29,7 @@ from sizing.workload import Workload, derive_workload
 
 # The plan types are defined beside the step that builds them and importable from here with the plan.
 __all__ = ["CapacityPlan", "CompliancePlan", "DynamoPlan", "KubernetesPlan", "NetworkPlan", "NodeGroup", "NodePlan",
-           "ObservabilityPlan", "PlanCheck", "PodPlan", "SecurityPlan", "size"]
+           "ObservabilityPlan", "PlanCheck", "PodPlan", "ProvisionerPlan", "SecurityPlan", "size"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,6 +48,7 @@ class CapacityPlan:
     nodes: NodePlan
     node_groups: tuple[NodeGroup, ...]
     node_candidates: dict[str, NodePlan]
+    provisioner: ProvisionerPlan        # managed node groups, or Karpenter with its controller's system node group
     dynamodb: DynamoPlan
     network: NetworkPlan
     observability: ObservabilityPlan
@@ -54,7 +56,7 @@ class CapacityPlan:
     compliance: CompliancePlan
     elasticache_node_type: str | None
     elasticache_nodes: int
-    ebs_gb: float                       # node root volumes, GB-month: the average node count x the disk
+    ebs_gb: float                       # node root volumes, GB-month: (average nodes + system nodes) x the disk
     spot_share_pct: float
     warnings: tuple[str, ...]
     plan_checks: tuple[PlanCheck, ...] = ()
@@ -92,14 +94,16 @@ def size(s: Scenario) -> CapacityPlan:
     cache_type, cache_count = cache_nodes(s, tier)
     kube = plan_kubernetes(s.kubernetes_version)
     peaks = model_peaks(s, w.messages_per_s_peak, conv)
+    provisioner = plan_provisioner(s, nodes, spot_pct)
 
     return CapacityPlan(
         scenario=s, workload=w, conversation=conv, tier=tier.name,
         tier_reasons=tuple(tier_reasons + type_reasons), tier_spec=tier, kubernetes=kube,
         backend=backend, frontend=frontend, nodes=nodes, node_groups=split_node_groups(nodes, spot_pct),
-        node_candidates=candidates, dynamodb=dynamodb, network=network, observability=observability,
+        node_candidates=candidates, provisioner=provisioner, dynamodb=dynamodb, network=network,
+        observability=observability,
         security=security, compliance=compliance, elasticache_node_type=cache_type, elasticache_nodes=cache_count,
-        ebs_gb=nodes.average * A.NODE_DISK_GIB, spot_share_pct=spot_pct,
+        ebs_gb=(nodes.average + provisioner.system_nodes) * A.NODE_DISK_GIB, spot_share_pct=spot_pct,
         warnings=load_profile_warnings(s) + node_fit_warnings(backend, nodes) + replica_cap_warnings(backend)
         + security_warnings(s, regimes)
         + compliance_warnings(s) + llm_warnings(s) + kubernetes_warnings(kube)

@@ -84,3 +84,15 @@ _TYPES = (
 ).split()
 
 INSTANCE_SHAPES: dict[str, InstanceShape] = {n: _shape(n) for n in _TYPES}
+
+
+def alternative_families(instance_type: str) -> tuple[str, ...]:
+    """The plan type's family first, then the other known families of the same class letter and architecture
+    (t3 -> t3a; m5 -> m6i, m7i; c6g -> c7g): same vCPU/memory ratio, so the pods pack alike. Karpenter may launch
+    any of them (docs/sizing-model.md § Node provisioner)."""
+    own = INSTANCE_SHAPES[instance_type]
+    fams = [own.family]
+    for sh in INSTANCE_SHAPES.values():
+        if sh.family not in fams and sh.family[0] == own.family[0] and sh.arch == own.arch:
+            fams.append(sh.family)
+    return tuple(fams)

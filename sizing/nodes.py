@@ -36,6 +36,8 @@ class NodePlan:
     node_hours: float       # per month: the nodes of every hour of the load curve, scale-down delay included
     node_hours_on_demand: float
     node_hours_spot: float
+    node_hours_spot_headroom: float  # extra spot node-hours priced to absorb reclaims (SPOT_INTERRUPTION_HEADROOM_PCT)
+    on_demand_floor: int    # on-demand nodes kept whatever the spot share (prod: one per AZ)
     average: float          # node_hours / 730
     utilisation_pct: float  # modelled CPU use of the nodes at peak (load, add-ons, DaemonSets)
     average_utilisation_pct: float  # the same over the month's node-hours
@@ -189,8 +191,13 @@ def _over_curve(need: tuple[int, ...], spot_need: tuple[int, ...], shape: CurveS
     return hours, spot_hours, used(shape.counts, hours), surplus
 
 
-def size_nodes(instance_type: str, load: PodLoad, min_nodes: int, spot_pct: float, zones_floor: bool = False
-               ) -> NodePlan:
+def _spot(n: int, spot_pct: float, od_floor: int) -> int:
+    """Spot nodes of `n`: floor(n x share), leaving at least the on-demand floor on on-demand."""
+    return min(floor_whole(n * spot_pct / 100), max(0, n - od_floor))
+
+
+def size_nodes(instance_type: str, load: PodLoad, min_nodes: int, spot_pct: float, zones_floor: bool = False,
+               od_floor: int = 0) -> NodePlan:
     """Managed node group sizes on one instance type and its node-hours over the load curve
     (docs/sizing-model.md § Nodes; docs/sizing-facts.md § Node allocatable and max pods, § System add-on overhead,
     § Backend pod packing, § Scale-down delay, § Burstable t3 credits); infeasible when a backend pod cannot fit
@@ -205,8 +212,8 @@ def size_nodes(instance_type: str, load: PodLoad, min_nodes: int, spot_pct: floa
     ucpu, umem, slots = USABLE[instance_type]      # _fit inlined: this runs for every share on every type
     need = tuple(max(min_nodes, -(-r[0] // ucpu), -(-r[1] // umem), -(-r[2] // slots), -(-b // per_node))
                  for b, r in load.curve) if feasible else (min_nodes,) * len(load.curve)
-    spot_need = tuple(floor_whole(n * spot_pct / 100) for n in need) if spot_pct else ()
-    spot = floor_whole(desired * spot_pct / 100)
+    spot_need = tuple(_spot(n, spot_pct, od_floor) for n in need) if spot_pct else ()
+    spot = _spot(desired, spot_pct, od_floor)
     vcpu, memory_gib, arch, max_pods, allocatable_cpu_m, allocatable_memory_mi, baseline = _SHAPE_FACTS[instance_type]
     hours, spot_hours, used, surplus = _over_curve(need, spot_need, load.shape, load.cpu_used_m if feasible else 0.0,
                                                    vcpu, baseline if feasible else None)
@@ -218,7 +225,8 @@ def size_nodes(instance_type: str, load: PodLoad, min_nodes: int, spot_pct: floa
         backend_pods_per_node=per_node, packing_limit=packing, binding_limit=binding, binding_reason=reason,
         feasible=feasible, desired=desired, min=min(need), max=max(peak_max, desired + 1),
         on_demand=desired - spot, spot=spot, node_hours=hours, node_hours_on_demand=hours - spot_hours,
-        node_hours_spot=spot_hours, average=hours / float(A.HOURS_PER_MONTH),
+        node_hours_spot=spot_hours, node_hours_spot_headroom=spot_hours * A.SPOT_INTERRUPTION_HEADROOM_PCT / 100,
+        on_demand_floor=min(od_floor, desired), average=hours / float(A.HOURS_PER_MONTH),
         utilisation_pct=round(util, 2), average_utilisation_pct=round(used / (hours * vcpu) * 100, 2) if hours else 0.0,
         burst_baseline_pct=baseline, surplus_vcpu_hours_month=surplus)
 
@@ -229,7 +237,8 @@ def node_candidates(s: Scenario, backend: PodPlan, frontend: PodPlan, zones: int
     load = pod_load(backend, frontend, curve_shape(s))
     prod = s.environment is Environment.prod
     min_nodes = zones if prod else 1
-    return {n: size_nodes(n, load, min_nodes, spot_pct, zones_floor=prod) for n in INSTANCE_SHAPES}
+    od_floor = zones * A.PROD_ON_DEMAND_FLOOR_PER_AZ if prod else 0
+    return {n: size_nodes(n, load, min_nodes, spot_pct, zones_floor=prod, od_floor=od_floor) for n in INSTANCE_SHAPES}
 
 
 def split_node_groups(n: NodePlan, spot_pct: float) -> tuple[NodeGroup, ...]:

@@ -83,6 +83,13 @@ class BackupPolicy(str, Enum):
     daily_30 = "daily-30"            # PITR + a daily AWS Backup rule kept 30 days (30 full copies)
 
 
+class NodeProvisioner(str, Enum):
+    """Who launches the worker nodes: EKS managed node groups (cluster autoscaler) or Karpenter."""
+
+    managed_nodegroup = "managed-nodegroup"
+    karpenter = "karpenter"
+
+
 class InferenceProfile(str, Enum):
     """Where Bedrock may run a request: any Region (global), the source Region's geography, or the Region."""
 
@@ -242,6 +249,8 @@ class Scenario(BaseModel):
     availability_zones: int | None = Field(None, ge=2, le=3, description="AZs (default: env profile; EKS needs 2+)")
     spot_share_pct: float | None = Field(None, ge=0, le=100, description="Share of nodes on spot (default: env profile)")
     purchase_option: PurchaseOption = Field(PurchaseOption.on_demand, description="Compute purchase option")
+    node_provisioner: NodeProvisioner = Field(
+        NodeProvisioner.managed_nodegroup, description="Who launches worker nodes: managed-nodegroup or karpenter")
     growth_pct_per_month: float = Field(5.0, ge=-50, le=100, description="User growth per month, %")
     chat_history_retention_days: int = Field(365, ge=1, le=3650, description="Chat history kept in DynamoDB, days")
     backup_policy: BackupPolicy | None = Field(None, description="DynamoDB backups (default: environment, compliance)")
@@ -430,7 +439,8 @@ def _allowed_range(name: str) -> str:
         return f"text of {c.get('min_length', 0)}..{c['max_length']} characters"
     if "ge" in c or "le" in c:
         return f"{c.get('ge', '')}..{c.get('le', '')}"
-    enums = {"environment": Environment, "compliance": Compliance, "purchase_option": PurchaseOption, "backup_policy": BackupPolicy}
+    enums = {"environment": Environment, "compliance": Compliance, "purchase_option": PurchaseOption,
+             "backup_policy": BackupPolicy, "node_provisioner": NodeProvisioner}
     if name in enums:
         return ", ".join(e.value for e in enums[name])
     if name == "region":

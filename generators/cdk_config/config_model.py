@@ -313,6 +313,21 @@ class CacheConfig(_Model):
     num_nodes: int = Field(default=1, ge=1, le=6)
 
 
+class KarpenterConfig(_Model):
+    """Karpenter launches the app's nodes; node_groups then hold only the small group that runs its controller."""
+
+    enabled: bool = False
+    version: str | None = Field(default=None, pattern=r"^\d+\.\d+\.\d+$", description="chart version (needed when enabled)")
+    namespace: str = Field(default="kube-system", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+    service_account: str = Field(default="karpenter", pattern=r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+
+    @model_validator(mode="after")
+    def _version(self) -> KarpenterConfig:
+        if self.enabled and self.version is None:
+            raise ValueError("karpenter.version: required when karpenter.enabled is true (e.g. 1.14.1)")
+        return self
+
+
 class WorkloadIdentityConfig(_Model):
     """Kubernetes service account whose pods get the backend IAM role (IRSA)."""
 
@@ -342,6 +357,7 @@ class CdkConfig(_Model):
     cdn: CdnConfig = CdnConfig()
     cache: CacheConfig = CacheConfig()
     workload_identity: WorkloadIdentityConfig = WorkloadIdentityConfig()
+    karpenter: KarpenterConfig = KarpenterConfig()
     tags: dict[str, str]
 
     @field_validator("tags")
@@ -413,6 +429,11 @@ class CdkConfig(_Model):
     def cluster_name(self) -> str:
         """Name of the EKS cluster (also the Container Insights ClusterName dimension)."""
         return self.resource_prefix
+
+    @property
+    def karpenter_node_role_name(self) -> str:
+        """IAM role of the nodes Karpenter launches (the EC2NodeClass `role`), e.g. ``chatapp-prod-karpenter-node``."""
+        return f"{self.resource_prefix}-karpenter-node"
 
     @property
     def users_table_name(self) -> str:

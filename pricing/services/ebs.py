@@ -21,10 +21,12 @@ KEY = "ebs:gp3-gb-month"
 
 
 def volumes(p: CapacityPlan, o: PriceOptions) -> list[Component]:
-    n = p.nodes
-    return [Component("EBS", f"gp3 node root volumes ({NODE_DISK_GIB} GiB x {n.average:.2f} nodes on average)",
+    n, system = p.nodes, p.provisioner.system_nodes
+    extra = f" + {system} Karpenter system nodes" if system else ""
+    return [Component("EBS", f"gp3 node root volumes ({NODE_DISK_GIB} GiB x {n.average:.2f} nodes on average{extra})",
                       qty(p.ebs_gb), "GB-month", KEY,
-                      f"one volume per node while it runs: {n.node_hours:,.2f} node-hours (peak {n.desired})")]
+                      f"one volume per node while it runs: {n.node_hours:,.2f} node-hours (peak {n.desired})"
+                      + (f"; {system} system node(s) all month" if system else ""))]
 
 
 SERVICE = Service(

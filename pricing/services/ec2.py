@@ -1,6 +1,8 @@
 """Amazon EC2: worker nodes (on-demand, spot) and t3 unlimited-mode surplus CPU credits."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pricing.purchase import SPOT_DISCOUNT
 from pricing.services.base import (
     HOURS,
@@ -15,7 +17,7 @@ from pricing.services.base import (
     Service,
     qty,
 )
-from sizing.assumptions import HOURS_PER_MONTH
+from sizing.assumptions import HOURS_PER_MONTH, SPOT_INTERRUPTION_HEADROOM_PCT
 from sizing.capacity import CapacityPlan
 from sizing.instances import INSTANCE_SHAPES
 
@@ -34,6 +36,44 @@ def _hours_note(hours: float, peak: int, average: float) -> str:
     return f"{hours:,.2f} node-hours: peak {peak}, average {average:.2f}"
 
 
+def _karpenter_note(p: CapacityPlan) -> str:
+    if not p.provisioner.karpenter:
+        return ""
+    return (f"; Karpenter may launch any fitting {'/'.join(p.provisioner.instance_families)} size and bin-packs "
+            f"on the cheapest: priced as the plan's {p.nodes.instance_type} (docs/sizing-model.md § Node provisioner)")
+
+
+def _spot(p: CapacityPlan, key: str) -> list[Component]:
+    """Spot node-hours at the spot discount, and the interruption headroom on top (docs/sizing-model.md § Nodes)."""
+    n = p.nodes
+    disc = f"spot = list price less {SPOT_DISCOUNT * 100:.0f}% (docs/sizing-facts.md § Spot discount)"
+    avg = n.node_hours_spot / float(HOURS_PER_MONTH)
+    floor = f"; on-demand floor {n.on_demand_floor} node(s)" if n.on_demand_floor else ""
+    out = [Component("EC2", f"{n.instance_type} nodes, spot", qty(n.node_hours_spot), "instance-hours", key,
+                     f"{_hours_note(n.node_hours_spot, n.spot, avg)} (spot, {p.spot_share_pct:g}% share{floor}); "
+                     f"{disc}{_karpenter_note(p)}", price_factor=ONE - SPOT_DISCOUNT, bill_line=SPOT)]
+    if n.node_hours_spot_headroom:
+        out.append(Component(
+            "EC2", f"{n.instance_type} spot interruption headroom", qty(n.node_hours_spot_headroom), "instance-hours",
+            key, f"{SPOT_INTERRUPTION_HEADROOM_PCT:g}% of the spot node-hours (UNSOURCED, range 5-20%): spare spot "
+                 f"capacity that absorbs reclaims (docs/sizing-facts.md § Spot interruption headroom); {disc}",
+            price_factor=ONE - SPOT_DISCOUNT, bill_line=SPOT))
+    return out
+
+
+def _system(p: CapacityPlan, sp: Decimal) -> list[Component]:
+    """Karpenter's controller runs on a small on-demand managed node group, all month."""
+    k = p.provisioner
+    if not k.system_nodes:
+        return []
+    hours = k.system_nodes * int(HOURS_PER_MONTH)
+    return [Component("EC2", f"{k.system_instance_type} Karpenter system node group, on-demand", qty(hours),
+                      "instance-hours", instance_key(k.system_instance_type),
+                      f"{k.system_nodes} node(s) x {int(HOURS_PER_MONTH)} h: the Karpenter controller ({k.controller_replicas} "
+                      f"replica(s), {k.controller_cpu_m}m / {k.controller_memory_mi} Mi each) off the nodes it manages "
+                      f"(docs/sizing-model.md § Node provisioner)", price_factor=ONE - sp, bill_line=ON_DEMAND)]
+
+
 def nodes(p: CapacityPlan, o: PriceOptions) -> list[Component]:
     """Node-hours over the month's load curve (docs/sizing-model.md § Nodes), split on-demand/spot."""
     n, sp = p.nodes, o.savings_plan_discount
@@ -41,17 +81,14 @@ def nodes(p: CapacityPlan, o: PriceOptions) -> list[Component]:
     out = []
     if n.node_hours_on_demand:
         avg = n.node_hours_on_demand / float(HOURS_PER_MONTH)
-        note = f"{_hours_note(n.node_hours_on_demand, n.on_demand, avg)} (on-demand)"
+        note = f"{_hours_note(n.node_hours_on_demand, n.on_demand, avg)} (on-demand){_karpenter_note(p)}"
         if sp:
             note += f"; Compute Savings Plan rate: list price less {sp * 100:.0f}% (assumption)"
         out.append(Component("EC2", f"{n.instance_type} nodes, on-demand", qty(n.node_hours_on_demand),
                              "instance-hours", key, note, price_factor=ONE - sp, bill_line=ON_DEMAND))
     if n.node_hours_spot:
-        avg = n.node_hours_spot / float(HOURS_PER_MONTH)
-        out.append(Component("EC2", f"{n.instance_type} nodes, spot", qty(n.node_hours_spot), "instance-hours",
-                             key, f"{_hours_note(n.node_hours_spot, n.spot, avg)} (spot, {p.spot_share_pct:g}% "
-                             f"share); spot = list price less {SPOT_DISCOUNT * 100:.0f}% (assumption; plan: 60-90% "
-                             f"savings)", price_factor=ONE - SPOT_DISCOUNT, bill_line=SPOT))
+        out += _spot(p, key)
+    out += _system(p, sp)
     if n.surplus_vcpu_hours_month > 0:
         out.append(Component("EC2", f"{n.instance_type} unlimited-mode surplus CPU credits",
                              qty(n.surplus_vcpu_hours_month), "vCPU-hours", CPU_CREDITS,

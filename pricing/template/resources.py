@@ -72,7 +72,8 @@ FREE_TYPES: frozenset[str] = frozenset({
     "AWS::WAFv2::WebACLAssociation", "AWS::WAFv2::IPSet", "AWS::WAFv2::RegexPatternSet",
     "AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancingV2::ListenerRule",
     "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::ElasticLoadBalancingV2::ListenerCertificate",
-    "AWS::Logs::ResourcePolicy", "AWS::Lambda::Permission", "AWS::SecretsManager::SecretTargetAttachment",
+    "AWS::Logs::ResourcePolicy", "AWS::ApplicationAutoScaling::ScalableTarget",
+    "AWS::ApplicationAutoScaling::ScalingPolicy", "AWS::Lambda::Permission", "AWS::SecretsManager::SecretTargetAttachment",
     "AWS::SecretsManager::ResourcePolicy", "AWS::CloudFormation::WaitConditionHandle",
 })
 FREE_PREFIXES: tuple[str, ...] = ("AWS::IAM::",)
@@ -222,7 +223,8 @@ def _enabled(c: Ctx, path: str) -> bool:
     return str(c.value(path, False)).lower() == "true"
 
 
-@pricer("AWS::DynamoDB::Table", usage=("write_request_units", "read_request_units", "storage_gb", "pitr_gb"))
+@pricer("AWS::DynamoDB::Table", usage=("write_request_units", "read_request_units", "storage_gb", "pitr_gb",
+                                      "write_capacity_unit_hours", "read_capacity_unit_hours"))
 def dynamodb_table(c: Ctx) -> list[Component]:
     if c.text("BillingMode", "PROVISIONED") == "PAY_PER_REQUEST":
         out = [c.used("DynamoDB", "On-demand write request units", "write_request_units", "million WRU",
@@ -238,15 +240,23 @@ def dynamodb_table(c: Ctx) -> list[Component]:
                            of=_gsi(indexes[i], "WriteCapacityUnits"))
             rcu += c.count(f"GlobalSecondaryIndexes.{i}.ProvisionedThroughput.ReadCapacityUnits",
                            of=_gsi(indexes[i], "ReadCapacityUnits"))
-        out = [c.hourly("DynamoDB", f"Provisioned write capacity ({wcu} WCU, table + GSIs)", wcu, "WCU-hours",
-                        dynamodb.WCU_HOUR),
-               c.hourly("DynamoDB", f"Provisioned read capacity ({rcu} RCU, table + GSIs)", rcu, "RCU-hours",
-                        dynamodb.RCU_HOUR)]
+        out = [_capacity(c, "write", wcu, "WCU", dynamodb.WCU_HOUR), _capacity(c, "read", rcu, "RCU", dynamodb.RCU_HOUR)]
     out.append(c.used("DynamoDB", "Table and GSI storage", "storage_gb", "GB-month", dynamodb.STORAGE))
     if _enabled(c, "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled"):
         out.append(c.used("DynamoDB", "Point-in-time recovery (table + LSIs)", "pitr_gb", "GB-month",
                           dynamodb.PITR, fallback="storage_gb"))
     return out
+
+
+def _capacity(c: Ctx, kind: str, units: Decimal, unit: str, key: str) -> Component:
+    """Provisioned capacity: the usage file's capacity-unit-hours when auto scaling moves it with the load
+    (`{kind}_capacity_unit_hours`), else the template's units all month."""
+    usage_key = f"{kind}_capacity_unit_hours"
+    if usage_key in c.usage:
+        return c.used("DynamoDB", f"Provisioned {kind} capacity (auto scaled, table + GSIs)", usage_key,
+                      f"{unit}-hours", key)
+    return c.hourly("DynamoDB", f"Provisioned {kind} capacity ({units} {unit}, table + GSIs)", units,
+                    f"{unit}-hours", key)
 
 
 def _gsi(index: object, field: str) -> object:

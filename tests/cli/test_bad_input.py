@@ -52,6 +52,8 @@ BAD_FLAGS = [
     (["--availability-zones", "7"], "availability_zones", "2..3"),
     (["--availability-zones", "1"], "availability_zones", "2..3"),
     (["--purchase-option", "reserved"], "purchase_option", "on_demand"),
+    (["--node-provisioner", "cluster-autoscaler"], "node_provisioner", "managed-nodegroup, karpenter"),
+    (["--node-provisioner", "Karpenter"], "node_provisioner", "managed-nodegroup, karpenter"),
     (["--growth-pct-per-month", "1000"], "growth_pct_per_month", "-50..100"),
     (["--chat-history-retention-days", "0"], "chat_history_retention_days", "1..3650"),
     (["--backup-policy", "weekly"], "backup_policy", "pitr-only, pitr+weekly, daily-30"),
@@ -82,7 +84,22 @@ BAD_FILES = [
     ("active_hours_per_day: 30\n", "active_hours_per_day"),
     ("average_load_pct_of_peak: 50\nquiet_load_pct_of_peak: 5\n", "quiet_load_pct_of_peak"),
     ("llm_model: anthropic.claude-3-5-haiku\nregion: eu-central-1\n", "region (--region): region 'eu-central-1' does not offer"),
+    ("node_provisioner: fargate\n", "node_provisioner"),
 ]
+
+
+def test_node_provisioner_from_yaml_and_flag(tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text("concurrent_users: 1000\nenvironment: prod\nnode_provisioner: karpenter\n")
+    result = runner.invoke(app, ["estimate", "--scenario", str(f), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    items = [ln["item"] for ln in json.loads(result.stdout)["cost"]["lines"]]
+    assert "t3.medium Karpenter system node group, on-demand" in items
+    capacity = json.loads(result.stdout)["capacity"]
+    assert capacity["provisioner"]["provisioner"] == "karpenter" and capacity["provisioner"]["system_nodes"] == 2
+    flag = runner.invoke(app, ["estimate", "--scenario", str(f), "--node-provisioner", "managed-nodegroup",
+                               "--format", "json"])
+    assert flag.exit_code == 0 and not [i for i in json.loads(flag.stdout)["cost"]["lines"] if "Karpenter" in i["item"]]
 
 
 @pytest.mark.parametrize("text,expected", BAD_FILES)

@@ -105,6 +105,21 @@ def sample_configs() -> dict[str, dict[str, Any]]:
             workload_identity=dict(namespace="chat-app", service_account="chat-backend-sa", bedrock_invoke=True),
             tags=_tags("prod"),
         ),
+        "prod-karpenter": dict(
+            environment="prod", region="us-east-1", client="Hooli", scenario_name="Karpenter with spot",
+            kubernetes_version="1.35",
+            network=dict(availability_zones=3, nat_gateways=3, availability_zone_names=_zones("us-east-1", 3),
+                         interface_endpoints=[]),
+            node_groups=[dict(name="system", capacity_type="ON_DEMAND", instance_types=["t3.medium"],
+                              min_size=2, desired_size=2, max_size=3, disk_size_gib=50)],
+            database=dict(billing_mode="PAY_PER_REQUEST", customer_managed_key=False, removal_policy="RETAIN",
+                          backup_retention_days=35, backup_policy="pitr+weekly"),
+            storage=dict(static_bucket_versioned=True, log_archive_days=365),
+            security=dict(waf_enabled=False, kms_customer_managed_keys=[], secret_names=["chatapp/prod/jwt-secret"]),
+            monitoring=dict(log_retention_days=90, xray_enabled=False, dashboards=1),
+            karpenter=dict(enabled=True, version="1.14.1"),
+            tags=_tags("prod"),
+        ),
         "staging-provisioned": dict(
             environment="staging", region="us-west-2", client="Umbrella", scenario_name="Steady load, no NAT",
             kubernetes_version="1.35",
@@ -221,7 +236,10 @@ def test_native_eks_cluster_pinned_version_standard_support(synth: Synth) -> Non
     types = {res["Type"] for tpl_json in synth.json.values() for res in tpl_json["Resources"].values()}
     assert not any("Kubectl" in t or t == "Custom::AWSCDK-EKS-Cluster" for t in types), types
     addons = [res["Properties"]["AddonName"] for _, res in synth.resources("AWS::EKS::Addon")]
-    assert addons == ["amazon-cloudwatch-observability"]
+    expected_addons = ["amazon-cloudwatch-observability"]
+    if synth.config.karpenter.enabled:     # Karpenter's controller gets its role through EKS Pod Identity
+        expected_addons.append("eks-pod-identity-agent")
+    assert sorted(addons) == expected_addons
 
 
 def test_nat_gateways_subnets_and_endpoints(synth: Synth) -> None:
@@ -474,6 +492,59 @@ def test_project_and_environment_tags_everywhere(synth: Synth) -> None:
             assert {t["Key"]: t["Value"] for t in spec["Tags"]} == synth.config.tags
 
 
+KARPENTER_TYPES = ("AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::Events::Rule", "AWS::EKS::PodIdentityAssociation",
+                   "AWS::EKS::AccessEntry")
+INTERRUPTION_EVENTS = {("aws.health", "AWS Health Event"), ("aws.ec2", "EC2 Spot Instance Interruption Warning"),
+                       ("aws.ec2", "EC2 Instance Rebalance Recommendation"),
+                       ("aws.ec2", "EC2 Instance State-change Notification")}
+
+
+def _statements(synth: Synth) -> dict[str, dict[str, Any]]:
+    """Every IAM policy statement with a Sid in the EKS stack, by Sid."""
+    return {st["Sid"]: st for _, res in synth.resources("AWS::IAM::Policy")
+            for st in res["Properties"]["PolicyDocument"]["Statement"] if "Sid" in st}
+
+
+def test_karpenter_resources_iff_enabled(synth: Synth) -> None:
+    """Karpenter: Pod Identity (agent add-on + association), node role access entry (EC2_LINUX), interruption
+    queue with the four EventBridge rules, the getting-started controller policy; none of it otherwise."""
+    eks_json = synth.json["eks"]["Resources"]
+    addons = [r["Properties"]["AddonName"] for r in eks_json.values() if r["Type"] == "AWS::EKS::Addon"]
+    if not synth.config.karpenter.enabled:
+        assert [r for t in KARPENTER_TYPES for r in synth.resources(t)] == []
+        assert "eks-pod-identity-agent" not in addons
+        return
+    cluster = synth.config.cluster_name
+    assert "eks-pod-identity-agent" in addons
+    ((_, queue),) = synth.resources("AWS::SQS::Queue")
+    assert queue["Properties"]["QueueName"] == cluster and queue["Properties"]["MessageRetentionPeriod"] == 300
+    rules = {(r["Properties"]["EventPattern"]["source"][0], r["Properties"]["EventPattern"]["detail-type"][0])
+             for _, r in synth.resources("AWS::Events::Rule")}
+    assert rules == INTERRUPTION_EVENTS
+    for _, r in synth.resources("AWS::Events::Rule"):
+        assert "InterruptionQueue" in r["Properties"]["Targets"][0]["Arn"]["Fn::GetAtt"][0]
+    ((_, assoc),) = synth.resources("AWS::EKS::PodIdentityAssociation")
+    assert (assoc["Properties"]["Namespace"], assoc["Properties"]["ServiceAccount"]) == ("kube-system", "karpenter")
+    role_id = assoc["Properties"]["RoleArn"]["Fn::GetAtt"][0]
+    trust = eks_json[role_id]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]
+    assert trust["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert sorted(trust["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
+    ((_, entry),) = synth.resources("AWS::EKS::AccessEntry")
+    assert entry["Properties"]["Type"] == "EC2_LINUX"
+    node_role_id = entry["Properties"]["PrincipalArn"]["Fn::GetAtt"][0]
+    assert eks_json[node_role_id]["Properties"]["RoleName"] == f"{cluster}-karpenter-node"
+    st = _statements(synth)
+    assert st["AllowPassingInstanceRole"]["Resource"] == {"Fn::GetAtt": [node_role_id, "Arn"]}
+    assert "ec2:CreateFleet" in st["AllowScopedEC2InstanceActionsWithTags"]["Action"]
+    assert sorted(st["AllowInterruptionQueueActions"]["Action"]) == [
+        "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"]
+    assert st["AllowPricingReadActions"]["Action"] == "pricing:GetProducts"
+    assert st["AllowSSMReadActions"]["Action"] == "ssm:GetParameter"
+    tagged = [s for _, s in synth.resources("AWS::EC2::Subnet")
+              if {"Key": "karpenter.sh/discovery", "Value": cluster} in s["Properties"]["Tags"]]
+    assert len(tagged) == synth.config.network.availability_zones      # the private subnet of every zone
+
+
 def test_cfn_lint_has_no_errors(synth: Synth) -> None:
     errors = [f"{role}: {m.rule.id} {m.message}" for role, matches in synth.lint.items()
               for m in matches if m.rule.severity == "error"]
@@ -507,7 +578,7 @@ def test_render_writes_bundle_atomically(tmp_path: Path) -> None:
         ".gitignore", "README.md", "app.py", "cdk.json", "config/dev.yaml", "requirements.txt",
         "stacks/__init__.py", "stacks/cdn_stack.py", "stacks/config_loader.py", "stacks/config_model.py",
         "stacks/database_stack.py",
-        "stacks/eks_stack.py", "stacks/monitoring_stack.py", "stacks/network_stack.py",
+        "stacks/eks_stack.py", "stacks/karpenter.py", "stacks/monitoring_stack.py", "stacks/network_stack.py",
         "stacks/security_stack.py", "stacks/storage_stack.py", "stacks/tagging.py",
     ])
     assert all(p.is_file() for p in written)
@@ -534,7 +605,7 @@ def test_python_sources_do_not_depend_on_config(tmp_path: Path) -> None:
     b = render_cdk_app(CdkConfig.model_validate(sample_configs()["prod-large-hipaa-pci"]), tmp_path / "b")
     py_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in a if p.suffix == ".py"}
     py_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in b if p.suffix == ".py"}
-    assert py_a == py_b and len(py_a) == 12
+    assert py_a == py_b and len(py_a) == 13
 
 
 def test_jinja_only_where_something_is_filled_in() -> None:
@@ -544,7 +615,7 @@ def test_jinja_only_where_something_is_filled_in() -> None:
     for path in templates:
         assert "{{" in path.read_text(encoding="utf-8"), path
     plain_python = [p for p in files if p.suffix == ".py"]
-    assert len(plain_python) == 10          # app.py and the stacks package (config_* are copied from generators/)
+    assert len(plain_python) == 11          # app.py and the stacks package (config_* are copied from generators/)
     for path in files:
         if path.suffix != ".j2":
             assert "{{ " not in path.read_text(encoding="utf-8"), path
@@ -647,6 +718,8 @@ def _bad(case: str, path: str, value: Any) -> dict[str, Any]:
     ("dev-small", "node_groups.0.instance_types", ["m7g.large", "m6i.large"], "mixes arm64 and x86_64"),
     ("dev-small", "storage.log_glacier_transition_days", 30,
      "storage.log_glacier_transition_days: must be less than log_archive_days (30)"),
+    ("prod-karpenter", "karpenter.version", None, "karpenter.version: required when karpenter.enabled is true"),
+    ("prod-karpenter", "karpenter.version", "latest", "karpenter.version: String should match pattern"),
 ])
 def test_bad_values_name_the_field(case: str, path: str, value: Any, expected: str) -> None:
     data = _bad(case, path, value)

@@ -295,3 +295,20 @@ def test_eks_cluster_support_follows_the_version_calendar(tmp_path, catalog, ver
                                                                      "Properties": props}}})], None, "us-east-1", catalog)
     assert [ln.line.price_key for ln in tp.lines] == [key]
     assert tp.monthly_usd == Decimal(usd_month)
+
+
+def test_auto_scaled_provisioned_capacity_takes_the_usage_files_unit_hours(tmp_path, catalog) -> None:
+    table = {"Type": "AWS::DynamoDB::Table", "Properties": {
+        "BillingMode": "PROVISIONED", "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 10}}}
+    path = _write(tmp_path, {"Resources": {"T": table}})
+    fixed = price_template([path], None, "us-east-1", catalog)
+    # no usage: the template's units all month, 10 x 730 WCU-hours and 5 x 730 RCU-hours
+    assert [ln.line.quantity for ln in fixed.lines[:2]] == [Decimal(7300), Decimal(3650)]
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("version: 1\nresources:\n  T: {write_capacity_unit_hours: 4000, read_capacity_unit_hours: 2000}\n")
+    scaled = price_template([path], usage, "us-east-1", catalog)
+    wcu, rcu = usd(catalog, "dynamodb:wcu-hour"), usd(catalog, "dynamodb:rcu-hour")
+    assert [ln.line.quantity for ln in scaled.lines[:2]] == [Decimal(4000), Decimal(2000)]
+    # 4,000 x $0.00065 + 2,000 x $0.00013 = $2.60 + $0.26
+    assert (wcu, rcu) == (Decimal("0.00065"), Decimal("0.00013"))
+    assert scaled.monthly_usd == Decimal("2.86")

@@ -67,11 +67,12 @@ def test_prod_scenario_by_hand():
     assert ddb.saving_12_months_usd == D("1414.92")            # 12 x 175.41 - 690
     assert ddb.lines == ("Provisioned write capacity", "Provisioned read capacity")
 
-    # spot: 455 node-hours at 0.096 = 43.68 on demand, 17.47 at 60 % off; already in the on-demand bill
+    # spot: 455 node-hours at 0.096 = 43.68 on demand; on spot 17.47 (60 % off) + the 10 % interruption headroom,
+    # 45.5 h x 0.096 x 0.4 = 1.7472 -> 1.75; already in the on-demand bill; on demand no headroom is needed
     spot = rows["spot"]
     assert spot.monthly_usd == od.monthly_usd
-    assert spot.baseline_monthly_usd == od.monthly_usd - D("17.47") + D("43.68")
-    assert spot.monthly_saving_usd == D("26.21")
+    assert spot.baseline_monthly_usd == od.monthly_usd - D("17.47") - D("1.75") + D("43.68")
+    assert spot.monthly_saving_usd == D("24.46")
 
     assert c.recommended == "compute_sp_1y_no_upfront"
     assert "$706.44 over 12 months" in c.reason and "5 %/month" in c.reason
@@ -103,6 +104,21 @@ def test_ec2_instance_partial_upfront_by_hand():
     assert r.monthly_saving_usd == D("146.12")                 # 275.76 - 129.64
     assert r.break_even_month == 6                             # 769.44 / 146.12 = 5.27
     assert r.saving_12_months_usd == D("984.00")               # 12 x 146.12 - 769.44 x 12/12
+
+
+def test_karpenter_system_nodes_are_in_the_commitment():
+    # Karpenter's system group, 2 x t3.medium all month (1,460 h x 0.0416 = 60.736 -> 60.74), runs in every hour, so
+    # the plan covers it in full: + 2 x 0.0416 x 0.72 = 0.059904/hour; 1,460 x 0.029952 = 43.72992 -> 43.73
+    s = {**PROD, "node_provisioner": "karpenter"}
+    r = _rows(estimate(parse_scenario(s)))["compute_sp_1y_no_upfront"]
+    assert r.hourly_commitment_usd == D("0.20736") + D("0.059904")
+    assert r.lines == ("m5.large nodes, on-demand", "t3.medium Karpenter system node group, on-demand")
+    assert r.touched_usd == D("275.76") + D("60.74")
+    assert r.monthly_saving_usd == D("58.87") + D("60.74") - D("43.73")        # 75.88
+    est = estimate(parse_scenario({**s, "purchase_option": "savings_plan_1y_no_upfront"}))
+    assert est.monthly_usd == r.monthly_usd
+    system = [ln for ln in est.lines if "Karpenter system" in ln.item]
+    assert system[0].monthly_usd == D("43.73")
 
 
 def test_break_even_month():

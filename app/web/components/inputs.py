@@ -23,6 +23,7 @@ from sizing.scenario import (
     Compliance,
     Environment,
     InferenceProfile,
+    NodeProvisioner,
     Scenario,
     ScenarioError,
     parse_scenario,
@@ -32,6 +33,10 @@ AUTO = "auto"
 KEY_PREFIX = "in_"
 STORE_KEY = "scenario_inputs"
 
+PROVISIONER_LABELS: dict[str, str] = {
+    NodeProvisioner.managed_nodegroup.value: "Managed node groups (cluster autoscaler)",
+    NodeProvisioner.karpenter.value: "Karpenter (+ a small system node group for its controller)",
+}
 PURCHASE_LABELS: dict[str, str] = OPTION_LABELS
 MODEL_LABELS: dict[str, str] = {**{m: f"{s.display_name} (Bedrock)" for m, s in BEDROCK_MODELS.items()},
                                 EXTERNAL_MODEL: "External API (price per 1M tokens)", NO_MODEL: "No LLM cost"}
@@ -142,6 +147,8 @@ GROUPS: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
     ("Purchase options", (
         FieldSpec("purchase_option", "Compute purchase option", "select", options=tuple(PURCHASE_LABELS),
                   labels=PURCHASE_LABELS),
+        FieldSpec("node_provisioner", "Node provisioner", "select", options=tuple(p.value for p in NodeProvisioner),
+                  labels=PROVISIONER_LABELS),
         FieldSpec("spot_share_pct", "Nodes on spot, % (empty = profile default)", "float", step=10.0, fmt="%.1f",
                   optional=True),
     )),

@@ -105,6 +105,10 @@ def capacity_table(est: "Estimate") -> "pd.DataFrame":
          f"min {n.min}, max {n.max}; {n.on_demand} on-demand, {n.spot} spot at peak; {n.backend_pods_per_node} "
          f"backend pods/node ({n.packing_limit} fills a node); {usd(est.node_default.monthly_usd)}/month"),
         ("Node count set by", n.binding_limit.replace("_", " "), n.binding_reason),
+        ("Node provisioner", est.plan.provisioner.provisioner,
+         f"Karpenter {est.plan.provisioner.karpenter_version}; controller on {est.plan.provisioner.system_nodes} x "
+         f"{est.plan.provisioner.system_instance_type} (system node group)" if est.plan.provisioner.karpenter
+         else "managed node groups, cluster autoscaler"),
         ("Cheaper nodes", f"{alt.nodes} x {alt.instance_type}" if alt.instance_type != n.instance_type
          else "none cheaper", f"{alt.arch}; {usd(alt.monthly_usd)}/month" if alt.instance_type != n.instance_type
          else "the default type is already the cheapest that fits"),
