@@ -10,12 +10,15 @@ from datetime import date
 from decimal import Decimal
 
 from generators.report_model import (
+    PURCHASE_COLUMNS,
     ReportSeries,
     bom_rows,
     fmt_num,
     fmt_unit_price,
     fmt_usd,
     option_label,
+    purchase_comparison_notes,
+    purchase_comparison_rows,
     tier_band_name,
 )
 from pricing.catalog import STALE_AFTER_DAYS
@@ -264,6 +267,10 @@ def _purchase(est: Estimate) -> Section:
         _table(("Option", "Monthly", "Upfront", "First year"), rows, numeric=(False, True, True, True),
                widths=(6, 3, 3, 3)),
         Block("chart", chart_id="purchase-options"),
+        _para("Purchase options compared for the whole bill"),
+        _table(PURCHASE_COLUMNS, purchase_comparison_rows(est), numeric=(False, False, True, True, True, True, True,
+                                                                          False), widths=(5, 4, 2.5, 3, 2.5, 2, 2.5, 5)),
+        _bullets(purchase_comparison_notes(est)),
     ))
 
 

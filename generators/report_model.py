@@ -17,22 +17,17 @@ from decimal import Decimal
 
 from generators.safe_text import csv_cell
 from pricing.catalog import Catalog, load_snapshot
+from pricing.commitments import SP_ROW
 from pricing.engine import Estimate, estimate
+from pricing.purchase import OPTION_LABELS
 from sizing.profiles import TIERS
-from sizing.scenario import PurchaseOption, Scenario
+from sizing.scenario import Scenario
 
 HEADLINE_CENTS_BELOW = 10_000
 CURVE_POINTS = 12
 PROJECTION_MONTHS = 12
 CURVE_MIN_USERS = 50
 CURVE_MAX_USERS = 20_000
-OPTION_LABELS = {
-    PurchaseOption.on_demand.value: "On-demand",
-    PurchaseOption.savings_plan_1y_no_upfront.value: "Savings Plan 1y, no upfront",
-    PurchaseOption.savings_plan_1y_all_upfront.value: "Savings Plan 1y, all upfront",
-    PurchaseOption.savings_plan_3y_no_upfront.value: "Savings Plan 3y, no upfront",
-    PurchaseOption.savings_plan_3y_all_upfront.value: "Savings Plan 3y, all upfront",
-}
 # bom.csv / bom.xlsx columns; `estimate --format csv` writes the same without the two scenario columns.
 BOM_COLUMNS = ("scenario", "client", "service", "item", "quantity", "unit", "unit_usd", "monthly_usd", "price_key",
                "ce_service", "category", "control", "note")
@@ -101,6 +96,43 @@ def tier_band_name(t) -> str:
 def option_label(option: str, chosen: str) -> str:
     """A purchase option's name, `(chosen)` appended for the scenario's own."""
     return OPTION_LABELS.get(option, option) + (" (chosen)" if option == chosen else "")
+
+
+PURCHASE_COLUMNS = ("Option", "Commitment", "Upfront", "Monthly bill", "Saving / month", "Break-even month",
+                    "12-month saving", "Lines touched")
+
+
+def purchase_comparison_rows(est: Estimate) -> list[tuple[str, ...]]:
+    """The whole-bill purchase comparison as text rows (PURCHASE_COLUMNS): the CLI, the page and the report."""
+    c = est.purchase_comparison
+    if c is None:
+        return []
+    chosen = SP_ROW[est.scenario.purchase_option]
+    rows = []
+    for r in c.rows:
+        mark = (" (recommended)" if r.option == c.recommended else "") + (" (chosen)" if r.option == chosen else "")
+        commit = (f"${r.hourly_commitment_usd:,.4f}/h x {r.commitment_hours:,} h" if r.hourly_commitment_usd
+                  else "none")
+        rows.append((r.label + mark, commit, fmt_usd(r.upfront_usd), fmt_usd(r.monthly_usd),
+                     fmt_usd(r.monthly_saving_usd), "-" if r.break_even_month is None else str(r.break_even_month),
+                     fmt_usd(r.saving_12_months_usd), "; ".join(r.lines) or "-"))
+    return rows
+
+
+def purchase_comparison_notes(est: Estimate) -> list[str]:
+    """The recommendation, how the rows are compared, and the assumed rates (shown wherever the table is)."""
+    c = est.purchase_comparison
+    if c is None:
+        return []
+    return [f"Recommended: {c.reason}",
+            f"Savings Plans commit only the always-on base: {c.base_nodes} on-demand {c.instance_type} nodes run in "
+            f"every hour of the load curve ({c.node_hours_on_demand:,} on-demand node-hours a month); hours above "
+            "are billed on demand. Compute Savings Plans also cover Fargate and Lambda (not used here).",
+            "Monthly bill: the whole month under the option, upfront excluded. Break-even month: the first month "
+            "whose cumulative saving exceeds the upfront. 12-month saving: 12 x the monthly saving less the upfront's "
+            "share of 12 months. Spot is already in every row; its saving is against running those hours on demand.",
+            f"Savings Plans rates are assumptions as of {c.rates_as_of} (UNSOURCED per instance type; "
+            "docs/sizing-facts.md § Savings Plans rates)."]
 
 
 # --- bill of materials ----------------------------------------------------------------------------

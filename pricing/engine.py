@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from pricing.catalog import EMBEDDED_SNAPSHOT, Catalog, MissingPriceError, load_snapshot, tiered_cost
+from pricing.commitments import SP_ROW, PurchaseComparison, apply_savings_plan, compare
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from pricing.ranges import CostRange, Driver, cost_range, drivers
 from pricing.services import KEYS, PriceOptions, bill_of_materials
@@ -15,7 +16,6 @@ from pricing.services.dynamodb import PITR as DDB_PITR
 from pricing.services.dynamodb import RESERVED as DDB_RESERVED
 from pricing.services.dynamodb import RESERVED_BLOCK as DDB_RESERVED_BLOCK
 from pricing.services.dynamodb import STORAGE as DDB_STORAGE
-from pricing.services.ec2 import ON_DEMAND
 from sizing import assumptions as A
 from sizing.capacity import CapacityPlan, NodePlan, PlanCheck, size
 from sizing.scenario import Scenario
@@ -110,6 +110,7 @@ class Estimate:
     first_year_months: tuple[MonthCost, ...] = ()
     range: CostRange | None = None          # p10/p50/p90 of the month (pricing/ranges.py), when asked for
     drivers: tuple[Driver, ...] = ()        # one-at-a-time swings, largest first
+    purchase_comparison: PurchaseComparison | None = None   # every purchase option over the whole bill
 
 
 CENT = Decimal("0.01")
@@ -243,20 +244,6 @@ def _snapshot_label(catalog: Catalog) -> str:
     return f"snapshot {catalog.path}"
 
 
-def _is_on_demand_node(ln: CostLine, od_key: str) -> bool:
-    return ln.price_key == od_key and ln.bill_line == ON_DEMAND
-
-
-def _prepay(lines: list[CostLine], od_key: str, term: int) -> tuple[list[CostLine], Decimal, Decimal]:
-    """All-upfront savings plan: the node lines move into the upfront; (lines, on-demand EC2, upfront)."""
-    ec2_od = sum((ln.monthly_usd for ln in lines if _is_on_demand_node(ln, od_key)), Decimal(0))
-    upfront = ec2_od * term
-    lines = [replace(ln, monthly_usd=Decimal("0.00"),
-                     note=f"{ln.note}; prepaid: ${ln.monthly_usd:,.2f}/month x {term} months in the upfront")
-             if _is_on_demand_node(ln, od_key) else ln for ln in lines]
-    return lines, ec2_od, upfront
-
-
 def _node_options(plan: CapacityPlan, catalog: Catalog, region: str, sp_discount: Decimal) -> tuple[NodeOption, NodeOption]:
     """The plan's node type and the cheapest feasible type priced in the region."""
     default = plan.nodes
@@ -271,17 +258,15 @@ def _node_options(plan: CapacityPlan, catalog: Catalog, region: str, sp_discount
     return node_default, best
 
 
-def _purchase_quotes(monthly: Decimal, ec2_od: Decimal, sp_discount: Decimal, all_upfront: bool,
-                     growth: Decimal = Decimal(0)) -> tuple[PurchaseQuote, ...]:
-    """The month, upfront and first year (with the young table's `growth` difference) under every purchase option."""
+def _purchase_quotes(comparison: PurchaseComparison, growth: Decimal) -> tuple[PurchaseQuote, ...]:
+    """The month, upfront and first year (with the young table's `growth` difference) under every purchase_option:
+    the Compute Savings Plan rows of the whole-bill comparison."""
+    rows = {r.option: r for r in comparison.rows}
     quotes = []
-    od_monthly = monthly + (ec2_od if all_upfront else 0)
-    base_ec2 = ec2_od / (1 - sp_discount) if sp_discount else ec2_od
-    for opt, (disc, t, upf) in SAVINGS_PLAN.items():
-        ec2 = money(base_ec2 * (1 - disc))
-        m = od_monthly - ec2_od + (0 if upf else ec2)
-        u = ec2 * t if upf else Decimal(0)
-        quotes.append(PurchaseQuote(opt.value, money(m), money(u), money(u + money(m) * 12 + growth)))
+    for opt, (_, t, upf) in SAVINGS_PLAN.items():
+        r = rows[SP_ROW[opt]]
+        quotes.append(PurchaseQuote(opt.value, r.monthly_usd, r.upfront_usd,
+                                    money(r.upfront_usd + r.monthly_usd * 12 + growth)))
     return tuple(quotes)
 
 
@@ -316,16 +301,14 @@ def estimate(scenario: Scenario, catalog: Catalog | None = None, *, ranges: bool
 def _estimate(scenario: Scenario, catalog: Catalog) -> Estimate:
     plan = size(scenario)
     region = scenario.region
-    sp_discount, term, all_upfront = SAVINGS_PLAN[scenario.purchase_option]
+    sp_discount, term, _ = SAVINGS_PLAN[scenario.purchase_option]
     ddb = _dynamodb_mode(plan, catalog, region)
-    comps = bill_of_materials(plan, PriceOptions(savings_plan_discount=sp_discount,
-                                                 dynamodb_provisioned=ddb.recommended == "provisioned"))
+    comps = bill_of_materials(plan, PriceOptions(dynamodb_provisioned=ddb.recommended == "provisioned"))
     priced = [price_line(c, catalog, region) for c in comps]
-    od_key = f"ec2:{plan.nodes.instance_type}"
-    ec2_od = _sum(tuple(priced), lambda ln: _is_on_demand_node(ln, od_key))
+    comparison = compare(plan, priced, catalog, money(_sum(tuple(priced))), ddb.reserved)
     upfront = Decimal(0)
-    if all_upfront:   # the commitment is prepaid for the term; the monthly bill no longer carries it
-        priced, ec2_od, upfront = _prepay(priced, od_key, term)
+    if sp_discount:   # the Savings Plan covers the always-on base; the hours above stay on demand
+        priced, upfront = apply_savings_plan(plan, priced, SP_ROW[scenario.purchase_option], catalog)
     lines = tuple(priced)
     monthly = _sum(lines)
     infra = _sum(lines, lambda ln: ln.category != LLM)
@@ -346,11 +329,12 @@ def _estimate(scenario: Scenario, catalog: Catalog) -> Estimate:
         llm_usd=money(_sum(lines, lambda ln: ln.category == LLM)),
         compliance_usd=money(_sum(lines, lambda ln: ln.category == COMPLIANCE)),
         compliance_by_control={k: money(v) for k, v in by_control.items()},
-        cost_per_user_usd=money((monthly + upfront / term if term and all_upfront else monthly)
+        cost_per_user_usd=money((monthly + upfront / term if term else monthly)
                                 / scenario.concurrent_users),
         node_default=node_default, node_cheapest=best, dynamodb_mode=ddb,
-        purchase_options=_purchase_quotes(monthly, ec2_od, sp_discount, all_upfront, growth),
+        purchase_options=_purchase_quotes(comparison, growth),
         warnings=_warnings(plan, cost_check, lines, region, node_default, best),
+        purchase_comparison=comparison,
         prices_as_of=h.as_of, prices_source=_snapshot_label(catalog), prices_checksum=h.checksum)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from pricing.commitments import comparison_doc
 from pricing.engine import Estimate
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from sizing import assumptions as A
@@ -251,6 +252,7 @@ def estimate_to_dict(e: Estimate) -> dict[str, Any]:
         "plan_comparison": [asdict(c) for c in p.plan_checks],
         "conversation": _conversation_doc(e),
         "cost": _cost_doc(e),
+        "purchase_comparison": None if e.purchase_comparison is None else comparison_doc(e.purchase_comparison),
         "assumptions": _assumptions_doc(e),
         "prices": {"as_of": e.prices_as_of, "source": e.prices_source, "checksum": e.prices_checksum},
         "warnings": list(e.warnings),

@@ -230,7 +230,7 @@ def build_review(est: Estimate, actuals: Actuals, threshold_pct: Decimal | float
         warnings.append(f"{len(m.excluded)} estimate line(s) are not billed by AWS and not compared: "
                         + ", ".join(f"{ln.service} {ln.item} ${ln.monthly_usd:,.2f}" for ln in m.excluded))
     if est.purchase_options and est.upfront_usd and actuals.basis != "amortized":
-        warnings.append("the estimate assumes an all-upfront savings plan: compare with amortized cost (--basis "
+        warnings.append("the estimate assumes a savings plan paid (partly) upfront: compare with amortized cost (--basis "
                         "amortized) so the prepaid commitment is spread over the month")
     return Review(actuals.month, scenario_name or est.scenario.name, est.plan.tier, actuals, threshold, min_delta, estimate_usd,
                   total, usage, tuple(lines), tuple(services), tuple(m.unmatched), adjustments, tuple(m.excluded),

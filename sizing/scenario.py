@@ -59,11 +59,21 @@ class Compliance(str, Enum):
 
 
 class PurchaseOption(str, Enum):
+    """How the nodes are bought: on demand, or a Savings Plan on the always-on base (the savings_plan_* are
+    Compute Savings Plans; docs/pricing.md § Purchase options)."""
     on_demand = "on_demand"
     savings_plan_1y_no_upfront = "savings_plan_1y_no_upfront"
+    savings_plan_1y_partial_upfront = "savings_plan_1y_partial_upfront"
     savings_plan_1y_all_upfront = "savings_plan_1y_all_upfront"
     savings_plan_3y_no_upfront = "savings_plan_3y_no_upfront"
+    savings_plan_3y_partial_upfront = "savings_plan_3y_partial_upfront"
     savings_plan_3y_all_upfront = "savings_plan_3y_all_upfront"
+    ec2_instance_savings_plan_1y_no_upfront = "ec2_instance_savings_plan_1y_no_upfront"
+    ec2_instance_savings_plan_1y_partial_upfront = "ec2_instance_savings_plan_1y_partial_upfront"
+    ec2_instance_savings_plan_1y_all_upfront = "ec2_instance_savings_plan_1y_all_upfront"
+    ec2_instance_savings_plan_3y_no_upfront = "ec2_instance_savings_plan_3y_no_upfront"
+    ec2_instance_savings_plan_3y_partial_upfront = "ec2_instance_savings_plan_3y_partial_upfront"
+    ec2_instance_savings_plan_3y_all_upfront = "ec2_instance_savings_plan_3y_all_upfront"
 
 
 class BackupPolicy(str, Enum):

@@ -59,6 +59,7 @@ def print_estimate(est) -> None:  # type: ignore[no-untyped-def]
                       f"upfront ${r.upfront_usd:,.2f}, ${r.monthly_usd:,.2f}/month against provisioned "
                       f"${r.provisioned_monthly_usd:,.2f}; 12-month saving ${r.saving_12_months_usd:,.2f}",
                       highlight=False)
+    print_purchase_comparison(out, est)
     t = Table("Service", "Item", "Quantity", "Unit", "Unit USD", "Monthly USD", title="Bill of materials")
     for ln in est.lines:
         t.add_row(ln.service, ln.item, f"{ln.quantity:,.2f}", ln.unit, f"{ln.unit_usd}", f"{ln.monthly_usd:,.2f}")
@@ -78,3 +79,17 @@ def print_estimate(est) -> None:  # type: ignore[no-untyped-def]
     for w in est.warnings:
         out.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
     out.print(f"Prices as of {est.prices_as_of} ({est.prices_source})", highlight=False)
+
+
+def print_purchase_comparison(out: Console, est) -> None:  # type: ignore[no-untyped-def]
+    """The section comparing every purchase option over the whole bill, with the recommendation."""
+    from generators.report_model import PURCHASE_COLUMNS, purchase_comparison_notes, purchase_comparison_rows
+    rows = purchase_comparison_rows(est)
+    if not rows:
+        return
+    t = Table(*PURCHASE_COLUMNS, title="Purchase options (whole bill)")
+    for r in rows:
+        t.add_row(*(escape(x) for x in r))
+    out.print(t)
+    for note in purchase_comparison_notes(est):
+        out.print(f"  • {escape(note)}", highlight=False)

@@ -126,7 +126,7 @@ def test_all_upfront_bom_sums_to_monthly_and_shows_prepaid_ec2() -> None:
     assert e.upfront_usd > 0
     rows = _csv_rows(bom_csv(e))[:-1]
     assert sum(Decimal(r["monthly_usd"]) for r in rows) == e.monthly_usd
-    ec2 = [r for r in rows if r["item"].endswith("nodes, on-demand")]
+    ec2 = [r for r in rows if r["item"].endswith("nodes, Compute Savings Plan base")]
     assert len(ec2) == 1 and Decimal(ec2[0]["monthly_usd"]) == 0          # prepaid: in the upfront amount
     assert sum(M.cost_by_service(e).values()) == e.monthly_usd
     assert sum(M.cost_split(e).values()) == e.monthly_usd
@@ -287,3 +287,16 @@ def test_xlsx_inputs_carry_the_hourly_load_curve() -> None:
     inputs = {r[0].value: r[1].value for r in wb["Inputs"].iter_rows(min_row=2)}
     assert inputs["hourly_load_pct_of_peak"] == ", ".join(str(v) for v in curve)
     assert inputs["active_hours_per_day"] == 10
+
+
+def test_report_compares_purchase_options(report: dict[str, Path], est: Estimate) -> None:
+    """The purchase section carries the whole-bill comparison, its recommendation and the assumed rates."""
+    c = est.purchase_comparison
+    rec = next(r for r in c.rows if r.option == c.recommended)
+    for name in ("report.md", "report.html"):
+        text = report[name].read_text(encoding="utf-8")
+        assert "Purchase options compared for the whole bill" in text
+        assert "Break-even month" in text and "12-month saving" in text
+        assert "DynamoDB reserved capacity 1y" in text and "EC2 Instance Savings Plan 3y all upfront" in text
+        assert f"{rec.label} (recommended)" in text and M.fmt_usd(rec.saving_12_months_usd) in text
+        assert "UNSOURCED per instance type" in text

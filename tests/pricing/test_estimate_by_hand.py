@@ -199,9 +199,11 @@ def test_savings_plan_all_upfront_moves_compute_to_upfront():
     assert hours == 730 * od.plan.nodes.on_demand     # 5,000 users: the 3-AZ floor holds all month
     od_ec2 = line(od, "ec2:c5.xlarge", "on-demand").monthly_usd
     assert od_ec2 == cents(hours * C5_XLARGE)
-    # all upfront: 12 months of on-demand EC2 at 32% off paid upfront; the monthly EC2 line becomes 0
+    # all upfront: 12 months of the always-on base (here every node-hour) at 32% off paid upfront; the base line
+    # becomes 0 and nothing runs above it (docs/pricing.md § Purchase options)
     prepaid = cents(hours * C5_XLARGE * 0.68)
-    assert line(sp, "ec2:c5.xlarge", "on-demand").monthly_usd == 0
+    assert line(sp, "ec2:c5.xlarge", "Savings Plan base").monthly_usd == 0
+    assert not [ln for ln in sp.lines if ln.item.endswith("above the commitment")]
     assert sp.upfront_usd == prepaid * 12
     assert sp.monthly_usd == od.monthly_usd - od_ec2 == sum(ln.monthly_usd for ln in sp.lines)
     assert sp.first_year_usd == sp.upfront_usd + sum(m.monthly_usd for m in sp.first_year_months)

@@ -314,3 +314,15 @@ def test_model_not_offered_in_the_region_is_flagged_on_the_region_field():
     side = [e.value for e in at.sidebar.error]
     assert any("does not offer 'anthropic.claude-3-5-haiku'" in e and "us-east-1" in e for e in side), side
     assert not at.metric
+
+
+def test_estimate_page_compares_purchase_options():
+    """The Capacity plan tab carries the whole-bill purchase comparison with its recommendation."""
+    at = start()
+    s = parse_scenario({})
+    c = estimate(s).purchase_comparison
+    tables = [df.value for df in at.dataframe if "Break-even month" in list(df.value.columns)]
+    assert len(tables) == 1
+    options = list(tables[0]["Option"])
+    assert len(options) == len(c.rows) and any(o.endswith("(recommended)") for o in options)
+    assert any(cap.value.startswith("Recommended: ") for cap in at.caption)

@@ -11,6 +11,7 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pricing.purchase import OPTION_LABELS
 from sizing.eks_versions import creatable_versions
 from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import BEDROCK_MODELS, EXTERNAL_MODEL, NO_MODEL
@@ -23,7 +24,6 @@ from sizing.scenario import (
     Environment,
     InferenceProfile,
     NodeProvisioner,
-    PurchaseOption,
     Scenario,
     ScenarioError,
     parse_scenario,
@@ -37,13 +37,7 @@ PROVISIONER_LABELS: dict[str, str] = {
     NodeProvisioner.managed_nodegroup.value: "Managed node groups (cluster autoscaler)",
     NodeProvisioner.karpenter.value: "Karpenter (+ a small system node group for its controller)",
 }
-PURCHASE_LABELS: dict[str, str] = {
-    PurchaseOption.on_demand.value: "On-demand",
-    PurchaseOption.savings_plan_1y_no_upfront.value: "Compute Savings Plan 1y, no upfront",
-    PurchaseOption.savings_plan_1y_all_upfront.value: "Compute Savings Plan 1y, all upfront",
-    PurchaseOption.savings_plan_3y_no_upfront.value: "Compute Savings Plan 3y, no upfront",
-    PurchaseOption.savings_plan_3y_all_upfront.value: "Compute Savings Plan 3y, all upfront",
-}
+PURCHASE_LABELS: dict[str, str] = OPTION_LABELS
 MODEL_LABELS: dict[str, str] = {**{m: f"{s.display_name} (Bedrock)" for m, s in BEDROCK_MODELS.items()},
                                 EXTERNAL_MODEL: "External API (price per 1M tokens)", NO_MODEL: "No LLM cost"}
 

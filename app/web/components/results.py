@@ -148,6 +148,25 @@ def render_capacity(est: "Estimate") -> None:
     st.dataframe(purchase_table(est), hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="$%.2f")
                                 for c in ("Monthly USD", "Upfront USD", "First year USD")})
+    render_purchase_comparison(est)
+
+
+def purchase_comparison_table(est: "Estimate") -> "pd.DataFrame":
+    import pandas as pd
+
+    from generators.report_model import PURCHASE_COLUMNS, purchase_comparison_rows
+    return pd.DataFrame(purchase_comparison_rows(est), columns=list(PURCHASE_COLUMNS))
+
+
+def render_purchase_comparison(est: "Estimate") -> None:
+    """Every purchase option over the whole bill, the recommendation and the assumed rates."""
+    from generators.report_model import purchase_comparison_notes
+    if est.purchase_comparison is None:
+        return
+    st.markdown("**Purchase options compared for the whole bill**")
+    st.dataframe(purchase_comparison_table(est), hide_index=True, width="stretch")
+    for note in purchase_comparison_notes(est):
+        st.caption(note)
 
 
 def bom_table(est: "Estimate") -> list[dict[str, object]]:
