@@ -8,9 +8,9 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from app.cli.common import open_catalog, run_estimate, with_scenario
+from app.cli.tables import NARROW_COLUMNS, add_rows, table
 from generators.report_model import bom_csv
 from sizing.scenario import Scenario
 
@@ -59,10 +59,7 @@ def print_estimate(est) -> None:  # type: ignore[no-untyped-def]
                       f"upfront ${r.upfront_usd:,.2f}, ${r.monthly_usd:,.2f}/month against provisioned "
                       f"${r.provisioned_monthly_usd:,.2f}; 12-month saving ${r.saving_12_months_usd:,.2f}",
                       highlight=False)
-    t = Table("Service", "Item", "Quantity", "Unit", "Unit USD", "Monthly USD", title="Bill of materials")
-    for ln in est.lines:
-        t.add_row(ln.service, ln.item, f"{ln.quantity:,.2f}", ln.unit, f"{ln.unit_usd}", f"{ln.monthly_usd:,.2f}")
-    out.print(t)
+    out.print(bom_table(out, est))
     out.print(f"Monthly ${est.monthly_usd:,.2f} (infrastructure ${est.infrastructure_usd:,.2f}, LLM "
               f"${est.llm_usd:,.2f}, compliance ${est.compliance_usd:,.2f}); upfront ${est.upfront_usd:,.2f}; "
               f"first year ${est.first_year_usd:,.2f}; per user ${est.cost_per_user_usd:,.2f}", highlight=False)
@@ -78,3 +75,14 @@ def print_estimate(est) -> None:  # type: ignore[no-untyped-def]
     for w in est.warnings:
         out.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
     out.print(f"Prices as of {est.prices_as_of} ({est.prices_source})", highlight=False)
+
+
+def bom_table(out: Console, est):  # type: ignore[no-untyped-def]
+    """The bill of materials; on a narrow console the service goes in front of the item, not in its own column."""
+    numbers = ("Quantity", "Unit", "Unit USD", "Monthly USD")
+    cells = [(f"{ln.quantity:,.2f}", ln.unit, f"{ln.unit_usd}", f"{ln.monthly_usd:,.2f}") for ln in est.lines]
+    if out.width < NARROW_COLUMNS:
+        t = table(out, "Service: item", *numbers, title="Bill of materials", numeric=numbers[::2] + numbers[3:])
+        return add_rows(out, t, ((f"{ln.service}: {ln.item}", *c) for ln, c in zip(est.lines, cells)))
+    t = table(out, "Service", "Item", *numbers, title="Bill of materials", numeric=numbers[::2] + numbers[3:])
+    return add_rows(out, t, ((ln.service, ln.item, *c) for ln, c in zip(est.lines, cells)))
