@@ -78,7 +78,7 @@ BAD_INPUT = [
     (["price-template", "absent.yaml"], 2, "error: invalid input: "),
     (["review", "--month", "2026-13", "--cur", "x.csv"], 2, "error: invalid input: --month: "),
     (["review", "--month", "2026-10"], 2, "error: invalid input: give exactly one source"),
-    (["scenarios", "show", "nope"], 2, "error: invalid input: "),
+    (["scenarios", "show", "nope"], 1, "error: no saved scenario named 'nope'"),     # exit 1: no "invalid input"
 ]
 
 
