@@ -79,14 +79,38 @@ def render_totals(est: "Estimate", previous: "Estimate | None") -> None:
                   if est.range is not None else ""))
 
 
+def page_warnings(est: "Estimate") -> list[str]:
+    """The estimate's warnings without the plan-range disagreements (those are in the "vs the plan" panel)."""
+    plan_notes = {c.note for c in est.plan.plan_checks if not c.agrees}
+    return [w for w in est.warnings if w not in plan_notes]
+
+
 def render_warnings(est: "Estimate", stale: str | None) -> None:
     """Stale prices first, then the estimate's warnings in one block (one line each)."""
     if stale:
         st.warning(stale, icon=":material/schedule:")
-    if len(est.warnings) == 1:
-        st.warning(est.warnings[0], icon=":material/warning:")
-    elif est.warnings:
-        st.warning("\n".join(f"- {w}" for w in est.warnings), icon=":material/warning:")
+    warnings = page_warnings(est)
+    if len(warnings) == 1:
+        st.warning(warnings[0], icon=":material/warning:")
+    elif warnings:
+        st.warning("\n".join(f"- {w}" for w in warnings), icon=":material/warning:")
+
+
+VS_PLAN_LABEL = "vs the plan"       # the expander's label starts with this
+
+
+def render_vs_plan(est: "Estimate") -> None:
+    """The client plan's ranges for the tier beside the computed values, in a closed expander: a figure outside
+    the plan's range is a fact about the plan, not a problem with the inputs."""
+    checks = est.plan.plan_checks
+    off = [c for c in checks if not c.agrees]
+    summary = (f"{len(off)} of {len(checks)} figures outside the plan's {est.plan.tier} ranges" if off
+               else f"every figure within the plan's {est.plan.tier} ranges")
+    with st.expander(f"{VS_PLAN_LABEL}: {summary}", icon=":material/rule:"):
+        for c in checks:
+            mark = "within" if c.agrees else "**outside**"
+            st.markdown(f"- {md_escape(c.metric)}: {md_escape(c.computed)}, {mark} the plan's "
+                        f"{md_escape(c.plan_range)}" + (f". {md_escape(c.note)}" if c.note else ""))
 
 
 def capacity_table(est: "Estimate") -> "pd.DataFrame":

@@ -19,6 +19,7 @@ from app.web.components.results import (
     render_charts,
     render_header,
     render_totals,
+    render_vs_plan,
     render_warnings,
     stale_warning,
 )
@@ -163,6 +164,7 @@ if est is not None and catalog is not None:
     render_header(est, previous)
     render_totals(est, previous)
     render_warnings(est, stale_warning(catalog, date.today()))
+    render_vs_plan(est)
 render_sidebar(errors)
 if est is not None and catalog is not None:
     series = load_chart_series(sj, checksum)
