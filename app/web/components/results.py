@@ -114,10 +114,9 @@ def render_vs_plan(est: "Estimate") -> None:
     summary = (f"{len(off)} of {len(checks)} figures outside the plan's {est.plan.tier} ranges" if off
                else f"every figure within the plan's {est.plan.tier} ranges")
     with st.expander(f"{VS_PLAN_LABEL}: {summary}", icon=":material/rule:"):
-        for c in checks:
-            mark = "within" if c.agrees else "**outside**"
-            st.markdown(f"- {md_escape(c.metric)}: {md_escape(c.computed)}, {mark} the plan's "
-                        f"{md_escape(c.plan_range)}" + (f". {md_escape(c.note)}" if c.note else ""))
+        st.markdown("\n".join(f"- {md_escape(c.metric)}: {md_escape(c.computed)}, "
+                               f"{'within' if c.agrees else '**outside**'} the plan's {md_escape(c.plan_range)}"
+                               + (f". {md_escape(c.note)}" if c.note else "") for c in checks))
 
 
 def capacity_table(est: "Estimate") -> "pd.DataFrame":
