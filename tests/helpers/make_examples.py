@@ -50,6 +50,8 @@ def _estimate():  # type: ignore[no-untyped-def]
 def write_cur(est) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     rows = list(bill_rows(est, MONTH, days=1, scale=SCALE))
     rows.append(cur_row(MONTH, "AmazonEC2", "", TAX_USD, line_type="Tax", line_item_tax_type="VAT"))
+    for i, r in enumerate(rows, start=1):      # cur_row's ids come from hash(), which changes between runs
+        r["identity_line_item_id"] = f"li-{i:012d}"
     write_cur_csv(EXAMPLES / f"cur-{MONTH}.csv", rows)
     return rows
 
