@@ -109,7 +109,7 @@ def main() -> None:
         verdict = "met" if shown <= FIRST_RENDER_TARGET_S else "MISSED"
         detail = "; ".join(f"healthy {h:.2f}s, page {pg:.2f}s, estimate {s:.2f}s" for h, pg, s in starts)
         print(f"streamlit run -> first rendered estimate (Chromium, n={len(starts)}): median {shown:.2f} s "
-              f"[{detail}]; target <= {FIRST_RENDER_TARGET_S:.0f} s: {verdict}")
+              f"[{detail}]; target <= {FIRST_RENDER_TARGET_S:.1f} s: {verdict}")
 
 
 if __name__ == "__main__":
