@@ -14,8 +14,10 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 venv: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
-	@test -x $(PY) || python3 -m venv .venv
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@test -x $(PY) || { echo "== creating .venv (Python 3.11)"; python3 -m venv .venv; }
+	@echo "== installing the pinned packages into .venv: a few minutes on the first run (several hundred MB to download)"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements-dev.txt
+	@echo "== .venv ready"
 	@rm -f .venv/.stamp-*; touch $(STAMP)
 
 # System packages the tests need: Chromium (browser tests, kaleido chart export), PostgreSQL (storage

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import os
 import re
+import types
+import typing
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +125,84 @@ def build_scenario(scenario_file: Path | None, flags: dict[str, Any]) -> Scenari
 
 def scenario_yaml(s: Scenario) -> str:
     return yaml.safe_dump(s.to_yaml_dict(), sort_keys=False, allow_unicode=True)
+
+
+# -- `--help` text of the scenario flags: the field's description, then its value type and allowed values --
+
+def _plain_annotation(annotation: Any) -> Any:
+    """`int | None` -> int; other annotations unchanged."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    return args[0] if isinstance(annotation, types.UnionType) and len(args) == 1 else annotation
+
+
+def _bounds(name: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for m in Scenario.model_fields[name].metadata:
+        for attr in ("ge", "gt", "le", "lt", "min_length", "max_length"):
+            if getattr(m, attr, None) is not None:
+                out[attr] = getattr(m, attr)
+    return out
+
+
+def _listed(values: Any) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _special_hints() -> dict[str, str]:
+    """Fields whose values are not told by their annotation and bounds (read at import: the lists are fixed)."""
+    from sizing.eks_versions import creatable_versions
+    from sizing.instances import INSTANCE_SHAPES
+    from sizing.llm import BEDROCK_MODELS, EXTERNAL_MODEL, NO_MODEL
+    from sizing.ranges import UNCERTAIN_FIELDS
+    from sizing.scenario import REGIONS
+    return {
+        "region": f"one of: {_listed(REGIONS)}",
+        "llm_model": f"one of: {_listed(BEDROCK_MODELS)}, {EXTERNAL_MODEL}, {NO_MODEL}",
+        "llm_models": "list, comma-separated model:share_pct; share_pct float, >0..100, shares sum to 100",
+        "hourly_load_pct_of_peak": "list, 24 comma-separated floats, each 0..100",
+        "node_instance_type": f"one of: {_listed(INSTANCE_SHAPES)}",
+        "kubernetes_version": f"one of: {_listed(creatable_versions())}",
+        "ranges": f"list, comma-separated field=low:high; field one of: {_listed(UNCERTAIN_FIELDS)}",
+    }
+
+
+def flag_value_hint(name: str) -> str:
+    """The type and allowed values of a scenario field as its flag takes them, e.g. `int, 1..1000000`,
+    `one of: dev, staging, prod`, `on|off`. Fields with a range of uncertainty also take low:expected:high."""
+    from sizing.ranges import UNCERTAIN_FIELDS
+    if name in _SPECIAL_HINTS:
+        return _SPECIAL_HINTS[name]
+    ann, b = _plain_annotation(Scenario.model_fields[name].annotation), _bounds(name)
+    if ann is bool:
+        return "on|off"
+    if isinstance(ann, type) and issubclass(ann, Enum):
+        return f"one of: {_listed(e.value for e in ann)}"
+    if typing.get_origin(ann) is frozenset:
+        (member,) = typing.get_args(ann)
+        return f"list, comma-separated, any of: {_listed(e.value for e in member)}"
+    if ann is str:
+        return f"text, {b.get('min_length', 0)}..{b['max_length']} characters" if "max_length" in b else "text"
+    if ann in (int, float):
+        lo = f"{b['ge']}" if "ge" in b else f">{b['gt']}" if "gt" in b else ""
+        hi = f"{b['le']}" if "le" in b else f"<{b['lt']}" if "lt" in b else ""
+        text = f"{ann.__name__}, {lo}..{hi}"
+        return text + ("; or a range low:expected:high" if name in UNCERTAIN_FIELDS else "")
+    raise TypeError(f"no --help value hint for scenario field {name} ({ann}); add it to _special_hints()")
+
+
+_SPECIAL_HINTS = _special_hints()
+
+
+def flag_help(name: str) -> str:
+    """A scenario flag's `--help` text: `Peak concurrent users [int, 1..1000000]`."""
+    return f"{Scenario.model_fields[name].description} [{flag_value_hint(name)}]"
+
+
+def flag_metavar(name: str) -> str:
+    """The value placeholder `--help` shows for a scenario flag: <int>, <float>, <text>, <choice>, <on|off>, <list>."""
+    hint = flag_value_hint(name)
+    for prefix, meta in (("int", "<int>"), ("float", "<float>"), ("text", "<text>"), ("one of", "<choice>"),
+                         ("on|off", "<on|off>"), ("list", "<list>")):
+        if hint.startswith(prefix):
+            return meta
+    raise TypeError(f"no --help placeholder for scenario field {name} ({hint})")

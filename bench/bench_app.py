@@ -3,10 +3,10 @@
 1. Rerun: AppTest, one session, each rerun changes peak concurrent users to a value not seen before
    (nothing cached for it), with all four charts drawn. Median and p90 of the `run()` wall time.
 2. First render: `streamlit run` on a free port and headless Chromium (Playwright, /usr/bin/chromium);
-   time from starting the server process to the Monthly total being visible in the page. Median of
-   a few cold starts (each a new server process).
+   time from starting the server process to the Monthly total being in the page (recorded by the page
+   itself, see FIRST_METRIC_JS). Median of a few cold starts (each a new server process).
 
-Targets: <= 150 ms median rerun, <= 5 s to first render. Run: `.venv/bin/python bench/bench_app.py`.
+Targets: <= 150 ms median rerun, <= 2.5 s to first render (median of 3). Run: `.venv/bin/python bench/bench_app.py`.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
 RERUNS = 25
 COLD_STARTS = 3
 RERUN_TARGET_MS = 150.0
-FIRST_RENDER_TARGET_S = 5.0
+FIRST_RENDER_TARGET_S = 2.5
 
 
 def bench_rerun(data_dir: Path) -> list[float]:
@@ -46,8 +46,24 @@ def bench_rerun(data_dir: Path) -> list[float]:
     return times
 
 
-def bench_first_render(data_dir: Path) -> list[tuple[float, float, float]]:
-    """(server healthy, page loaded, estimate visible) seconds after `streamlit run` started, per cold start."""
+# Recorded in the page itself: the wall-clock time (ms since the epoch) at which a metric labelled "Monthly" is
+# first in the DOM with a value. A MutationObserver sees it when React inserts it, so the figure does not depend
+# on how often the test polls (Playwright's expect() polls at 100, 250, 500 and then 1000 ms intervals, which
+# added up to a second to the earlier measurements).
+FIRST_METRIC_JS = """
+(() => {
+  const seen = () => [...document.querySelectorAll('[data-testid="stMetric"]')].some(
+      m => m.innerText.includes('Monthly') && m.querySelector('[data-testid="stMetricValue"]'));
+  const obs = new MutationObserver(() => {
+    if (window.__monthlyAt === undefined && seen()) { window.__monthlyAt = Date.now(); obs.disconnect(); }
+  });
+  obs.observe(document, {childList: true, subtree: true, characterData: true});
+})();
+"""
+
+
+def bench_first_render(data_dir: Path, cold_starts: int = COLD_STARTS) -> list[tuple[float, float, float]]:
+    """(server healthy, page loaded, estimate shown) seconds after `streamlit run` started, per cold start."""
     from playwright.sync_api import expect, sync_playwright
 
     from tests.web.test_browser import StreamlitServer, launch_chromium, metric
@@ -56,16 +72,18 @@ def bench_first_render(data_dir: Path) -> list[tuple[float, float, float]]:
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
-            for i in range(COLD_STARTS):
+            for i in range(cold_starts):
                 server = StreamlitServer(data_dir / f"cold{i}").start()
+                started_epoch = time.time() - (time.perf_counter() - server.started_at)
                 try:
                     server.wait_healthy()
                     healthy = time.perf_counter() - server.started_at
                     page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                    page.add_init_script(FIRST_METRIC_JS)
                     page.goto(server.url)
                     loaded = time.perf_counter() - server.started_at
                     expect(metric(page, "Monthly")).to_be_visible(timeout=60_000)
-                    shown = time.perf_counter() - server.started_at
+                    shown = page.evaluate("window.__monthlyAt") / 1000 - started_epoch
                     page.close()
                 finally:
                     server.stop()
@@ -91,7 +109,7 @@ def main() -> None:
         verdict = "met" if shown <= FIRST_RENDER_TARGET_S else "MISSED"
         detail = "; ".join(f"healthy {h:.2f}s, page {pg:.2f}s, estimate {s:.2f}s" for h, pg, s in starts)
         print(f"streamlit run -> first rendered estimate (Chromium, n={len(starts)}): median {shown:.2f} s "
-              f"[{detail}]; target <= {FIRST_RENDER_TARGET_S:.0f} s: {verdict}")
+              f"[{detail}]; target <= {FIRST_RENDER_TARGET_S:.1f} s: {verdict}")
 
 
 if __name__ == "__main__":

@@ -44,11 +44,23 @@ def _logging() -> None:
 
 
 def main() -> None:
-    """Run the CLI; Ctrl-C exits 130 without a traceback."""
+    """Run the CLI; Ctrl-C exits 130 without a traceback. Click's own errors (an unknown option, a value not among
+    a flag's choices) print in the same `error: invalid input: ...` style as the commands' (common.fail)."""
+    from app.cli.common import fail
+
+    # typer vendors Click (typer._click); reach its exception base through a public class, not the private module
+    click_exception = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
         raise SystemExit(130) from None
+    except click_exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":      # `python -m app.cli` alone: the help, as before
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        hint = f" (see `{exc.ctx.command_path} --help`)" if getattr(exc, "ctx", None) is not None else ""
+        raise SystemExit(fail(exc.format_message().replace("Value error, ", "") + hint, exc.exit_code).exit_code) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main"]

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from app.scenario_input import INPUT_FIELDS, build_scenario, flag_name
+from app.scenario_input import INPUT_FIELDS, build_scenario, flag_help, flag_metavar, flag_name
 from pricing.catalog import Catalog, MissingPriceError, SnapshotError, active_snapshot_path, load_snapshot
 from sizing.scenario import OLD_FIELDS, Scenario, ScenarioError
 
@@ -28,10 +28,18 @@ class ListFormat(str, Enum):
     json = "json"
 
 
+# Every error line every command prints starts with ERROR_PREFIX; invalid input (exit 2) continues with
+# INVALID_PREFIX and the field or option: `error: invalid input: --cur: no such file x.csv`.
+ERROR_PREFIX = "error: "
+INVALID_PREFIX = "invalid input: "
+
+
 def fail(message: str, code: int) -> typer.Exit:
-    """Print an error (no traceback; the text is shown literally, never read as markup) and return the Exit."""
-    err.print(f"[bold red]error:[/] {printable(message, newlines=True)}", markup=True, highlight=False,
-              soft_wrap=True)
+    """Print an error (no traceback; the text is shown literally, never read as markup) and return the Exit.
+    Exit 2 (invalid input) messages start with the field or option they are about."""
+    kind = INVALID_PREFIX if code == 2 else ""
+    err.print(f"[bold red]{ERROR_PREFIX}[/]{kind}{printable(message, newlines=True)}", markup=True,
+              highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -47,9 +55,9 @@ def printable(text: object, newlines: bool = False) -> str:
 
 
 def print_invalid(errors: Iterable[tuple[str, str]]) -> None:
-    """One `invalid input: FIELD: MESSAGE` line per error, shown literally."""
+    """One `error: invalid input: FIELD: MESSAGE` line per error, shown literally."""
     for field, msg in errors:
-        err.print(f"[bold red]invalid input:[/] {printable(field)}: {printable(msg, newlines=True)}",
+        err.print(f"[bold red]{ERROR_PREFIX}[/]{INVALID_PREFIX}{printable(field)}: {printable(msg, newlines=True)}",
                   highlight=False, soft_wrap=True)
 
 
@@ -80,10 +88,11 @@ def with_scenario(func: Callable[..., Any]) -> Callable[..., Any]:
     params = [p for p in sig.parameters.values() if p.name != "scenario"]
     extra = [inspect.Parameter("scenario_file", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[Path],
                                default=typer.Option(None, "--scenario", help="Scenario YAML file", dir_okay=False))]
-    for name, field in Scenario.model_fields.items():
+    for name in Scenario.model_fields:
         extra.append(inspect.Parameter(
             name, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
-            default=typer.Option(None, f"--{flag_name(name)}", help=field.description, show_default=False,
+            default=typer.Option(None, f"--{flag_name(name)}", help=escape(flag_help(name)), show_default=False,
+                                 metavar=flag_metavar(name),
                                  rich_help_panel="Scenario")))
     for name in sorted(OLD_FIELDS):   # old scenarios' flags still work; the Scenario converts them and says so
         extra.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],

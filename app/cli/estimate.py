@@ -8,9 +8,9 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from app.cli.common import open_catalog, run_estimate, with_scenario
+from app.cli.tables import NARROW_COLUMNS, add_rows, table
 from generators.report_model import bom_csv
 from sizing.scenario import Scenario
 
@@ -60,10 +60,7 @@ def print_estimate(est) -> None:  # type: ignore[no-untyped-def]
                       f"${r.provisioned_monthly_usd:,.2f}; 12-month saving ${r.saving_12_months_usd:,.2f}",
                       highlight=False)
     print_purchase_comparison(out, est)
-    t = Table("Service", "Item", "Quantity", "Unit", "Unit USD", "Monthly USD", title="Bill of materials")
-    for ln in est.lines:
-        t.add_row(ln.service, ln.item, f"{ln.quantity:,.2f}", ln.unit, f"{ln.unit_usd}", f"{ln.monthly_usd:,.2f}")
-    out.print(t)
+    out.print(bom_table(out, est))
     out.print(f"Monthly ${est.monthly_usd:,.2f} (infrastructure ${est.infrastructure_usd:,.2f}, LLM "
               f"${est.llm_usd:,.2f}, compliance ${est.compliance_usd:,.2f}); upfront ${est.upfront_usd:,.2f}; "
               f"first year ${est.first_year_usd:,.2f}; per user ${est.cost_per_user_usd:,.2f}", highlight=False)
@@ -82,14 +79,30 @@ def print_estimate(est) -> None:  # type: ignore[no-untyped-def]
 
 
 def print_purchase_comparison(out: Console, est) -> None:  # type: ignore[no-untyped-def]
-    """The section comparing every purchase option over the whole bill, with the recommendation."""
+    """The section comparing every purchase option over the whole bill, with the recommendation; on a narrow
+    console each option is one wrapped paragraph instead of an eight-column table."""
     from generators.report_model import PURCHASE_COLUMNS, purchase_comparison_notes, purchase_comparison_rows
     rows = purchase_comparison_rows(est)
     if not rows:
         return
-    t = Table(*PURCHASE_COLUMNS, title="Purchase options (whole bill)")
-    for r in rows:
-        t.add_row(*(escape(x) for x in r))
-    out.print(t)
+    if out.width < NARROW_COLUMNS:
+        out.print("[bold]Purchase options (whole bill)[/]", highlight=False)
+        for r in rows:
+            out.print(f"  • {escape(r[0])}: " + "; ".join(f"{k.lower()} {escape(v)}" for k, v in
+                                                          zip(PURCHASE_COLUMNS[1:], r[1:])), highlight=False)
+    else:
+        t = table(out, *PURCHASE_COLUMNS, title="Purchase options (whole bill)", numeric=PURCHASE_COLUMNS[2:7])
+        out.print(add_rows(out, t, ([escape(x) for x in r] for r in rows)))
     for note in purchase_comparison_notes(est):
         out.print(f"  • {escape(note)}", highlight=False)
+
+
+def bom_table(out: Console, est):  # type: ignore[no-untyped-def]
+    """The bill of materials; on a narrow console the service goes in front of the item, not in its own column."""
+    numbers = ("Quantity", "Unit", "Unit USD", "Monthly USD")
+    cells = [(f"{ln.quantity:,.2f}", ln.unit, f"{ln.unit_usd}", f"{ln.monthly_usd:,.2f}") for ln in est.lines]
+    if out.width < NARROW_COLUMNS:
+        t = table(out, "Service: item", *numbers, title="Bill of materials", numeric=numbers[::2] + numbers[3:])
+        return add_rows(out, t, ((f"{ln.service}: {ln.item}", *c) for ln, c in zip(est.lines, cells)))
+    t = table(out, "Service", "Item", *numbers, title="Bill of materials", numeric=numbers[::2] + numbers[3:])
+    return add_rows(out, t, ((ln.service, ln.item, *c) for ln, c in zip(est.lines, cells)))

@@ -10,9 +10,9 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from app.cli.common import fail, open_catalog, printable
+from app.cli.tables import add_rows, table
 from generators.safe_text import csv_cell
 
 CSV_COLUMNS = ("stack", "logical_id", "type", "name", "quantity", "unit", "price_key", "unit_usd", "monthly_usd",
@@ -64,13 +64,11 @@ def template_csv(tp) -> str:  # type: ignore[no-untyped-def]
 
 def print_template_price(tp) -> None:  # type: ignore[no-untyped-def]
     out = Console()
-    t = Table("Stack", "Resource", "Item", "Quantity", "Unit", "Unit USD", "Monthly USD",
-              title=f"Template price, {tp.region}")
-    for row in tp.lines:
-        ln = row.line
-        t.add_row(printable(row.stack), printable(row.logical_id), printable(ln.item), f"{ln.quantity:,.2f}", ln.unit,
-                  f"{ln.unit_usd}", f"{ln.monthly_usd:,.2f}")
-    out.print(t)
+    t = table(out, "Stack", "Resource", "Item", "Quantity", "Unit", "Unit USD", "Monthly USD",
+              title=f"Template price, {tp.region}", numeric=("Quantity", "Unit USD", "Monthly USD"))
+    out.print(add_rows(out, t, ((printable(row.stack), printable(row.logical_id), printable(row.line.item),
+                                 f"{row.line.quantity:,.2f}", row.line.unit, f"{row.line.unit_usd}",
+                                 f"{row.line.monthly_usd:,.2f}") for row in tp.lines)))
     out.print(f"Monthly ${tp.monthly_usd:,.2f}", highlight=False)
     if tp.unsupported:
         out.print("Not priced: " + "; ".join(f"{printable(u.type)} x {u.count} ({printable(u.reason)})"

@@ -10,9 +10,9 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from app.cli.common import ListFormat, fail, open_catalog
+from app.cli.tables import add_rows, table
 from generators.report_model import plain_decimal
 from sizing.scenario import REGIONS
 
@@ -39,10 +39,11 @@ def pricing_list(region: str = typer.Option("us-east-1", "--region", help="AWS r
                 for p in points]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
-    t = Table("Key", "Region", "USD", "Unit", "As of", "Confidence", title=f"Prices for {region}")
-    for p in points:
-        t.add_row(p.key, p.region, plain_decimal(p.usd), p.unit, p.as_of, p.confidence)
-    Console().print(t)
+    out = Console()
+    t = table(out, "Key", "Region", "USD", "Unit", "As of", "Confidence", title=f"Prices for {region}",
+              numeric=("USD",))
+    out.print(add_rows(out, t, ((p.key, p.region, plain_decimal(p.usd), p.unit, p.as_of, p.confidence)
+                                for p in points)))
 
 
 @pricing_app.command("refresh")

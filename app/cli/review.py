@@ -13,10 +13,10 @@ from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from app.cli.common import ListFormat, fail, invalid, open_catalog, print_invalid, run_estimate, with_scenario
 from app.cli.common import printable as P
+from app.cli.tables import add_rows, table
 from app.scenario_input import INPUT_FIELDS, overlay
 from review.model import ActualsError
 from sizing.scenario import Scenario, ScenarioError, parse_scenario
@@ -137,10 +137,10 @@ def _check_options(month: str, cur: Optional[Path], ce_csv: Optional[Path], cost
     try:
         parse_month(month)
     except ActualsError as exc:
-        raise fail(f"invalid input: {actuals_message(exc)}", 2) from None
+        raise fail(f"{actuals_message(exc)}", 2) from None
     for opt, val, lo, hi in (("--threshold", threshold, 0.0, 1000.0), ("--min-delta", min_delta, 0.0, 1e6)):
         if not (lo <= val <= hi) or (opt == "--threshold" and val == 0):
-            raise fail(f"invalid input: {opt}: must be {'>0' if opt == '--threshold' else lo:}..{hi:g}, got {val:g}",
+            raise fail(f"{opt}: must be {'>0' if opt == '--threshold' else lo:}..{hi:g}, got {val:g}",
                        2)
 
 
@@ -154,7 +154,7 @@ def _read_actuals(month: str, cur: Optional[Path], ce_csv: Optional[Path], tags:
         if ce_csv is not None:
             return read_ce_csv(ce_csv, month)
     except ActualsError as exc:
-        raise fail(f"invalid input: {actuals_message(exc)}", 2) from None
+        raise fail(f"{actuals_message(exc)}", 2) from None
     try:
         return fetch_cost_explorer(month, tags, basis, profile=profile)
     except ActualsError as exc:
@@ -197,28 +197,25 @@ def print_review(r: Any) -> None:
               f"difference ${r.delta_usd:,.2f} ({_p(r.delta_pct)}); tax and credits ${r.tax_and_credits_usd:,.2f}; "
               f"total billed ${r.actual_usd:,.2f}; {len(r.flagged)} line(s) flagged beyond {r.threshold_pct}%",
               highlight=False)
-    t = Table("Line", "Estimate", "Actual", "Δ USD", "Δ %", "Flag", "Hint", title="Lines")
-    for v in r.lines:
-        t.add_row(P(v.label), _m(v.estimate_usd), _m(v.actual_usd), _m(v.delta_usd), _p(v.delta_pct), v.flag or "",
-                  P(v.hint))
-    out.print(t)
+    money = ("Estimate", "Actual", "Δ USD", "Δ %")
+    t = table(out, "Line", *money, "Flag", "Hint", title="Lines", numeric=money)
+    out.print(add_rows(out, t, ((P(v.label), _m(v.estimate_usd), _m(v.actual_usd), _m(v.delta_usd),
+                                 _p(v.delta_pct), v.flag or "", P(v.hint)) for v in r.lines)))
     if a.granularity != "service":
-        t = Table("Service", "Estimate", "Actual", "Δ USD", "Δ %", "Flag", "Note", title="By service")
-        for v in r.services:
-            t.add_row(P(v.service), _m(v.estimate_usd), _m(v.actual_usd), _m(v.delta_usd), _p(v.delta_pct),
-                      v.flag or "", P(v.hint))
-        out.print(t)
+        t = table(out, "Service", *money, "Flag", "Note", title="By service", numeric=money)
+        out.print(add_rows(out, t, ((P(v.service), _m(v.estimate_usd), _m(v.actual_usd), _m(v.delta_usd),
+                                     _p(v.delta_pct), v.flag or "", P(v.hint)) for v in r.services)))
     if r.unmatched:
-        t = Table("Service", "Usage type", "Actual", "Reason", title=f"Not in the estimate (${r.unmatched_usd:,.2f})")
-        for u in r.unmatched:
-            t.add_row(P(u.line.service), P(u.line.usage_type), _m(u.line.cost_usd), P(u.reason))
-        out.print(t)
+        t = table(out, "Service", "Usage type", "Actual", "Reason", numeric=("Actual",),
+                  title=f"Not in the estimate (${r.unmatched_usd:,.2f})")
+        out.print(add_rows(out, t, ((P(u.line.service), P(u.line.usage_type), _m(u.line.cost_usd), P(u.reason))
+                                    for u in r.unmatched)))
     if r.adjustments:
-        t = Table("Kind", "Service", "Detail", "Amount", title=f"Tax, credits and fees (${r.tax_and_credits_usd:,.2f})")
-        for x in r.adjustments:
-            t.add_row(x.kind, P(x.service), P(x.usage_type) + (" (account level)" if x.account_level else ""),
-                      _m(x.cost_usd))
-        out.print(t)
+        t = table(out, "Kind", "Service", "Detail", "Amount", numeric=("Amount",),
+                  title=f"Tax, credits and fees (${r.tax_and_credits_usd:,.2f})")
+        out.print(add_rows(out, t, ((x.kind, P(x.service), P(x.usage_type) + (" (account level)" if x.account_level
+                                                                             else ""), _m(x.cost_usd))
+                                    for x in r.adjustments)))
     rec = r.recommendation
     if rec:
         move = "stay" if rec.recommended_tier == rec.current_tier else "move"

@@ -12,10 +12,10 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from app.cli.common import err, fail, open_catalog, with_scenario
 from app.cli.estimate import Format
+from app.cli.tables import add_rows, table
 from pricing.catalog import STALE_AFTER_DAYS, MissingPriceError
 from pricing.rollup import (
     ALL_ENVIRONMENTS,
@@ -71,20 +71,18 @@ def print_rollup(r: Rollup) -> None:
     s = r.scenario
     out.print(f"[bold]{escape(s.name)}[/] — whole project, {s.region} (the scenario's environment, "
               f"{s.environment.value}, is replaced by each column's)", highlight=False)
-    t = Table("", *[p.environment.value for p in r.environments], "Total", title="One scenario per environment")
-    t.columns[0].no_wrap = True
-    for line, values, total in summary_rows(r):
-        t.add_row(line, *values, total)
-    out.print(t)
+    envs = [p.environment.value for p in r.environments]
+    t = table(out, "", *envs, "Total", title="One scenario per environment", numeric=(*envs, "Total"))
+    out.print(add_rows(out, t, ((line, *values, total) for line, values, total in summary_rows(r))))
     out.print(f"Whole project: monthly ${r.monthly_usd:,.2f}, first year ${r.first_year_usd:,.2f}", highlight=False)
     kept = ", ".join(r.kept_from_scenario)
     out.print("Each environment's profile sets AZs, NAT gateways, minimum replicas, spot share, WAF, log retention "
               "and DynamoDB PITR" + (f"; kept from the scenario in every environment: {kept}" if kept else "")
               + ". Values marked (scenario) or (compliance ...) were not changed by the environment.",
-              highlight=False, soft_wrap=True)
+              highlight=False)
     if any(p.users_source != USERS_FROM_OVERRIDE for p in r.environments):
         out.print("Environments without --env-users carry the scenario's peak users (the default: no source says "
-                  "how much lighter dev and staging are).", highlight=False, soft_wrap=True)
+                  "how much lighter dev and staging are).", highlight=False)
     seen: dict[str, list[str]] = {}
     for p in r.environments:
         for w in p.estimate.warnings:

@@ -8,9 +8,9 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from app.cli.common import ListFormat, fail, open_catalog, printable, run_estimate, with_scenario
+from app.cli.tables import add_rows, table
 from sizing.scenario import Scenario
 
 scenarios_app = typer.Typer(no_args_is_help=True, help="Save, list, show and delete named scenarios.")
@@ -38,7 +38,7 @@ def _storage_call(func, *args, **kwargs):  # type: ignore[no-untyped-def]
     try:
         return func(*args, **kwargs)
     except InvalidFieldError as exc:
-        raise fail(f"invalid input: {exc}", 2) from None
+        raise fail(f"{exc}", 2) from None
     except StorageError as exc:
         raise fail(str(exc), 1) from None
 
@@ -73,12 +73,12 @@ def list_cmd(format: ListFormat = typer.Option(ListFormat.table, "--format", hel
             data.append(d)
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return
-    t = Table("Name", "Client", "Env", "Region", "Users", "Tier", "Monthly USD", "Updated (UTC)",
-              title=f"Saved scenarios ({len(rows)})")
-    for r in rows:
-        t.add_row(printable(r.name), printable(r.client), r.environment, r.region, f"{r.concurrent_users:,}", r.totals.tier,
-                  f"{r.totals.monthly_usd:,.2f}", r.updated_at.strftime("%Y-%m-%d %H:%M"))
-    Console().print(t)
+    out = Console()
+    t = table(out, "Name", "Client", "Env", "Region", "Users", "Tier", "Monthly USD", "Updated (UTC)",
+              title=f"Saved scenarios ({len(rows)})", numeric=("Users", "Monthly USD", "Updated (UTC)"))
+    out.print(add_rows(out, t, ((printable(r.name), printable(r.client), r.environment, r.region,
+                                 f"{r.concurrent_users:,}", r.totals.tier, f"{r.totals.monthly_usd:,.2f}",
+                                 r.updated_at.strftime("%Y-%m-%d %H:%M")) for r in rows)))
 
 
 @scenarios_app.command("show")

@@ -18,7 +18,7 @@ def test_diff_of_a_markup_like_path_exits_2_and_prints_it_literally(tmp_path: Pa
                               "TIERSIZER_DATA_DIR": str(tmp_path / "data")})
     assert res.returncode == 2, res.stderr
     assert "Traceback" not in res.stderr and "MarkupError" not in res.stderr
-    assert f"error: OLD: no such file {MARKUP_PATH}" in res.stderr
+    assert f"error: invalid input: OLD: no such file {MARKUP_PATH}" in res.stderr
 
 
 def test_refresh_and_list_print_markup_like_paths_literally(tmp_path: Path) -> None:

@@ -117,6 +117,7 @@ def wait_for_estimate(page, tier: str) -> None:  # type: ignore[no-untyped-def]
     expect(metric(page, "Tier")).to_have_text(tier, timeout=STEP_TIMEOUT_MS)
     expect(page.get_by_text(f"Tier: {tier}")).to_be_visible(timeout=STEP_TIMEOUT_MS)
     metric(page, "Monthly").wait_for(timeout=STEP_TIMEOUT_MS)
+    wait_until_idle(page, STEP_TIMEOUT_MS)      # the totals are drawn first; the sidebar and tabs follow
 
 
 def headline(x) -> str:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import streamlit as st
 
@@ -50,43 +50,73 @@ def render_header(est: "Estimate", previous: "Estimate | None") -> None:
                  delta_color="off")
 
 
-def render_totals(est: "Estimate", previous: "Estimate | None") -> None:
-    """Monthly / upfront / first-year / per-user totals, with the change from the previous scenario."""
+def render_totals(est: "Estimate", previous: "Estimate | None") -> "Callable[[Estimate], None]":
+    """Monthly / upfront / first-year / per-user totals, with the change from the previous scenario. Drawn from the
+    point estimate (a few milliseconds), so they reach the browser before the range's Monte Carlo runs; returns the
+    function that fills in the range and the summary line once the ranged estimate `full` is known."""
     def delta(now: Decimal, before: Decimal | None) -> str | None:
         if before is None or now == before:
             return None
         return f"{'+' if now > before else '-'}{usd_headline(abs(now - before))}"
 
     prev = previous
-    cols = st.columns([1.1, 0.8, 1.1, 1, 1.7] if est.range is not None else 4)   # room for "$47.7k - $95.8k"
+    cols = st.columns([1.1, 0.8, 1.1, 1, 1.7])    # room for "$47.7k - $95.8k" in the range column
     cols[0].metric("Monthly", usd_headline(est.monthly_usd), delta(est.monthly_usd, prev and prev.monthly_usd),
                    delta_color="inverse")
-    if est.range is not None:
-        r = est.range
-        cols[4].metric("Range p10 - p90", f"{usd_compact(r.p10_usd)}-{usd_compact(r.p90_usd)}",
-                       help=f"p50 {usd(r.p50_usd)}; seeded Monte Carlo over the inputs' ranges ({r.samples:,} "
-                            f"samples, seed {r.seed}); the Monthly figure is the expected case")
+    range_slot = cols[4].empty()
     cols[1].metric("Upfront", usd_headline(est.upfront_usd), delta(est.upfront_usd, prev and prev.upfront_usd),
                    delta_color="inverse")
     cols[2].metric("First year", usd_headline(est.first_year_usd),
                    delta(est.first_year_usd, prev and prev.first_year_usd), delta_color="inverse")
     cols[3].metric("Cost per user / month", usd(est.cost_per_user_usd),
                    delta(est.cost_per_user_usd, prev and prev.cost_per_user_usd), delta_color="inverse")
-    st.caption(f"Monthly {usd(est.monthly_usd)}, first year {usd(est.first_year_usd)} · infrastructure "
-               f"{usd(est.infrastructure_usd)} (of which compliance controls {usd(est.compliance_usd)}) · LLM "
-               f"{usd(est.llm_usd)} · prices as of {est.prices_as_of}"
-               + (f" · range p10 {usd(est.range.p10_usd)}, p50 {usd(est.range.p50_usd)}, p90 {usd(est.range.p90_usd)}"
-                  if est.range is not None else ""))
+    caption_slot = st.empty()
+
+    def finish(full: "Estimate") -> None:
+        r = full.range
+        if r is not None:
+            range_slot.metric("Range p10 - p90", f"{usd_compact(r.p10_usd)}-{usd_compact(r.p90_usd)}",
+                              help=f"p50 {usd(r.p50_usd)}; seeded Monte Carlo over the inputs' ranges ({r.samples:,} "
+                                   f"samples, seed {r.seed}); the Monthly figure is the expected case")
+        caption_slot.caption(
+            f"Monthly {usd(full.monthly_usd)}, first year {usd(full.first_year_usd)} · infrastructure "
+            f"{usd(full.infrastructure_usd)} (of which compliance controls {usd(full.compliance_usd)}) · LLM "
+            f"{usd(full.llm_usd)} · prices as of {full.prices_as_of}"
+            + (f" · range p10 {usd(r.p10_usd)}, p50 {usd(r.p50_usd)}, p90 {usd(r.p90_usd)}" if r is not None else ""))
+    return finish
+
+
+def page_warnings(est: "Estimate") -> list[str]:
+    """The estimate's warnings without the plan-range disagreements (those are in the "vs the plan" panel)."""
+    plan_notes = {c.note for c in est.plan.plan_checks if not c.agrees}
+    return [w for w in est.warnings if w not in plan_notes]
 
 
 def render_warnings(est: "Estimate", stale: str | None) -> None:
     """Stale prices first, then the estimate's warnings in one block (one line each)."""
     if stale:
         st.warning(stale, icon=":material/schedule:")
-    if len(est.warnings) == 1:
-        st.warning(est.warnings[0], icon=":material/warning:")
-    elif est.warnings:
-        st.warning("\n".join(f"- {w}" for w in est.warnings), icon=":material/warning:")
+    warnings = page_warnings(est)
+    if len(warnings) == 1:
+        st.warning(warnings[0], icon=":material/warning:")
+    elif warnings:
+        st.warning("\n".join(f"- {w}" for w in warnings), icon=":material/warning:")
+
+
+VS_PLAN_LABEL = "vs the plan"       # the expander's label starts with this
+
+
+def render_vs_plan(est: "Estimate") -> None:
+    """The client plan's ranges for the tier beside the computed values, in a closed expander: a figure outside
+    the plan's range is a fact about the plan, not a problem with the inputs."""
+    checks = est.plan.plan_checks
+    off = [c for c in checks if not c.agrees]
+    summary = (f"{len(off)} of {len(checks)} figures outside the plan's {est.plan.tier} ranges" if off
+               else f"every figure within the plan's {est.plan.tier} ranges")
+    with st.expander(f"{VS_PLAN_LABEL}: {summary}", icon=":material/rule:"):
+        st.markdown("\n".join(f"- {md_escape(c.metric)}: {md_escape(c.computed)}, "
+                               f"{'within' if c.agrees else '**outside**'} the plan's {md_escape(c.plan_range)}"
+                               + (f". {md_escape(c.note)}" if c.note else "") for c in checks))
 
 
 def capacity_table(est: "Estimate") -> "pd.DataFrame":
