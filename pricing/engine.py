@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
 
 from pricing.catalog import EMBEDDED_SNAPSHOT, Catalog, MissingPriceError, load_snapshot, tiered_cost
 from pricing.commitments import SP_ROW, PurchaseComparison, apply_savings_plan, compare
@@ -237,11 +239,17 @@ def _tier_cost_check(plan: CapacityPlan, infra: Decimal) -> PlanCheck:
                      note=note)
 
 
-def _snapshot_label(catalog: Catalog) -> str:
+def snapshot_label(catalog: Catalog) -> str:
     """Where the prices came from: the embedded snapshot, or the file a refresh or --snapshot gave."""
-    if catalog.path.resolve() == EMBEDDED_SNAPSHOT.resolve():
+    return _path_label(catalog.path)
+
+
+@lru_cache(maxsize=64)
+def _path_label(path: Path) -> str:
+    """Resolved once per snapshot path (resolving touches the file system; a sweep prices thousands of scenarios)."""
+    if path.resolve() == EMBEDDED_SNAPSHOT.resolve():
         return f"embedded snapshot pricing/data/{EMBEDDED_SNAPSHOT.name}"
-    return f"snapshot {catalog.path}"
+    return f"snapshot {path}"
 
 
 def _node_options(plan: CapacityPlan, catalog: Catalog, region: str, sp_discount: Decimal) -> tuple[NodeOption, NodeOption]:
@@ -335,7 +343,7 @@ def _estimate(scenario: Scenario, catalog: Catalog) -> Estimate:
         purchase_options=_purchase_quotes(comparison, growth),
         warnings=_warnings(plan, cost_check, lines, region, node_default, best),
         purchase_comparison=comparison,
-        prices_as_of=h.as_of, prices_source=_snapshot_label(catalog), prices_checksum=h.checksum)
+        prices_as_of=h.as_of, prices_source=snapshot_label(catalog), prices_checksum=h.checksum)
 
 
 __all__ = ["CostLine", "Estimate", "MonthCost", "ReservedQuote", "estimate", "price_line", "money", "MissingPriceError"]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pricing.catalog import Catalog
-from pricing.engine import CostLine, _snapshot_label, money, price_line
+from pricing.engine import CostLine, money, price_line, snapshot_label
 from pricing.keys import GLOBAL_REGION
 from pricing.template.context import Ctx
 from pricing.template.reader import Template, TemplateInputError, TemplateSet, read_paths
@@ -110,7 +110,7 @@ def price_template(paths: Sequence[Path], usage: Path | None, region: str | None
         monthly_usd=total, lines=tuple(lines),
         unsupported=tuple(Unsupported(t, n, r) for (t, r), n in sorted(unsupported.items())),
         free=tuple(sorted(free.items())), region=chosen, prices_as_of=h.as_of,
-        prices_source=_snapshot_label(catalog), notes=tuple(notes))
+        prices_source=snapshot_label(catalog), notes=tuple(notes))
 
 
 def template_price_to_dict(tp: TemplatePrice) -> dict:
