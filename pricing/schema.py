@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from pricing.dr_summary import dr_doc
 from pricing.engine import Estimate
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from sizing import assumptions as A
@@ -248,6 +249,7 @@ def estimate_to_dict(e: Estimate) -> dict[str, Any]:
         "plan_comparison": [asdict(c) for c in p.plan_checks],
         "conversation": _conversation_doc(e),
         "cost": _cost_doc(e),
+        "dr": dr_doc(e),
         "assumptions": _assumptions_doc(e),
         "prices": {"as_of": e.prices_as_of, "source": e.prices_source, "checksum": e.prices_checksum},
         "warnings": list(e.warnings),

@@ -23,6 +23,7 @@ from pydantic import (
 
 from sizing import ranges as R
 from sizing.bedrock_regions import check_offered
+from sizing.dr_regions import check_dr_region
 from sizing.eks_versions import check_version
 from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import (
@@ -71,6 +72,13 @@ class BackupPolicy(str, Enum):
     pitr_only = "pitr-only"          # point-in-time recovery (35 days), no AWS Backup plan
     pitr_weekly = "pitr+weekly"      # PITR + a weekly AWS Backup rule kept 35 days (5 full copies)
     daily_30 = "daily-30"            # PITR + a daily AWS Backup rule kept 30 days (30 full copies)
+
+
+class DrMode(str, Enum):
+    """Disaster recovery (docs/sizing-model.md § Disaster recovery)."""
+    none = "none"                    # one Region
+    backup_copy = "backup-copy"      # AWS Backup recovery points copied to a vault in dr_region
+    warm_standby = "warm-standby"    # DynamoDB global tables + a scaled-down cluster in dr_region
 
 
 class InferenceProfile(str, Enum):
@@ -235,6 +243,9 @@ class Scenario(BaseModel):
     growth_pct_per_month: float = Field(5.0, ge=-50, le=100, description="User growth per month, %")
     chat_history_retention_days: int = Field(365, ge=1, le=3650, description="Chat history kept in DynamoDB, days")
     backup_policy: BackupPolicy | None = Field(None, description="DynamoDB backups (default: environment, compliance)")
+    dr: DrMode = Field(DrMode.none, description="Disaster recovery: none | backup-copy | warm-standby")
+    dr_region: str | None = Field(None, description="DR Region (default: the region's pair, e.g. us-east-1 -> "
+                                  "us-west-2, eu-west-1 -> eu-central-1)")
     node_instance_type: str | None = Field(None, description="Node type override (default: the tier's plan type)")
     kubernetes_version: str | None = Field(None, description="EKS Kubernetes version pin, e.g. 1.33 (default: the "
                                            "newest in standard support that the pinned aws-cdk-lib creates)")
@@ -362,6 +373,11 @@ class Scenario(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _dr_region(self) -> "Scenario":
+        check_dr_region(self.region, self.dr_region, REGIONS, EU_REGIONS, Compliance.gdpr in self.compliance)
+        return self
+
+    @model_validator(mode="after")
     def _external_prices(self) -> "Scenario":
         if self.llm_model == EXTERNAL_MODEL and (
                 self.external_input_usd_per_1m_tokens is None or self.external_output_usd_per_1m_tokens is None):
@@ -420,9 +436,10 @@ def _allowed_range(name: str) -> str:
         return f"text of {c.get('min_length', 0)}..{c['max_length']} characters"
     if "ge" in c or "le" in c:
         return f"{c.get('ge', '')}..{c.get('le', '')}"
-    enums = {"environment": Environment, "compliance": Compliance, "purchase_option": PurchaseOption, "backup_policy": BackupPolicy}
+    enums = {"environment": Environment, "compliance": Compliance, "purchase_option": PurchaseOption, "backup_policy": BackupPolicy,
+             "dr": DrMode}
     if name in enums:
         return ", ".join(e.value for e in enums[name])
-    if name == "region":
+    if name in ("region", "dr_region"):
         return ", ".join(REGIONS)
     return ""
