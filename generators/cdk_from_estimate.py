@@ -7,6 +7,8 @@ Deliberate adjustments, all visible here (and in docs/report.md):
   spot counts, min/max are split so each group's sum equals the plan's min/desired/max.
 - Interface VPC endpoints: every service the estimate prices one for (pricing.services.vpc.INTERFACE_ENDPOINTS),
   in the private subnet of each zone.
+- Disaster recovery (`dr`): the DR Region, the copies' retention and the standby's zones, NAT and floor nodes
+  are the DrPlan's (sizing/dr.py), the same numbers the DR lines price.
 - Provisioned DynamoDB: the chats table takes the capacity the plan sized (its GSI mirrors it in the
   CDK app); the users table gets the minimum the plan prices (PROVISIONED_MIN_CAPACITY).
 """
@@ -72,6 +74,22 @@ def _database(est: Estimate) -> dict:
     return db
 
 
+def _dr(est: Estimate) -> dict:
+    """The DR mode as the CDK app deploys it, from the same DrPlan the DR lines price (sizing/dr.py)."""
+    dr = est.plan.dr
+    if dr is None or dr.region is None:
+        return {"mode": "none"}
+    out: dict = {"mode": dr.mode.value, "region": dr.region}
+    if dr.copies_kept:
+        out.update(copy_retention_days=dr.copy_retention_days, copy_rule_added=dr.copy_rule_added,
+                   source_retention_days=A.DR_COPY_SOURCE_RETENTION_DAYS)
+    if dr.nodes:
+        out.update(availability_zone_names=zone_names(dr.region, dr.availability_zones),
+                   nat_gateways=dr.nat_gateways, node_count=dr.nodes, instance_type=dr.instance_type,
+                   disk_size_gib=A.NODE_DISK_GIB)
+    return out
+
+
 def cdk_config_data(est: Estimate) -> dict:
     """The config as plain data (what `config/<env>.yaml` holds)."""
     s, p = est.scenario, est.plan
@@ -102,6 +120,7 @@ def cdk_config_data(est: Estimate) -> dict:
                    "num_nodes": p.elasticache_nodes} if p.elasticache_node_type else {"enabled": False}),
         "workload_identity": {"namespace": NAMESPACE, "service_account": SERVICE_ACCOUNT,
                               "bedrock_invoke": s.llm_model in BEDROCK_MODELS},
+        "dr": _dr(est),
         "tags": {"Project": PROJECT, "Environment": env},
     }
 

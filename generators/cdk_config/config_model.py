@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .dr_model import DrConfig
+
 #: Retention values CloudWatch Logs accepts (``PutRetentionPolicy``), in days.
 CLOUDWATCH_RETENTION_DAYS: tuple[int, ...] = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
@@ -342,6 +344,7 @@ class CdkConfig(_Model):
     cdn: CdnConfig = CdnConfig()
     cache: CacheConfig = CacheConfig()
     workload_identity: WorkloadIdentityConfig = WorkloadIdentityConfig()
+    dr: DrConfig = DrConfig()
     tags: dict[str, str]
 
     @field_validator("tags")
@@ -396,6 +399,8 @@ class CdkConfig(_Model):
                              "security.waf_enabled; use 0..2")
         if self.security.waf_enabled is False and self.security.waf_managed_rule_groups:
             raise ValueError("security.waf_managed_rule_groups: must be empty when waf_enabled is false")
+        if self.dr.region == self.region:
+            raise ValueError(f"dr.region: must differ from region ({self.region})")
         return self
 
     # Derived names: computed here once so stacks never re-derive them.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pricing.services import backup, datatransfer, dynamodb, ebs, eks, elb, vpc
+from pricing.services import backup, datatransfer, dynamodb, ebs, eks, elb, kms, vpc
 from pricing.services.base import Component, Priced, PriceOptions, Service, qty
 from sizing import assumptions as A
 from sizing.capacity import CapacityPlan
@@ -70,6 +70,9 @@ def _replica(p: CapacityPlan, dr: DrPlan, o: PriceOptions) -> list[Component]:
     if dr.replica_pitr_gb:
         out.append(_c(p, "DynamoDB", "replica point-in-time recovery", dr.replica_pitr_gb, "GB-month", dynamodb.PITR,
                       "the replica keeps PITR like the table"))
+    if "dynamodb" in p.security.cmks + p.security.compliance_cmks:
+        out.append(_c(p, "KMS", "replica tables' customer-managed key", 1, "keys", kms.KEYS,
+                      "the replica tables are encrypted with a key of their own Region"))
     out.append(_c(p, "Data transfer", f"global-table replication from {p.scenario.region}", dr.replication_gb_month,
                   "GB", datatransfer.INTER_REGION, f"the written items' bytes; billed in {p.scenario.region}",
                   source_region=True))
