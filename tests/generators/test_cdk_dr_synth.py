@@ -7,14 +7,19 @@ import os
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import yaml
 
-from generators.bundle import generate_bundle
+from generators.bundle import USAGE_FILE, generate_bundle
 from generators.cdk import load_bundle_app
 from pricing.catalog import load_snapshot
+from pricing.dr_summary import dr_summary
+from pricing.engine import estimate
+from pricing.template import price_template
 from sizing.scenario import parse_scenario
 
 CASES = {
@@ -46,7 +51,9 @@ def synths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
         errors = [f"{name}: {m.rule.id} {m.message}" for name, stack in stacks.items()
                   for m in lint(yaml.safe_dump(templates[name].to_json()), config=ManualArgs(regions=[stack.region]))
                   if m.rule.severity == "error"]
-        out[case] = {"stacks": stacks, "templates": templates, "lint_errors": errors}
+        priced = price_template([root / "cdk" / "cdk.out"], root / USAGE_FILE, None, catalog)
+        out[case] = {"stacks": stacks, "templates": templates, "lint_errors": errors, "estimate":
+                     estimate(scenario, catalog), "priced": priced}
     return out
 
 
@@ -135,3 +142,51 @@ def test_warm_standby_on_demand_tables(synths: dict) -> None:
         assert sorted(x["Region"] for x in r["Properties"]["Replicas"]) == ["us-east-1", "us-west-2"]
     assert "Dr" not in s["stacks"]                                            # no CMK: no replica key stack
     assert _one(s["templates"]["DrEks"], "AWS::EKS::Nodegroup")["ScalingConfig"]["DesiredSize"] == 1   # dev floor
+
+
+
+def _dr_template_lines(s: dict) -> Counter:
+    """The template's DR lines by price key: the DR stacks' lines and the primary stack's replica and copy lines."""
+    out: Counter = Counter()
+    for t in s["priced"].lines:
+        dr_stack = t.stack.rsplit("-", 1)[1].startswith("Dr")
+        if dr_stack or t.line.item.startswith(("replica ", "replication to", "backup copies")):
+            out[t.line.price_key] += t.line.monthly_usd
+    return +out
+
+
+def _dr_estimate_lines(s: dict, leave_out: tuple[str, ...] = ()) -> Counter:
+    out: Counter = Counter()
+    for ln in dr_summary(s["estimate"]).lines:
+        if not ln.item.split(": ", 1)[1].startswith(leave_out):
+            out[ln.price_key] += ln.monthly_usd
+    return out
+
+
+@pytest.mark.parametrize("case", ["copy-weekly", "copy-pitr-only"])
+def test_price_template_prices_the_copies_as_the_estimate(synths: dict, case: str) -> None:
+    s = synths[case]
+    # the pitr-only rule's source recovery point is the backup plan's own storage line (dynamodb_backup_gb)
+    assert _dr_template_lines(s) == _dr_estimate_lines(s, leave_out=("source recovery point",))
+    if case == "copy-pitr-only":
+        (own,) = [t.line for t in s["priced"].lines if t.line.item == "DynamoDB backup storage"]
+        (src,) = [ln for ln in dr_summary(s["estimate"]).lines if "source recovery point" in ln.item]
+        assert own.monthly_usd == src.monthly_usd == Decimal("2.17")
+
+
+def test_price_template_prices_the_warm_standby_as_the_estimate(synths: dict) -> None:
+    """Each DR stack in its own Region; the differences are the known gaps: the standby ALB and its two public
+    addresses come from the Helm ingress (as in the primary Region), and auto scaled provisioned capacity is priced
+    at MaxCapacity all month by price-template but hour by hour by the estimate."""
+    on_demand = synths["warm-on-demand"]
+    gaps = ("standby Application Load Balancer", "standby public IPv4")
+    expected = _dr_estimate_lines(on_demand, leave_out=gaps)
+    expected["vpc:public-ipv4-hour"] += Decimal("3.65")       # the standby NAT's Elastic IP: 730 h x $0.005
+    assert _dr_template_lines(on_demand) == +expected
+    warm = synths["warm"]                                      # provisioned, a CMK: the replica key in eu-central-1
+    got, want = _dr_template_lines(warm), _dr_estimate_lines(warm, leave_out=gaps)
+    capacity = ("dynamodb:replicated-wcu-hour", "dynamodb:wcu-hour")
+    assert {k: v for k, v in got.items() if k not in capacity and k != "vpc:public-ipv4-hour"} == \
+        {k: v for k, v in want.items() if k not in capacity} != {}
+    assert all(got[k] >= want[k] for k in capacity)          # MaxCapacity all month >= the hourly curve
+    assert warm["priced"].region == "eu-west-1" and on_demand["priced"].region == "us-east-1"   # the primary's
