@@ -74,6 +74,8 @@ FREE_TYPES: frozenset[str] = frozenset({
     "AWS::ElasticLoadBalancingV2::TargetGroup", "AWS::ElasticLoadBalancingV2::ListenerCertificate",
     "AWS::Logs::ResourcePolicy", "AWS::Lambda::Permission", "AWS::SecretsManager::SecretTargetAttachment",
     "AWS::SecretsManager::ResourcePolicy", "AWS::CloudFormation::WaitConditionHandle",
+    # Application Auto Scaling itself has no charge; the capacity it sets is priced on the table
+    "AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy",
 })
 FREE_PREFIXES: tuple[str, ...] = ("AWS::IAM::",)
 
