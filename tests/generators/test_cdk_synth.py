@@ -506,12 +506,12 @@ def test_render_writes_bundle_atomically(tmp_path: Path) -> None:
     assert rel == sorted([
         ".gitignore", "README.md", "app.py", "cdk.json", "config/dev.yaml", "requirements.txt",
         "stacks/__init__.py", "stacks/cdn_stack.py", "stacks/config_loader.py", "stacks/config_model.py",
-        "stacks/database_stack.py",
+        "stacks/database_stack.py", "stacks/dr_model.py", "stacks/dr_stack.py", "stacks/global_tables.py",
         "stacks/eks_stack.py", "stacks/monitoring_stack.py", "stacks/network_stack.py",
         "stacks/security_stack.py", "stacks/storage_stack.py", "stacks/tagging.py",
     ])
     assert all(p.is_file() for p in written)
-    for name in ("config_model.py", "config_loader.py"):
+    for name in ("config_model.py", "config_loader.py", "dr_model.py"):
         assert (out / "stacks" / name).read_bytes() == (
             Path(__file__).resolve().parents[2] / "generators" / "cdk_config" / name).read_bytes()
     for source in CDK_TEMPLATES_DIR.rglob("*.py"):   # plain sources are copied verbatim
@@ -534,7 +534,7 @@ def test_python_sources_do_not_depend_on_config(tmp_path: Path) -> None:
     b = render_cdk_app(CdkConfig.model_validate(sample_configs()["prod-large-hipaa-pci"]), tmp_path / "b")
     py_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in a if p.suffix == ".py"}
     py_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in b if p.suffix == ".py"}
-    assert py_a == py_b and len(py_a) == 12
+    assert py_a == py_b and len(py_a) == 15
 
 
 def test_jinja_only_where_something_is_filled_in() -> None:
@@ -544,7 +544,7 @@ def test_jinja_only_where_something_is_filled_in() -> None:
     for path in templates:
         assert "{{" in path.read_text(encoding="utf-8"), path
     plain_python = [p for p in files if p.suffix == ".py"]
-    assert len(plain_python) == 10          # app.py and the stacks package (config_* are copied from generators/)
+    assert len(plain_python) == 12          # app.py and the stacks package (config_*, dr_model copied from generators/)
     for path in files:
         if path.suffix != ".j2":
             assert "{{ " not in path.read_text(encoding="utf-8"), path
