@@ -130,3 +130,17 @@ def test_estimate_json_dr_block_and_cli() -> None:
 def test_cli_bad_dr_input_exits_2_naming_the_flag(args: list[str], flag: str) -> None:
     out = CliRunner().invoke(app, ["estimate", *args])
     assert out.exit_code == 2 and flag in out.stderr and "Traceback" not in out.stderr
+
+
+def test_report_and_page_show_the_dr_group() -> None:
+    from app.web.components.results import capacity_table
+    from generators.report import build_report, build_series
+    est = estimate(parse_scenario({"dr": "backup-copy"}))
+    doc = build_report(est, build_series(est))
+    (section,) = [s for s in doc.sections if s.id == "dr"]
+    assert section.title == "Disaster recovery: backup-copy in us-west-2"
+    assert ("Disaster recovery", "$12.75 (backup-copy)") in doc.headline
+    assert [s.id for s in doc.sections].index("dr") == [s.id for s in doc.sections].index("compliance") + 1
+    table = capacity_table(est)
+    assert list(table[table["Component"] == "Disaster recovery"]["Plan"]) == ["backup-copy in us-west-2"]
+    assert "dr" not in [s.id for s in build_report(estimate(parse_scenario({})), build_series(est)).sections]
