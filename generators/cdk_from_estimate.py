@@ -15,6 +15,8 @@ Deliberate adjustments, all visible here (and in docs/report.md):
 - Compliance: each control of the plan (est.plan.compliance.controls) that has a priced service is switched on
   in the `compliance` section with the plan's parameters (the Config rules it prices, the Security Hub
   standards of its regimes, the log retention); nothing else is (see _compliance).
+- Disaster recovery (`dr`): the DR Region, the copies' retention and the standby's zones, NAT and floor nodes
+  are the DrPlan's (sizing/dr.py), the same numbers the DR lines price.
 - Provisioned DynamoDB: the chats table takes the capacity the plan sized (its GSI mirrors it in the
   CDK app); the users table gets the minimum the plan prices (PROVISIONED_MIN_CAPACITY).
 """
@@ -107,6 +109,22 @@ def _compliance(est: Estimate) -> dict:
             "macie": "macie" in on}
 
 
+def _dr(est: Estimate) -> dict:
+    """The DR mode as the CDK app deploys it, from the same DrPlan the DR lines price (sizing/dr.py)."""
+    dr = est.plan.dr
+    if dr is None or dr.region is None:
+        return {"mode": "none"}
+    out: dict = {"mode": dr.mode.value, "region": dr.region}
+    if dr.copies_kept:
+        out.update(copy_retention_days=dr.copy_retention_days, copy_rule_added=dr.copy_rule_added,
+                   source_retention_days=A.DR_COPY_SOURCE_RETENTION_DAYS)
+    if dr.nodes:
+        out.update(availability_zone_names=zone_names(dr.region, dr.availability_zones),
+                   nat_gateways=dr.nat_gateways, node_count=dr.nodes, instance_type=dr.instance_type,
+                   disk_size_gib=A.NODE_DISK_GIB)
+    return out
+
+
 def cdk_config_data(est: Estimate) -> dict:
     """The config as plain data (what `config/<env>.yaml` holds)."""
     s, p = est.scenario, est.plan
@@ -143,6 +161,7 @@ def cdk_config_data(est: Estimate) -> dict:
         "workload_identity": {"namespace": NAMESPACE, "service_account": SERVICE_ACCOUNT,
                               "bedrock_invoke": s.llm_model in BEDROCK_MODELS},
         "compliance": _compliance(est),
+        "dr": _dr(est),
         "tags": {"Project": PROJECT, "Environment": env},
     }
 

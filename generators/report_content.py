@@ -22,6 +22,7 @@ from generators.report_model import (
     tier_band_name,
 )
 from pricing.catalog import STALE_AFTER_DAYS
+from pricing.dr_summary import dr_summary
 from pricing.engine import Estimate
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from sizing import assumptions as A
@@ -260,6 +261,20 @@ def _compliance(est: Estimate) -> Section:
     ))
 
 
+def _dr(est: Estimate) -> Section:
+    """The DR line group: mode, DR Region, its lines and total (pricing/services/dr.py)."""
+    dr = dr_summary(est)
+    what = {"backup-copy": "the AWS Backup recovery points are copied to a vault in the DR Region",
+            "warm-standby": "DynamoDB global tables keep a replica in the DR Region beside a scaled-down cluster "
+                            "(EKS control plane, the minimum nodes on demand, one NAT gateway, an ALB)"}[dr.mode]
+    rows = [(ln.service, ln.item, fmt_num(ln.quantity), ln.unit, fmt_usd(ln.monthly_usd)) for ln in dr.lines]
+    return Section("dr", f"Disaster recovery: {dr.mode} in {dr.region}", (
+        _para(f"{what}; the lines below are in the bill of materials and the total."),
+        _table(("Service", "Line", "Quantity", "Unit", "Monthly"), rows, numeric=(False, False, True, False, True),
+               footer=("DR total", "", "", "", fmt_usd(dr.monthly_usd)), widths=(2.5, 7, 2.2, 2.4, 2.4)),
+    ))
+
+
 def _purchase(est: Estimate) -> Section:
     chosen = est.scenario.purchase_option.value
     rows = [(option_label(q.option, chosen), fmt_usd(q.monthly_usd), fmt_usd(q.upfront_usd), fmt_usd(q.first_year_usd)) for q in est.purchase_options]
@@ -347,6 +362,9 @@ def build_report(est: Estimate, series: ReportSeries, today: date | None = None)
                 _purchase(est), _charts(est, series)]
     if est.range is not None:
         sections.insert(1, _range(est))
+    if est.plan.dr is not None and est.plan.dr.region is not None:
+        sections.insert(sections.index(next(x for x in sections if x.id == "compliance")) + 1, _dr(est))
+        headline += (("Disaster recovery", f"{fmt_usd(dr_summary(est).monthly_usd)} ({est.scenario.dr.value})"),)
     if est.warnings:
         sections.append(Section("warnings", "Warnings", (_bullets(est.warnings),)))
     sections.append(_prices(est, today))

@@ -18,6 +18,7 @@ from decimal import Decimal
 import yaml
 
 from generators.cdk_config import CdkConfig
+from pricing.dr_summary import dr_summary
 from pricing.engine import Estimate
 from pricing.services import (
     backup,
@@ -35,6 +36,7 @@ from pricing.services import (
     waf,
 )
 from pricing.services import config as config_svc
+from pricing.services.dr import DR
 from pricing.template.usage import USAGE_VERSION
 from sizing.assumptions import HOURS_PER_MONTH
 
@@ -69,7 +71,9 @@ def _targets(config: CdkConfig) -> dict[str, tuple[list[str], str, int]]:
     secrets = [cdk_logical_id(f"Secret{i}{_camel(n)[:48]}", "Resource")
                for i, n in enumerate(config.security.secret_names, start=1)]
     keys = [cdk_logical_id(f"{_camel(n)}Key", "Resource") for n in config.security.kms_customer_managed_keys]
-    nats = [cdk_logical_id("Vpc", f"publicSubnet{i}", "NATGateway") for i in range(1, config.network.nat_gateways + 1)]
+    # a warm standby's network stack repeats the VPC's logical IDs in the DR Region: name the primary's stack
+    net = f"{config.stack_prefix}-Network/" if config.dr.mode == "warm-standby" else ""
+    nats = [net + cdk_logical_id("Vpc", f"publicSubnet{i}", "NATGateway") for i in range(1, config.network.nat_gateways + 1)]
     chats = [cdk_logical_id("ChatsTable", "Resource")]
     logs = ["ApplicationLogGroup", "DataplaneLogGroup"]
     # the S3 storage and PUT lines: the plan's buckets' line on the ALB access-log bucket when the plan has access
@@ -79,7 +83,7 @@ def _targets(config: CdkConfig) -> dict[str, tuple[list[str], str, int]]:
         [cdk_logical_id("AuditLogBucket", "Resource")] if config.compliance.cloudtrail_data_events else [])
     out = {
         vpc.NAT_GB: (nats, "data_processed_gb", 1),
-        vpc.ENDPOINT_GB: ([_endpoint_id(n) for n in config.network.interface_endpoints], "data_processed_gb", 1),
+        vpc.ENDPOINT_GB: ([net + _endpoint_id(n) for n in config.network.interface_endpoints], "data_processed_gb", 1),
         dynamodb.WRITES: (chats, "write_request_units", 1_000_000),
         dynamodb.READS: (chats, "read_request_units", 1_000_000),
         dynamodb.STORAGE: (chats, "storage_gb", 1),
@@ -156,12 +160,34 @@ def _autoscaled_capacity(est: Estimate, config: CdkConfig, out: dict[str, dict[s
         out.setdefault(cdk_logical_id("ChatsTable", "Resource"), {})[usage_key] = total - fixed
 
 
+def _dr_usage(est: Estimate, config: CdkConfig, out: dict[str, dict[str, Decimal]]) -> None:
+    """The DR lines' usage (pricing/services/dr.py -> pricing/template/dr_resources.py): the backup plan's copies
+    and their transfer (and, with pitr-only, the added rule's source), or the chats global table's replica."""
+    dr = dr_summary(est)
+    if dr.region is None:
+        return
+    by_item = {ln.item.split(": ", 1)[1]: ln for ln in dr.lines}
+    plan, chats = cdk_logical_id("BackupPlan", "Resource"), cdk_logical_id("ChatsTable", "Resource")
+    pick = {"DynamoDB backup copies": (plan, "dr_copy_gb", 1), "backup copies sent": (plan, "dr_copy_transfer_gb", 1),
+            "source recovery point": (plan, "dynamodb_backup_gb", 1),
+            "replicated write request units": (chats, "replicated_write_request_units", 1_000_000),
+            "replica GSI write request units": (chats, "replica_gsi_write_request_units", 1_000_000),
+            "replica table and GSI storage": (chats, "replica_storage_gb", 1),
+            "replica point-in-time recovery": (chats, "replica_pitr_gb", 1),
+            "global-table replication": (chats, "replication_gb", 1)}
+    for item, ln in by_item.items():
+        for prefix, (lid, key, per) in pick.items():
+            if item.startswith(prefix):
+                out.setdefault(lid, {})[key] = ln.quantity * per
+
+
 def usage_quantities(est: Estimate, config: CdkConfig) -> dict[str, dict[str, Decimal]]:
-    """Logical ID -> {usage key: monthly quantity} for the estimate's usage-priced lines."""
+    """Logical ID -> {usage key: monthly quantity} for the estimate's usage-priced lines (the DR lines apart)."""
     out: dict[str, dict[str, Decimal]] = {}
     _autoscaled_capacity(est, config, out)
+    _dr_usage(est, config, out)
     for key, (ids, usage_key, per) in _targets(config).items():
-        lines: Sequence = [ln for ln in est.lines if ln.price_key == key]
+        lines: Sequence = [ln for ln in est.lines if ln.price_key == key and ln.category != DR]
         if key in _SPLIT_KEYS and ids:
             share = _per_rule(est, sum((ln.quantity for ln in lines), Decimal(0)) * per, len(ids))
             for lid in ids:

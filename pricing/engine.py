@@ -13,6 +13,7 @@ from pricing.ranges import CostRange, Driver, cost_range, drivers
 from pricing.services import KEYS, PriceOptions, bill_of_materials
 from pricing.services.backup import KEY as BACKUP_KEY
 from pricing.services.base import COMPLIANCE, LLM, Component, billable, qty
+from pricing.services.dr import DR, grows_with_table
 from pricing.services.dynamodb import FREE_STORAGE_GB as DDB_FREE_GB
 from pricing.services.dynamodb import PITR as DDB_PITR
 from pricing.services.dynamodb import RESERVED as DDB_RESERVED
@@ -131,7 +132,7 @@ def price_line(c: Component, catalog: Catalog, region: str) -> CostLine:
         unit = c.unit_usd
         cost = qty_ * unit
     else:
-        point = catalog.price(c.price_key, region)
+        point = catalog.price(c.price_key, c.region or region)
         unit = point.usd * c.price_factor
         if unit.as_tuple().exponent < -12:     # a non-terminating factor (10/11): show 12 places, price exactly
             unit = unit.quantize(Decimal("1e-12")).normalize()
@@ -204,10 +205,12 @@ def _first_year(plan: CapacityPlan, lines: tuple[CostLine, ...], monthly: Decima
     """Months 1..12: the month's bill with the storage-dependent lines (DynamoDB storage, PITR, backups) at
     min(month, retention) months of history; every other line as in the steady month. Arithmetic on the steady
     plan's quantities (each is proportional to the months held), so an estimate stays about 1 ms."""
-    rest = monthly - _sum(lines, lambda ln: ln.price_key in (DDB_STORAGE, DDB_PITR, BACKUP_KEY))
+    own = lambda ln: ln.category != DR and ln.price_key in (DDB_STORAGE, DDB_PITR, BACKUP_KEY)  # noqa: E731
+    dr_stored = [ln for ln in lines if grows_with_table(ln.category, ln.unit)]   # the DR Region's copies, replica
+    rest = monthly - _sum(lines, own) - _sum(tuple(dr_stored))
     d = plan.dynamodb
     unit = {k: catalog.price(k, region).usd for k in (DDB_STORAGE, DDB_PITR, BACKUP_KEY)
-            if any(ln.price_key == k for ln in lines)}
+            if any(own(ln) for ln in lines if ln.price_key == k)}
     out = []
     for m in range(1, 13):
         share = min(float(m), d.retention_months) / d.retention_months       # DynamoPlan.at_month
@@ -217,6 +220,7 @@ def _first_year(plan: CapacityPlan, lines: tuple[CostLine, ...], monthly: Decima
             cost += money(qty(d.pitr_gb * share) * unit[DDB_PITR])
         if BACKUP_KEY in unit:
             cost += money(qty(backup) * unit[BACKUP_KEY])
+        cost += sum((money(qty(float(ln.quantity) * share) * ln.unit_usd) for ln in dr_stored), Decimal(0))
         out.append(MonthCost(m, Decimal(repr(round(stored, 3))), Decimal(repr(round(backup, 3))), rest + cost))
     return tuple(out)
 

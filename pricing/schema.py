@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from pricing.commitments import comparison_doc
+from pricing.dr_summary import dr_doc
 from pricing.engine import Estimate
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from sizing import assumptions as A
@@ -253,6 +254,7 @@ def estimate_to_dict(e: Estimate) -> dict[str, Any]:
         "conversation": _conversation_doc(e),
         "cost": _cost_doc(e),
         "purchase_comparison": None if e.purchase_comparison is None else comparison_doc(e.purchase_comparison),
+        "dr": dr_doc(e),
         "assumptions": _assumptions_doc(e),
         "prices": {"as_of": e.prices_as_of, "source": e.prices_source, "checksum": e.prices_checksum},
         "warnings": list(e.warnings),

@@ -66,6 +66,10 @@ PROVISIONED_INDEX_MIRRORS_TABLE = True  # the generated CDK app gives each GSI i
 BACKUP_RETENTION_DAYS = 30       # daily-30 policy: daily AWS Backup, retention 30 days
 WEEKLY_BACKUP_RETENTION_DAYS = 35  # pitr+weekly policy: weekly AWS Backup kept 35 days = 5 copies (the PITR window)
 WEEKLY_BACKUP_COPIES = 5         # 35 days / 7
+# --- Disaster recovery (docs/sizing-model.md § Disaster recovery; docs/sizing-facts.md § Disaster recovery) ---
+DR_COPY_ONLY_RETENTION_DAYS = 7  # pitr-only + backup-copy: a daily rule only for the copy, copies kept 7 days (UNSOURCED policy)
+DR_COPY_SOURCE_RETENTION_DAYS = 1  # ... its source recovery point kept 1 day, AWS Backup's shortest retention [S201]
+DR_AVAILABILITY_ZONES = 2        # warm standby: the scaled-down VPC spans 2 AZs (EKS needs 2) with one NAT
 SCALE_DOWN_LAG_HOURS = 1         # auto scaling lowers capacity an hour late (decreases per day are limited); docs/sizing-facts.md § DynamoDB capacity mode break-even [S133]
 PITR_WINDOW_DAYS = 35            # DynamoDB PITR window (docs/sizing-facts.md § DynamoDB storage, PITR and backups [S31]); price does not depend on it
 

@@ -13,6 +13,7 @@ from sizing.bedrock_quota import ModelPeak, model_peaks, quota_warnings
 from sizing.checks import PlanCheck, plan_checks
 from sizing.compliance import CompliancePlan, compliance_warnings, controls_for, regimes_for, size_compliance
 from sizing.conversation import Conversation, conversation, llm_warnings
+from sizing.dr import DrPlan, dr_warnings, size_dr
 from sizing.dynamodb import DynamoPlan, size_dynamodb
 from sizing.eks_versions import KubernetesPlan, kubernetes_warnings, plan_kubernetes
 from sizing.load_profile import load_profile_warnings
@@ -28,8 +29,8 @@ from sizing.tiers import cache_nodes, choose_node_type, choose_tier, node_fit_wa
 from sizing.workload import Workload, derive_workload
 
 # The plan types are defined beside the step that builds them and importable from here with the plan.
-__all__ = ["CapacityPlan", "CompliancePlan", "DynamoPlan", "KubernetesPlan", "NetworkPlan", "NodeGroup", "NodePlan",
-           "ObservabilityPlan", "PlanCheck", "PodPlan", "ProvisionerPlan", "SecurityPlan", "size"]
+__all__ = ["CapacityPlan", "CompliancePlan", "DrPlan", "DynamoPlan", "KubernetesPlan", "NetworkPlan", "NodeGroup",
+           "NodePlan", "ObservabilityPlan", "PlanCheck", "PodPlan", "ProvisionerPlan", "SecurityPlan", "size"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +62,7 @@ class CapacityPlan:
     warnings: tuple[str, ...]
     plan_checks: tuple[PlanCheck, ...] = ()
     llm_peaks: tuple[ModelPeak, ...] = ()     # peak requests and tokens per minute per Bedrock model
+    dr: DrPlan | None = None            # the DR Region's part (sizing/dr.py); size() always sets it
 
 
 def size(s: Scenario) -> CapacityPlan:
@@ -108,6 +110,6 @@ def size(s: Scenario) -> CapacityPlan:
         warnings=load_profile_warnings(s) + node_fit_warnings(backend, nodes) + replica_cap_warnings(backend)
         + security_warnings(s, regimes)
         + compliance_warnings(s) + llm_warnings(s) + kubernetes_warnings(kube)
-        + quota_warnings(peaks),
-        llm_peaks=peaks,
+        + quota_warnings(peaks) + dr_warnings(s, tier),
+        llm_peaks=peaks, dr=size_dr(s, w, dynamodb, nodes),
         plan_checks=plan_checks(tier, backend, nodes))

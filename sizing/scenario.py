@@ -7,7 +7,6 @@ user as assumptions.
 from __future__ import annotations
 
 import unicodedata
-from enum import Enum
 from typing import Any
 
 from pydantic import (
@@ -23,6 +22,7 @@ from pydantic import (
 
 from sizing import ranges as R
 from sizing.bedrock_regions import check_offered
+from sizing.dr_regions import check_dr_region
 from sizing.eks_versions import check_version
 from sizing.instances import INSTANCE_SHAPES
 from sizing.llm import (
@@ -34,6 +34,15 @@ from sizing.llm import (
     NO_MODEL,
 )
 from sizing.load_profile import HOURS_PER_DAY, OLD_LOAD_FIELD, flat_profile
+from sizing.scenario_enums import (  # noqa: F401  (re-exported: the enums are part of the scenario's API)
+    BackupPolicy,
+    Compliance,
+    DrMode,
+    Environment,
+    InferenceProfile,
+    NodeProvisioner,
+    PurchaseOption,
+)
 from sizing.scenario_values import is_numeric as _is_numeric
 from sizing.scenario_values import mix_entries as _mix_entries
 from sizing.scenario_values import not_bool as _not_bool
@@ -43,59 +52,6 @@ EU_REGIONS: frozenset[str] = frozenset({"eu-west-1", "eu-central-1"})
 LOAD_PROFILE_FIELDS: tuple[str, ...] = ("active_hours_per_day", "active_days_per_week", "active_load_pct_of_peak",
                                         "quiet_load_pct_of_peak", "hourly_load_pct_of_peak")
 OLD_FIELDS: frozenset[str] = frozenset({OLD_LOAD_FIELD})   # still read from files, flags and links; converted
-
-
-class Environment(str, Enum):
-    dev = "dev"
-    staging = "staging"
-    prod = "prod"
-
-
-class Compliance(str, Enum):
-    hipaa = "hipaa"
-    soc2 = "soc2"
-    gdpr = "gdpr"
-    pci = "pci"
-
-
-class PurchaseOption(str, Enum):
-    """How the nodes are bought: on demand, or a Savings Plan on the always-on base (the savings_plan_* are
-    Compute Savings Plans; docs/pricing.md § Purchase options)."""
-    on_demand = "on_demand"
-    savings_plan_1y_no_upfront = "savings_plan_1y_no_upfront"
-    savings_plan_1y_partial_upfront = "savings_plan_1y_partial_upfront"
-    savings_plan_1y_all_upfront = "savings_plan_1y_all_upfront"
-    savings_plan_3y_no_upfront = "savings_plan_3y_no_upfront"
-    savings_plan_3y_partial_upfront = "savings_plan_3y_partial_upfront"
-    savings_plan_3y_all_upfront = "savings_plan_3y_all_upfront"
-    ec2_instance_savings_plan_1y_no_upfront = "ec2_instance_savings_plan_1y_no_upfront"
-    ec2_instance_savings_plan_1y_partial_upfront = "ec2_instance_savings_plan_1y_partial_upfront"
-    ec2_instance_savings_plan_1y_all_upfront = "ec2_instance_savings_plan_1y_all_upfront"
-    ec2_instance_savings_plan_3y_no_upfront = "ec2_instance_savings_plan_3y_no_upfront"
-    ec2_instance_savings_plan_3y_partial_upfront = "ec2_instance_savings_plan_3y_partial_upfront"
-    ec2_instance_savings_plan_3y_all_upfront = "ec2_instance_savings_plan_3y_all_upfront"
-
-
-class BackupPolicy(str, Enum):
-    """How the DynamoDB tables are backed up (docs/sizing-model.md § DynamoDB backups)."""
-    pitr_only = "pitr-only"          # point-in-time recovery (35 days), no AWS Backup plan
-    pitr_weekly = "pitr+weekly"      # PITR + a weekly AWS Backup rule kept 35 days (5 full copies)
-    daily_30 = "daily-30"            # PITR + a daily AWS Backup rule kept 30 days (30 full copies)
-
-
-class NodeProvisioner(str, Enum):
-    """Who launches the worker nodes: EKS managed node groups (cluster autoscaler) or Karpenter."""
-
-    managed_nodegroup = "managed-nodegroup"
-    karpenter = "karpenter"
-
-
-class InferenceProfile(str, Enum):
-    """Where Bedrock may run a request: any Region (global), the source Region's geography, or the Region."""
-
-    global_ = "global"
-    geo = "geo"
-    in_region = "in-region"
 
 
 class ModelShare(BaseModel):
@@ -254,6 +210,9 @@ class Scenario(BaseModel):
     growth_pct_per_month: float = Field(5.0, ge=-50, le=100, description="User growth per month, %")
     chat_history_retention_days: int = Field(365, ge=1, le=3650, description="Chat history kept in DynamoDB, days")
     backup_policy: BackupPolicy | None = Field(None, description="DynamoDB backups (default: environment, compliance)")
+    dr: DrMode = Field(DrMode.none, description="Disaster recovery: none | backup-copy | warm-standby")
+    dr_region: str | None = Field(None, description="DR Region (default: the region's pair, e.g. us-east-1 -> "
+                                  "us-west-2, eu-west-1 -> eu-central-1)")
     node_instance_type: str | None = Field(None, description="Node type override (default: the tier's plan type)")
     kubernetes_version: str | None = Field(None, description="EKS Kubernetes version pin, e.g. 1.33 (default: the "
                                            "newest in standard support that the pinned aws-cdk-lib creates)")
@@ -381,6 +340,11 @@ class Scenario(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _dr_region(self) -> "Scenario":
+        check_dr_region(self.region, self.dr_region, REGIONS, EU_REGIONS, Compliance.gdpr in self.compliance)
+        return self
+
+    @model_validator(mode="after")
     def _external_prices(self) -> "Scenario":
         if self.llm_model == EXTERNAL_MODEL and (
                 self.external_input_usd_per_1m_tokens is None or self.external_output_usd_per_1m_tokens is None):
@@ -440,9 +404,9 @@ def _allowed_range(name: str) -> str:
     if "ge" in c or "le" in c:
         return f"{c.get('ge', '')}..{c.get('le', '')}"
     enums = {"environment": Environment, "compliance": Compliance, "purchase_option": PurchaseOption,
-             "backup_policy": BackupPolicy, "node_provisioner": NodeProvisioner}
+             "backup_policy": BackupPolicy, "node_provisioner": NodeProvisioner, "dr": DrMode}
     if name in enums:
         return ", ".join(e.value for e in enums[name])
-    if name == "region":
+    if name in ("region", "dr_region"):
         return ", ".join(REGIONS)
     return ""

@@ -12,6 +12,7 @@ from rich.markup import escape
 from app.cli.common import open_catalog, run_estimate, with_scenario
 from app.cli.tables import NARROW_COLUMNS, add_rows, table
 from generators.report_model import bom_csv
+from pricing.dr_summary import dr_summary
 from sizing.scenario import Scenario
 
 
@@ -60,10 +61,14 @@ def print_estimate(est) -> None:  # type: ignore[no-untyped-def]
                       f"${r.provisioned_monthly_usd:,.2f}; 12-month saving ${r.saving_12_months_usd:,.2f}",
                       highlight=False)
     print_purchase_comparison(out, est)
+    dr = dr_summary(est)
     out.print(bom_table(out, est))
     out.print(f"Monthly ${est.monthly_usd:,.2f} (infrastructure ${est.infrastructure_usd:,.2f}, LLM "
               f"${est.llm_usd:,.2f}, compliance ${est.compliance_usd:,.2f}); upfront ${est.upfront_usd:,.2f}; "
               f"first year ${est.first_year_usd:,.2f}; per user ${est.cost_per_user_usd:,.2f}", highlight=False)
+    if dr.region is not None:
+        out.print(f"Disaster recovery: {dr.mode} in {dr.region}, ${dr.monthly_usd:,.2f}/month "
+                  f"({len(dr.lines)} DR lines, in the total)", highlight=False)
     if est.range is not None:
         r = est.range
         out.print(f"Range (p10-p50-p90, {r.samples:,} samples, seed {r.seed}): ${r.p10_usd:,.2f} - ${r.p50_usd:,.2f} - "

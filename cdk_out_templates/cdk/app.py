@@ -20,6 +20,7 @@ from stacks.compliance_stack import ComplianceStack
 from stacks.config_loader import ConfigError, load_config
 from stacks.config_model import CdkConfig
 from stacks.database_stack import DatabaseStack
+from stacks.dr_stack import DrStack, add_standby_stacks
 from stacks.eks_stack import EksStack
 from stacks.monitoring_stack import MonitoringStack
 from stacks.network_stack import NetworkStack
@@ -50,6 +51,9 @@ def set_app_context(app: cdk.App, config: CdkConfig) -> None:
             f"availability-zones:account={config.account}:region={config.region}",
             list(config.network.availability_zone_names),
         )
+        if config.dr.availability_zone_names:    # the warm standby's VPC in the DR Region
+            app.node.set_context(f"availability-zones:account={config.account}:region={config.dr.region}",
+                                 list(config.dr.availability_zone_names))
     # Keep CloudFormation exports between stacks strong (protects producers from deletion).
     app.node.set_context("@aws-cdk/core:defaultCrossStackReferences", "strong")
 
@@ -77,6 +81,7 @@ def add_stacks(app: cdk.App, config: CdkConfig) -> dict[str, cdk.Stack]:
         table_key=security.keys.get("dynamodb"),
         description=f"{prefix}: DynamoDB tables, AWS Backup plan, optional cache",
     )
+    dr_stacks = add_dr_stacks(app, config, database)
     cdn = None
     if config.cdn.enabled:
         cdn = CdnStack(
@@ -117,6 +122,24 @@ def add_stacks(app: cdk.App, config: CdkConfig) -> dict[str, cdk.Stack]:
         stacks["cdn"] = cdn
     if compliance is not None:
         stacks["compliance"] = compliance
+    stacks.update(dr_stacks)
+    return stacks
+
+
+def add_dr_stacks(app: cdk.App, config: CdkConfig, database: cdk.Stack) -> dict[str, cdk.Stack]:
+    """The DR Region's stacks (``dr:`` in config): its vault or replica key, and the warm standby's network and
+    cluster. The database stack deploys after the DR stack (its copy action and replicas point there)."""
+    if config.dr.mode == "none":
+        return {}
+    prefix = config.stack_prefix
+    needs_dr_stack = config.dr.mode == "backup-copy" or config.database.customer_managed_key
+    stacks: dict[str, cdk.Stack] = {}
+    if needs_dr_stack:
+        stacks["dr"] = DrStack(app, f"{prefix}-Dr", env=cdk.Environment(account=config.account, region=config.dr.region),
+                               config=config, description=f"{prefix}: DR Region {config.dr.region} ({config.dr.mode})")
+        database.add_stack_dependency(stacks["dr"])
+    if config.dr.mode == "warm-standby":
+        stacks.update(add_standby_stacks(app, config, prefix))
     return stacks
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .addons_model import AlbControllerConfig, KarpenterConfig
 from .compliance_model import ComplianceConfig
+from .dr_model import DrConfig
 
 #: Retention values CloudWatch Logs accepts (``PutRetentionPolicy``), in days.
 CLOUDWATCH_RETENTION_DAYS: tuple[int, ...] = (
@@ -343,6 +344,7 @@ class CdkConfig(_Model):
     karpenter: KarpenterConfig = KarpenterConfig()
     compliance: ComplianceConfig = ComplianceConfig()
     alb_controller: AlbControllerConfig = AlbControllerConfig()
+    dr: DrConfig = DrConfig()
     tags: dict[str, str]
 
     @field_validator("tags")
@@ -397,6 +399,8 @@ class CdkConfig(_Model):
                              "security.waf_enabled; use 0..2")
         if self.security.waf_enabled is False and self.security.waf_managed_rule_groups:
             raise ValueError("security.waf_managed_rule_groups: must be empty when waf_enabled is false")
+        if self.dr.region == self.region:
+            raise ValueError(f"dr.region: must differ from region ({self.region})")
         return self
 
     # Derived names: computed here once so stacks never re-derive them.

@@ -105,6 +105,7 @@ class Component:
     tiered: bool = False
     bill_line: str | None = None           # review line when it is not the key's (spot vs on-demand nodes)
     ce: str | None = None                  # Cost Explorer service when there is no key (external LLM)
+    region: str | None = None              # priced in this Region, not the scenario's (the DR Region's lines)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

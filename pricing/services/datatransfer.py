@@ -7,6 +7,7 @@ from pricing.services.base import (
     BillLine,
     BillRule,
     Component,
+    KeptPrice,
     Priced,
     PriceKey,
     PriceOptions,
@@ -19,6 +20,7 @@ from sizing.capacity import CapacityPlan
 
 CE = "AWS Data Transfer"
 INTERNET_OUT, INTER_AZ = "datatransfer:internet-out-gb", "datatransfer:inter-az-gb"
+INTER_REGION = "datatransfer:inter-region-gb"   # to another AWS Region, billed at the source (pricing/services/dr.py)
 FREE_INTERNET_OUT_GB = 100   # always-free tier: 100 GB/month out to the internet across services [S37][S104]
 
 
@@ -43,8 +45,15 @@ SERVICE = Service(
         PriceKey(key=INTER_AZ, unit="USD per GB per direction", ce=EC2_OTHER,
                  refresh=Refresh(service_code="AWSDataTransfer", usagetypes=("DataTransfer-Regional-Bytes",), units=GB,
                                  attrs={"transferType": "IntraRegion"}, filters={"transferType": "IntraRegion"})),
+        PriceKey(key=INTER_REGION, unit="USD per GB", ce=EC2_OTHER,
+                 refresh=KeptPrice(service_code="AWSDataTransfer",
+                                   reason="the inter-Region usage type names both Regions (USE1-USW2-AWS-Out-Bytes); "
+                                          "one key per Region pair is not modelled, the snapshot price is kept")),
     ),
     bill_lines=(
+        BillLine(id=INTER_REGION, rules=(BillRule(usage=r"^[A-Z]{2,3}\d-AWS-Out-Bytes$"),),
+                 over="more data sent to the DR Region: larger or more frequent backup copies, more replicated writes",
+                 under="less data sent to the DR Region than planned"),
         BillLine(id=INTER_AZ, rules=(BillRule(usage=r"DataTransfer-Regional-Bytes"),),
                  over="more cross-AZ traffic: pods calling across zones or through another zone's NAT",
                  under="less cross-AZ traffic than planned"),

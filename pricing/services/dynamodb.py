@@ -25,6 +25,10 @@ CE = "Amazon DynamoDB"
 WRITES, READS = "dynamodb:write-request-million", "dynamodb:read-request-million"
 WCU_HOUR, RCU_HOUR = "dynamodb:wcu-hour", "dynamodb:rcu-hour"
 STORAGE, PITR = "dynamodb:storage-gb-month", "dynamodb:pitr-gb-month"
+# global tables: the replica's replicated writes (docs/sizing-facts.md § Disaster recovery [S28])
+REPL_WRITES, REPL_WCU_HOUR = "dynamodb:replicated-write-request-million", "dynamodb:replicated-wcu-hour"
+_REPL_KEPT = ("the Price List usage-type spelling of global-table replicated writes is not verified against a live "
+              "offer; the snapshot price is kept")
 # reserved capacity: one-time upfront and an hourly rate, each per 100 WCU or RCU, 1- or 3-year term [S136]
 RESERVED = {term: {unit: (f"dynamodb:reserved-{unit}-100-{term}y-upfront", f"dynamodb:reserved-{unit}-100-{term}y-hour")
                    for unit in ("wcu", "rcu")} for term in (1, 3)}
@@ -88,6 +92,10 @@ SERVICE = Service(
         _key(RCU_HOUR, "USD per RCU-hour", "ReadCapacityUnit-Hrs", {"rcu-hrs": Decimal(1), "hrs": Decimal(1)}),
         _key(STORAGE, "USD per GB-month", "TimedStorage-ByteHrs", dict(GB_MONTH)),
         _key(PITR, "USD per GB-month", "TimedPITRStorage-ByteHrs", dict(GB_MONTH)),
+        PriceKey(key=REPL_WRITES, unit="USD per million replicated write request units", ce=CE,
+                 refresh=KeptPrice(service_code="AmazonDynamoDB", reason=_REPL_KEPT)),
+        PriceKey(key=REPL_WCU_HOUR, unit="USD per replicated WCU-hour", ce=CE,
+                 refresh=KeptPrice(service_code="AmazonDynamoDB", reason=_REPL_KEPT)),
         *(PriceKey(key=k, unit=u, ce=CE, bill=b, refresh=KeptPrice(
             service_code="AmazonDynamoDB", reason="reserved capacity is a purchase offer, not in the on-demand "
                                                   "price list; the snapshot price is kept"))
@@ -95,7 +103,14 @@ SERVICE = Service(
           for k, u, b in ((up, f"USD per 100 {unit.upper()} (one-time, term)", f"dynamodb:{unit}-hour"),
                           (hour, f"USD per 100 {unit.upper()}-hour", f"dynamodb:{unit}-hour"))),
     ),
-    bill_lines=(
+    bill_lines=(   # the replicated lines first: their usage types contain the plain ones (UNSOURCED spelling)
+        BillLine(id=REPL_WRITES, rules=(BillRule(usage=r"Repl\w*WriteRequestUnits", services=_DDB,
+                                                 per_unit=Decimal("0.000001")),),
+                 over="more replicated writes: more messages than planned, or a replica added",
+                 under="fewer replicated writes than planned"),
+        BillLine(id=REPL_WCU_HOUR, rules=(BillRule(usage=r"Repl\w*WriteCapacityUnit-Hrs", services=_DDB),),
+                 over="more replicated write capacity: the replica follows the table's write capacity",
+                 under="less replicated write capacity than planned"),
         BillLine(id=WRITES, rules=(BillRule(usage=r"WriteRequestUnits", services=_DDB, per_unit=Decimal("0.000001")),),
                  over="more DynamoDB writes: more messages than planned, larger items or more index writes",
                  under="fewer DynamoDB writes than planned (fewer messages)"),

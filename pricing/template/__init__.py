@@ -17,6 +17,7 @@ from pathlib import Path
 from pricing.catalog import Catalog
 from pricing.engine import CostLine, money, price_line, snapshot_label
 from pricing.keys import GLOBAL_REGION
+from pricing.template import dr_resources  # noqa: F401  (registers the DR pricers)
 from pricing.template.context import Ctx
 from pricing.template.reader import Template, TemplateInputError, TemplateSet, read_paths
 from pricing.template.resources import PRICERS, is_free, usage_keys
@@ -73,9 +74,10 @@ def _price_resource(tpl: Template, lid: str, usage: Usage, catalog: Catalog, reg
     rtype = tpl.resources[lid]["Type"]
     ctx = Ctx(tpl, lid, usage.get((tpl.stack, lid), {}))
     comps = PRICERS[rtype].fn(ctx)
-    missing = sorted({c.price_key for c in comps if c.price_key and not catalog.has(c.price_key, region)})
+    missing = sorted({f"{c.price_key} in {c.region or region}" for c in comps
+                      if c.price_key and not catalog.has(c.price_key, c.region or region)})
     if missing:
-        return [], f"no price for {', '.join(missing)} in {region} in the snapshot"
+        return [], f"no price for {', '.join(missing)} in the snapshot"
     return [TemplateLine(lid, rtype, tpl.stack, price_line(c, catalog, region)) for c in comps], None
 
 
@@ -98,7 +100,8 @@ def price_template(paths: Sequence[Path], usage: Path | None, region: str | None
             elif rtype not in PRICERS:
                 unsupported[(rtype, "no pricer for this resource type")] += 1
             else:
-                priced, reason = _price_resource(tpl, lid, used, catalog, chosen)
+                own = tpl.region if region is None and tpl.region else chosen    # a DR stack's own Region
+                priced, reason = _price_resource(tpl, lid, used, catalog, own)
                 if reason:
                     unsupported[(rtype, reason)] += 1
                 elif not priced:

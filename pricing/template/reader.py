@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ class Template:
     stack: str
     resources: dict[str, dict[str, Any]]
     parameters: dict[str, Any]
+    region: str | None = None          # the stack's Region from cdk.out/manifest.json (a DR stack's own Region)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,31 +157,34 @@ def read_template(path: Path, stack: str | None = None) -> Template:
     return Template(path=path, stack=name, resources={str(k): v for k, v in resources.items()}, parameters=params)
 
 
-def _manifest(folder: Path) -> tuple[dict[str, str], set[str]]:
-    """{template file name: stack name} and the regions the stacks name, from cdk.out/manifest.json."""
+def _manifest(folder: Path) -> tuple[dict[str, str], set[str], dict[str, str]]:
+    """{template file name: stack name}, the regions the stacks name and {template file name: region}, from
+    cdk.out/manifest.json."""
     path = folder / "manifest.json"
     if not path.is_file():
-        return {}, set()
+        return {}, set(), {}
     doc = parse_document(read_text(path, MANIFEST_MAX_BYTES, "CDK manifest"), path, CfnLoader, "CDK manifest")
     artifacts = doc.get("artifacts") if isinstance(doc, dict) else None
     if not isinstance(artifacts, dict):
         raise TemplateInputError(f"{path}: artifacts", "missing or not a mapping (not a cdk.out manifest?)")
-    stacks, regions = {}, set()
+    stacks, regions, by_file = {}, set(), {}
     for name, art in artifacts.items():
         if not isinstance(art, dict) or art.get("type") != "aws:cloudformation:stack":
             continue
         props = art.get("properties") if isinstance(art.get("properties"), dict) else {}
+        m = _ENV.match(str(art.get("environment", "")))
         if isinstance(props.get("templateFile"), str):
             stacks[props["templateFile"]] = str(name)
-        m = _ENV.match(str(art.get("environment", "")))
+            if m and m[1] != "unknown-region":
+                by_file[props["templateFile"]] = m[1]
         if m and m[1] != "unknown-region":
             regions.add(m[1])
-    return stacks, regions
+    return stacks, regions, by_file
 
 
 def read_cdk_out(folder: Path) -> TemplateSet:
     """Every top-level `*.template.json` of a cdk.out folder; nested stacks and assets are left out, with a note."""
-    stacks, regions = _manifest(folder)
+    stacks, regions, by_file = _manifest(folder)
     files = sorted(folder.glob("*.template.json"))
     nested = [f for f in files if f.name.endswith(".nested.template.json")]
     files = [f for f in files if f not in nested]
@@ -193,10 +198,14 @@ def read_cdk_out(folder: Path) -> TemplateSet:
     assets = sorted(p.name for p in folder.glob("asset.*"))
     if assets:
         notes.append(f"{folder}: {len(assets)} asset(s) (Lambda code, files) not priced")
-    if len(regions) > 1:
-        notes.append(f"{folder}/manifest.json names several regions ({', '.join(sorted(regions))}); give --region")
     region = next(iter(regions)) if len(regions) == 1 else None
-    return TemplateSet(tuple(read_template(f, stacks.get(f.name)) for f in files), region, tuple(notes))
+    if len(regions) > 1:     # a DR Region's stacks: each stack priced in its own Region unless --region is given
+        counts = Counter(by_file.values())
+        region = max(sorted(counts), key=lambda r: counts[r])
+        notes.append(f"{folder}/manifest.json names several regions ({', '.join(sorted(regions))}): each stack is "
+                     f"priced in its own Region (--region prices them all in one)")
+    templates = tuple(replace(read_template(f, stacks.get(f.name)), region=by_file.get(f.name)) for f in files)
+    return TemplateSet(templates, region, tuple(notes))
 
 
 def read_paths(paths: list[Path]) -> TemplateSet:

@@ -81,9 +81,9 @@ def test_listing_helpers(cat: catalog.Catalog) -> None:
     assert models[0] == "amazon.nova-lite" and len(models) == 9
     assert "anthropic.claude-sonnet-4-5" in models
     eu = cat.points("eu-west-1")
-    assert len(eu) == 108 + 8 + 2  # regional keys + 8 DynamoDB reserved-capacity keys + the two global ones
+    assert len(eu) == 108 + 8 + 3 + 2  # regional keys + 8 DynamoDB reserved-capacity keys + 3 DR keys + 2 global
     assert {p.region for p in eu} == {"eu-west-1", "global"}
-    assert len(cat.points()) == 542 + 8 * 5   # + the 8 reserved-capacity keys in 5 regions
+    assert len(cat.points()) == 542 + 8 * 5 + 3 * 5   # + the 8 reserved-capacity and 3 DR keys in 5 regions
 
 
 def test_age_days_and_staleness(cat: catalog.Catalog) -> None:

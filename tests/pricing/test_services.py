@@ -29,7 +29,10 @@ MATRIX = [
     {"concurrent_users": 500, "llm_model": model, "system_prompt_tokens": 5000, "turns_per_conversation": 6}
     for model in ("anthropic.claude-haiku-4-5", "anthropic.claude-sonnet-4-5")] + [
     # a Kubernetes version past standard support: the extended-support cluster-hour
-    {"concurrent_users": 500, "kubernetes_version": "1.33"}]
+    {"concurrent_users": 500, "kubernetes_version": "1.33"}] + [
+    # disaster recovery: the DR Region's lines (backup copies, global-table replicas, the standby cluster)
+    {"concurrent_users": 500, "dr": mode, "environment": env}
+    for mode in ("backup-copy", "warm-standby") for env in ("dev", "prod")]
 
 
 def _scenario(raw: dict):

@@ -31,8 +31,9 @@ def test_every_canonical_key_in_every_region(cat: catalog.Catalog) -> None:
     # 39 EC2 types + 47 service keys + 2 ElastiCache + 18 Bedrock tokens + 4 prompt-cache = 110 keys;
     # 108 regional keys x 5 regions + 2 global keys = 542 points.
     assert len(EC2_INSTANCE_TYPES) == 39
-    assert cat.header.key_count == len(KEY_UNITS) == 110 + 8   # + DynamoDB reserved capacity (2 terms x 2 units x 2)
-    assert cat.header.point_count == (108 + 8) * 5 + 2 == 582   # + 8 DynamoDB reserved-capacity keys
+    # + DynamoDB reserved capacity (2 terms x 2 units x 2) + DR: replicated WRU, replicated WCU-hour, inter-Region GB
+    assert cat.header.key_count == len(KEY_UNITS) == 110 + 8 + 3
+    assert cat.header.point_count == (108 + 8 + 3) * 5 + 2 == 597
     assert set(cat.header.regions) == set(REGIONS) | {"global"}
     for key in GLOBAL_KEYS:
         assert cat.price(key, "eu-central-1").region == "global"

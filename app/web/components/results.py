@@ -11,6 +11,7 @@ from app.web.components.inputs import PURCHASE_LABELS
 from app.web.components.text import md_escape
 from generators.report_model import bom_rows, range_text, usd, usd_compact, usd_headline
 from pricing.catalog import STALE_AFTER_DAYS
+from pricing.dr_summary import dr_summary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -153,6 +154,11 @@ def capacity_table(est: "Estimate") -> "pd.DataFrame":
     ]
     if p.elasticache_node_type:
         rows.append(("ElastiCache", f"{p.elasticache_nodes} x {p.elasticache_node_type}", ""))
+    dr = dr_summary(est)
+    if dr.region is not None:
+        rows.append(("Disaster recovery", f"{dr.mode} in {dr.region}",
+                     f"{usd(dr.monthly_usd)}/month over {len(dr.lines)} DR lines (marked 'DR {dr.region}:' in the "
+                     "bill of materials)"))
     return pd.DataFrame(rows, columns=["Component", "Plan", "Detail"])
 
 

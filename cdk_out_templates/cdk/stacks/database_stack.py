@@ -15,6 +15,8 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from stacks.config_model import CdkConfig, DatabaseConfig
+from stacks.dr_stack import dr_vault_name
+from stacks.global_tables import global_tables
 
 _S = dynamodb.AttributeType.STRING
 
@@ -60,6 +62,22 @@ class DatabaseStack(cdk.Stack):
         def capacity(read: int | None, write: int | None) -> dict[str, Any]:
             return {"read_capacity": read, "write_capacity": write} if provisioned else {}
 
+        if config.dr.mode == "warm-standby":     # global tables with a replica in the DR Region
+            self.users_table, self.chats_table = global_tables(self, config, table_key)
+        else:
+            self._tables(config, capacity, common)
+        if db.backups_enabled or config.dr.copy_rule_added:
+            self._backup_plan(config, table_key)
+
+        cdk.CfnOutput(self, "UsersTableName", value=self.users_table.table_name)
+        cdk.CfnOutput(self, "ChatsTableName", value=self.chats_table.table_name)
+        self.cache: elasticache.CfnReplicationGroup | None = None
+        if config.cache.enabled:
+            self.cache = self._cache(config, vpc)
+
+    def _tables(self, config: CdkConfig, capacity: Any, common: dict[str, Any]) -> None:
+        """The single-Region tables (dr none or backup-copy)."""
+        db = config.database
         users_capacity = capacity(db.users_read_capacity, db.users_write_capacity)
         chats_capacity = capacity(db.chats_read_capacity, db.chats_write_capacity)
         self.users_table = dynamodb.Table(
@@ -84,16 +102,8 @@ class DatabaseStack(cdk.Stack):
             projection_type=dynamodb.ProjectionType.ALL, **chats_capacity,
         )
 
-        if provisioned:
+        if db.billing_mode == "PROVISIONED":
             self._auto_scaling(db)
-        if db.backups_enabled:
-            self._backup_plan(config, table_key)
-
-        cdk.CfnOutput(self, "UsersTableName", value=self.users_table.table_name)
-        cdk.CfnOutput(self, "ChatsTableName", value=self.chats_table.table_name)
-        self.cache: elasticache.CfnReplicationGroup | None = None
-        if config.cache.enabled:
-            self.cache = self._cache(config, vpc)
 
     def _auto_scaling(self, db: DatabaseConfig) -> None:
         """The chats table and its GSI follow the load between the minimum and the peak-hour capacity."""
@@ -121,16 +131,26 @@ class DatabaseStack(cdk.Stack):
             backup_vault_name=f"{config.resource_prefix}-{'locked-vault' if lock else 'vault'}",
             encryption_key=table_key, removal_policy=removal, lock_configuration=lock,
         )
-        name = "weekly" if weekly else "daily"
+        dr = config.dr
+        name = "dr-copy" if dr.copy_rule_added else "weekly" if weekly else "daily"
         plan = backup.BackupPlan(self, "BackupPlan", backup_plan_name=f"{config.resource_prefix}-{name}",
                                  backup_vault=vault)
+        copy = []
+        if dr.mode == "backup-copy":    # every recovery point also goes to the DR Region's vault (stacks/dr_stack.py)
+            arn = self.format_arn(service="backup", region=dr.region, resource="backup-vault",
+                                  resource_name=dr_vault_name(config), arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME)
+            copy = [backup.BackupPlanCopyActionProps(
+                destination_backup_vault=backup.BackupVault.from_backup_vault_arn(self, "DrVault", arn),
+                delete_after=cdk.Duration.days(dr.copy_retention_days))]
         plan.add_rule(backup.BackupPlanRule(
             rule_name=name,
             schedule_expression=(events.Schedule.cron(week_day="SUN", hour="5", minute="0") if weekly
                                  else events.Schedule.cron(hour="5", minute="0")),
             start_window=cdk.Duration.hours(1),
             completion_window=cdk.Duration.hours(8),
-            delete_after=cdk.Duration.days(db.backup_retention_days),
+            delete_after=cdk.Duration.days(dr.source_retention_days if dr.copy_rule_added
+                                           else db.backup_retention_days),
+            copy_actions=copy or None,
         ))
         plan.add_selection("Tables", resources=[
             backup.BackupResource.from_dynamo_db_table(self.users_table),
