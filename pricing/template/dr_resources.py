@@ -12,11 +12,12 @@ from typing import Any
 from pricing.services import backup, datatransfer, dynamodb
 from pricing.services.base import Component
 from pricing.template.context import Ctx
-from pricing.template.resources import MILLION, PRICERS, Pricer, pricer
+from pricing.template.resources import MILLION, PRICERS, Pricer, capacity_line, pricer
 
 _ARN_REGION = re.compile(r":backup:([a-z]{2}(?:-[a-z]+)+-\d):")
-GLOBAL_USAGE = ("write_request_units", "read_request_units", "storage_gb", "pitr_gb", "replicated_write_request_units",
-                "replica_gsi_write_request_units", "replica_storage_gb", "replica_pitr_gb", "replication_gb")
+GLOBAL_USAGE = ("write_request_units", "read_request_units", "storage_gb", "pitr_gb", "write_capacity_unit_hours",
+                "read_capacity_unit_hours", "replicated_write_request_units", "replica_gsi_write_request_units",
+                "replica_storage_gb", "replica_pitr_gb", "replication_gb")
 
 
 def _max_units(c: Ctx, path: str, settings: Any, kind: str) -> Decimal:
@@ -61,10 +62,9 @@ def global_table(c: Ctx) -> list[Component]:
     if provisioned:
         rcu = _max_units(c, "Replicas.ReadProvisionedThroughputSettings", own.get("ReadProvisionedThroughputSettings"),
                          "Read") + _gsi_capacity(c, own, "Read", "Replicas")
-        out = [c.hourly("DynamoDB", f"Provisioned write capacity ({wcu + gsi_wcu} WCU, table + GSIs)", wcu + gsi_wcu,
-                        "WCU-hours", dynamodb.WCU_HOUR, scaled),
-               c.hourly("DynamoDB", f"Provisioned read capacity ({rcu} RCU, table + GSIs)", rcu, "RCU-hours",
-                        dynamodb.RCU_HOUR, scaled)]
+        # the usage file's capacity-unit-hours when given (auto scaling follows the load), else MaxCapacity all month
+        out = [capacity_line(c, "write", wcu + gsi_wcu, "WCU", dynamodb.WCU_HOUR, scaled),
+               capacity_line(c, "read", rcu, "RCU", dynamodb.RCU_HOUR, scaled)]
     else:
         out = [c.used("DynamoDB", "On-demand write request units", "write_request_units", "million WRU",
                       dynamodb.WRITES, MILLION),

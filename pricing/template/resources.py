@@ -242,7 +242,7 @@ def dynamodb_table(c: Ctx) -> list[Component]:
                            of=_gsi(indexes[i], "WriteCapacityUnits"))
             rcu += c.count(f"GlobalSecondaryIndexes.{i}.ProvisionedThroughput.ReadCapacityUnits",
                            of=_gsi(indexes[i], "ReadCapacityUnits"))
-        out = [_capacity(c, "write", wcu, "WCU", dynamodb.WCU_HOUR), _capacity(c, "read", rcu, "RCU", dynamodb.RCU_HOUR)]
+        out = [capacity_line(c, "write", wcu, "WCU", dynamodb.WCU_HOUR), capacity_line(c, "read", rcu, "RCU", dynamodb.RCU_HOUR)]
     out.append(c.used("DynamoDB", "Table and GSI storage", "storage_gb", "GB-month", dynamodb.STORAGE))
     if _enabled(c, "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled"):
         out.append(c.used("DynamoDB", "Point-in-time recovery (table + LSIs)", "pitr_gb", "GB-month",
@@ -250,7 +250,7 @@ def dynamodb_table(c: Ctx) -> list[Component]:
     return out
 
 
-def _capacity(c: Ctx, kind: str, units: Decimal, unit: str, key: str) -> Component:
+def capacity_line(c: Ctx, kind: str, units: Decimal, unit: str, key: str, note: str = "") -> Component:
     """Provisioned capacity: the usage file's capacity-unit-hours when auto scaling moves it with the load
     (`{kind}_capacity_unit_hours`), else the template's units all month."""
     usage_key = f"{kind}_capacity_unit_hours"
@@ -258,7 +258,7 @@ def _capacity(c: Ctx, kind: str, units: Decimal, unit: str, key: str) -> Compone
         return c.used("DynamoDB", f"Provisioned {kind} capacity (auto scaled, table + GSIs)", usage_key,
                       f"{unit}-hours", key)
     return c.hourly("DynamoDB", f"Provisioned {kind} capacity ({units} {unit}, table + GSIs)", units,
-                    f"{unit}-hours", key)
+                    f"{unit}-hours", key, note)
 
 
 def _gsi(index: object, field: str) -> object:
