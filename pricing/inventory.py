@@ -53,8 +53,7 @@ KIND_BY_KEY: dict[str, str] = {
     eks_svc.STANDARD: "AWS::EKS::Cluster", eks_svc.EXTENDED: "AWS::EKS::Cluster",
     ebs.KEY: NODES,
     vpc.NAT_HOUR: "AWS::EC2::NatGateway", vpc.NAT_GB: "AWS::EC2::NatGateway",
-    # one line: the NAT EIPs and the ALB's public addresses (one per AZ); carried by the EIPs (see docs/architecture.md)
-    vpc.IPV4_HOUR: "AWS::EC2::EIP",
+    vpc.IPV4_HOUR: "AWS::EC2::EIP",     # the NAT gateways' EIPs; the ALB's addresses: ITEM_MARKERS
     vpc.ENDPOINT_HOUR: "AWS::EC2::VPCEndpoint", vpc.ENDPOINT_GB: "AWS::EC2::VPCEndpoint",
     elb.ALB_HOUR: INGRESS, elb.LCU_HOUR: INGRESS,
     dynamodb.WRITES: "AWS::DynamoDB::Table", dynamodb.READS: "AWS::DynamoDB::Table",
@@ -76,6 +75,10 @@ KIND_BY_KEY: dict[str, str] = {
 }
 #: Key prefixes whose keys are one per type (instance and cache node types).
 KIND_BY_PREFIX: tuple[tuple[str, str], ...] = (("ec2:", NODES), ("elasticache:", "AWS::ElastiCache::ReplicationGroup"))
+
+#: Lines of one key carried by two kinds, told apart by a marker in the line's item: (key's kind, marker, kind).
+ITEM_MARKERS: tuple[tuple[str, str, str], ...] = ((NODES, SYSTEM_NODE_GROUP, NODEGROUP),
+                                                  ("AWS::EC2::EIP", vpc.ALB_IPV4_ITEM, INGRESS))
 
 LLM_REASON = "Bedrock/external API usage, billed per token"
 #: Lines with no deployable resource: the reason they are billed without one.
@@ -131,9 +134,10 @@ def line_kind(line: CostLine, plan: CapacityPlan) -> tuple[str, str | None]:
     kind = KIND_BY_KEY.get(key) or next((k for p, k in KIND_BY_PREFIX if key.startswith(p)), None)
     if kind is None:
         raise KeyError(f"price key {key!r} has no inventory kind (pricing/inventory.py KIND_BY_KEY)")
-    if kind == NODES:
-        return (NODEGROUP if SYSTEM_NODE_GROUP in line.item else _nodes_kind(plan)), None
-    return kind, None
+    marked = next((k for of, marker, k in ITEM_MARKERS if of == kind and marker in line.item), None)
+    if marked is not None:
+        return marked, None
+    return (_nodes_kind(plan) if kind == NODES else kind), None
 
 
 def deployed_counts(plan: CapacityPlan) -> dict[str, int]:
