@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from pricing.commitments import comparison_doc
 from pricing.dr_summary import dr_doc
 from pricing.engine import Estimate
+from pricing.inventory import inventory, inventory_doc, inventory_kinds
 from pricing.purchase import SAVINGS_PLAN, SPOT_DISCOUNT
 from sizing import assumptions as A
 from sizing.bedrock_quota import ModelPeak
@@ -38,6 +39,16 @@ class LineDoc(_Doc):
     note: str
     category: str
     control: str | None
+    inventory_kind: str
+
+
+class InventoryDoc(_Doc):
+    kind: str
+    count: int
+    where: str
+    price_keys: list[str]
+    lines: list[int]
+    reason: str | None
 
 
 class RangeDoc(_Doc):
@@ -103,6 +114,7 @@ class EstimateDoc(_Doc):
     cost: CostDoc
     prices: PricesDoc
     warnings: list[str]
+    inventory: list[InventoryDoc]
 
 
 def _num(x: Decimal) -> str:
@@ -203,6 +215,7 @@ def _conversation_doc(e: Estimate) -> dict[str, Any]:
 
 
 def _cost_doc(e: Estimate) -> dict[str, Any]:
+    kinds = inventory_kinds(e)
     return {
         "monthly_usd": _num(e.monthly_usd), "upfront_usd": _num(e.upfront_usd),
         "first_year_usd": _num(e.first_year_usd), "infrastructure_usd": _num(e.infrastructure_usd),
@@ -217,7 +230,8 @@ def _cost_doc(e: Estimate) -> dict[str, Any]:
         "lines": [{"service": ln.service, "item": ln.item, "quantity": _num(ln.quantity), "unit": ln.unit,
                    "unit_usd": _num(ln.unit_usd), "monthly_usd": _num(ln.monthly_usd),
                    "price_key": ln.price_key, "ce_service": ln.ce_service, "note": ln.note,
-                   "category": ln.category, "control": ln.control} for ln in e.lines],
+                   "category": ln.category, "control": ln.control, "inventory_kind": kind}
+                  for ln, kind in zip(e.lines, kinds, strict=True)],
         "range": None if e.range is None else {
             "p10_usd": _num(e.range.p10_usd), "p50_usd": _num(e.range.p50_usd), "p90_usd": _num(e.range.p90_usd),
             "samples": e.range.samples, "seed": e.range.seed},
@@ -258,4 +272,5 @@ def estimate_to_dict(e: Estimate) -> dict[str, Any]:
         "assumptions": _assumptions_doc(e),
         "prices": {"as_of": e.prices_as_of, "source": e.prices_source, "checksum": e.prices_checksum},
         "warnings": list(e.warnings),
+        "inventory": inventory_doc(inventory(e)),
     }

@@ -24,6 +24,7 @@ from sizing.instances import INSTANCE_SHAPES
 CE = "Amazon Elastic Compute Cloud - Compute"
 CPU_CREDITS = "ec2:t-unlimited-vcpu-hour"
 ON_DEMAND, SPOT = "ec2:nodes:on-demand", "ec2:nodes:spot"
+SYSTEM_NODE_GROUP = "Karpenter system node group"   # the system group line's item (pricing/inventory.py)
 _LINUX = {"operatingSystem": "Linux", "tenancy": "Shared", "preInstalledSw": "NA", "capacitystatus": "Used"}
 
 
@@ -67,7 +68,7 @@ def _system(p: CapacityPlan, sp: Decimal) -> list[Component]:
     if not k.system_nodes:
         return []
     hours = k.system_nodes * int(HOURS_PER_MONTH)
-    return [Component("EC2", f"{k.system_instance_type} Karpenter system node group, on-demand", qty(hours),
+    return [Component("EC2", f"{k.system_instance_type} {SYSTEM_NODE_GROUP}, on-demand", qty(hours),
                       "instance-hours", instance_key(k.system_instance_type),
                       f"{k.system_nodes} node(s) x {int(HOURS_PER_MONTH)} h: the Karpenter controller ({k.controller_replicas} "
                       f"replica(s), {k.controller_cpu_m}m / {k.controller_memory_mi} Mi each) off the nodes it manages "

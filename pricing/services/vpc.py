@@ -20,6 +20,7 @@ from sizing.capacity import CapacityPlan
 
 CE = "Amazon Virtual Private Cloud"
 NAT_HOUR, NAT_GB, IPV4_HOUR = "vpc:nat-gateway-hour", "vpc:nat-gateway-gb", "vpc:public-ipv4-hour"
+ALB_IPV4_ITEM = "Public IPv4 addresses of the ALB"   # the ALB line's item (pricing/inventory.py tells the two apart)
 ENDPOINT_HOUR, ENDPOINT_GB = "vpc:interface-endpoint-hour", "vpc:interface-endpoint-gb"
 
 API_CALL_BYTES = 4096      # UNSOURCED: one AWS API request + response (GetSecretValue, Decrypt, ...) with TLS framing
@@ -40,9 +41,14 @@ def nat_gateways(p: CapacityPlan, o: PriceOptions) -> list[Component]:
 
 
 def public_ipv4(p: CapacityPlan, o: PriceOptions) -> list[Component]:
+    """Two lines, one per owner (pricing/inventory.py): the NAT gateways' Elastic IPs (network stack) and the
+    ALB's addresses, one per AZ (created with the ALB by the AWS Load Balancer Controller from the Ingress)."""
     net = p.network
-    return [Component("VPC", f"Public IPv4 addresses ({net.nat_gateways} NAT EIPs + {net.availability_zones} ALB)",
-                      qty(net.public_ipv4_addresses * HOURS_PER_MONTH), "address-hours", IPV4_HOUR)]
+    alb = net.public_ipv4_addresses - net.nat_gateways
+    out = [Component("VPC", f"Public IPv4 addresses of the NAT gateways ({net.nat_gateways} EIPs)",
+                     qty(net.nat_gateways * HOURS_PER_MONTH), "address-hours", IPV4_HOUR)] if net.nat_gateways else []
+    return out + [Component("VPC", f"{ALB_IPV4_ITEM} ({alb}, one per AZ)", qty(alb * HOURS_PER_MONTH), "address-hours",
+                            IPV4_HOUR, "created with the ALB by the AWS Load Balancer Controller")]
 
 
 def endpoint_gb(p: CapacityPlan) -> dict[str, tuple[float, str]]:

@@ -106,7 +106,8 @@ def test_totals_differ_by_the_listed_gaps(priced) -> None:
     region = est.scenario.region
     e_usd = _by_key([ln for ln in est.lines if ln.category != "llm"])
     gaps = sum((e_usd[k] for k in GAP_KEYS), Decimal(0))
-    # public IPv4: the estimate counts the NAT EIPs and one ALB address per AZ; the bundle has only the EIPs
+    # public IPv4: the estimate has a line for the NAT EIPs and one for the ALB (one address per AZ, a k8s:Ingress
+    # line, pricing/inventory.py); the bundle has only the EIPs
     alb_ipv4 = (est.plan.network.availability_zones * H * catalog.price("vpc:public-ipv4-hour", region).usd)
     assert e_usd["vpc:public-ipv4-hour"] - alb_ipv4 == _by_key(t.line for t in tp.lines)["vpc:public-ipv4-hour"]
     # alarms and dashboards: the template prices each one; the estimate's lines are 0 under the account's

@@ -56,7 +56,9 @@ def test_small_tier_prod_us_east_1():
     assert line(est, "ec2:t-unlimited-vcpu-hour").monthly_usd == cents(round(surplus_hours, 6) * T_SURPLUS)
     assert p.nodes.node_hours == 3 * 730 and p.nodes.binding_limit == "availability_zones"
     assert line(est, "vpc:nat-gateway-hour").monthly_usd == cents(3 * 730 * NAT_H) == Decimal("98.55")
-    assert line(est, "vpc:public-ipv4-hour").monthly_usd == cents(6 * 730 * IPV4_H) == Decimal("21.90")
+    # 3 NAT EIPs and 3 ALB addresses (one per AZ), one line each: 3 x 730 x 0.005 = 10.95 each
+    assert line(est, "vpc:public-ipv4-hour", "NAT").monthly_usd == cents(3 * 730 * IPV4_H) == Decimal("10.95")
+    assert line(est, "vpc:public-ipv4-hour", "ALB").monthly_usd == cents(3 * 730 * IPV4_H) == Decimal("10.95")
     assert line(est, "elb:alb-hour").monthly_usd == Decimal("16.43")   # 730 x 0.0225 = 16.425, half up
     assert line(est, "ebs:gp3-gb-month").monthly_usd == cents(3 * 50 * 0.08) == Decimal("12.00")
     assert line(est, "waf:web-acl-month").monthly_usd == Decimal("5.00")    # prod default: WAF on
@@ -137,7 +139,8 @@ def test_dev_environment_single_nat_two_zones():
     # EKS and the ALB need subnets in two zones; dev keeps one NAT and one node
     assert p.network.availability_zones == 2 and p.network.nat_gateways == 1 and p.nodes.desired == 1
     assert line(est, "vpc:nat-gateway-hour").monthly_usd == cents(730 * NAT_H) == Decimal("32.85")
-    assert line(est, "vpc:public-ipv4-hour").monthly_usd == cents(3 * 730 * IPV4_H)   # 1 NAT EIP + 2 ALB
+    assert line(est, "vpc:public-ipv4-hour", "NAT").monthly_usd == cents(1 * 730 * IPV4_H)   # 1 NAT EIP
+    assert line(est, "vpc:public-ipv4-hour", "ALB").monthly_usd == cents(2 * 730 * IPV4_H)   # 2 ALB addresses
     # dev defaults to pitr-only: PITR on the table, no AWS Backup copies
     assert p.dynamodb.backup_policy.value == "pitr-only" and p.dynamodb.pitr_enabled and not p.dynamodb.backups_enabled
     assert all(ln.price_key not in ("waf:web-acl-month", "backup:dynamodb-gb-month") for ln in est.lines)

@@ -326,3 +326,17 @@ def test_estimate_page_compares_purchase_options():
     options = list(tables[0]["Option"])
     assert len(options) == len(c.rows) and any(o.endswith("(recommended)") for o in options)
     assert any(cap.value.startswith("Recommended: ") for cap in at.caption)
+
+
+def test_bill_of_materials_tab_shows_what_gets_deployed():
+    """The inventory table: one row per item, its lines' month summing to the total."""
+    at = start()
+    from pricing.inventory import inventory
+    est = estimate(Scenario())
+    tables = [df.value for df in at.dataframe if "Kind" in list(df.value.columns)]
+    assert len(tables) == 1
+    t = tables[0]
+    assert list(t["Kind"]) == [it.kind for it in inventory(est)]
+    assert "k8s:Ingress" in list(t["Kind"]) and "AWS::EC2::NatGateway" in list(t["Kind"])
+    assert sum(t["Lines"]) == len(est.lines)
+    assert abs(sum(t["Monthly USD"]) - float(est.monthly_usd)) < 0.005     # floats of the cents

@@ -220,6 +220,19 @@ def render_bom(est: "Estimate") -> None:
                                 "Monthly USD": st.column_config.NumberColumn(format="$%.2f"),
                                 "Quantity": st.column_config.NumberColumn(format="%.4g")})
     st.caption(f"{len(df)} lines; total {usd(est.monthly_usd)} per month (the sum of the lines).")
+    st.markdown("**What gets deployed**")
+    st.dataframe(pd.DataFrame(inventory_table(est)), hide_index=True, width="stretch",
+                 column_config={"Monthly USD": st.column_config.NumberColumn(format="$%.2f")})
+    st.caption("Each priced thing the bundle deploys (CloudFormation type, or Kubernetes kind the Helm values "
+               "create), and the lines billed without a resource (external, with the reason).")
+
+
+def inventory_table(est: "Estimate") -> list[dict[str, object]]:
+    """The estimate's inventory (pricing/inventory.py): kind, count, where, and the month its lines cost."""
+    from pricing.inventory import inventory
+    return [{"Kind": it.kind, "Count": it.count, "Where": it.reason or it.where, "Lines": len(it.lines),
+             "Monthly USD": float(sum((est.lines[i].monthly_usd for i in it.lines), Decimal(0)))}
+            for it in inventory(est)]
 
 
 def render_charts(est: "Estimate", series: "ReportSeries") -> None:
