@@ -110,9 +110,9 @@ class Component:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class PriceOptions:
-    """Pricing choices made before the components are built (purchase option, DynamoDB mode)."""
+    """Pricing choices made before the components are built (the DynamoDB mode; purchase options are applied by
+    pricing/commitments.py after pricing)."""
 
-    savings_plan_discount: Decimal = Decimal(0)
     dynamodb_provisioned: bool = False
 
 

@@ -1,8 +1,6 @@
 """Amazon EC2: worker nodes (on-demand, spot) and t3 unlimited-mode surplus CPU credits."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from pricing.purchase import SPOT_DISCOUNT
 from pricing.services.base import (
     HOURS,
@@ -62,7 +60,7 @@ def _spot(p: CapacityPlan, key: str) -> list[Component]:
     return out
 
 
-def _system(p: CapacityPlan, sp: Decimal) -> list[Component]:
+def _system(p: CapacityPlan) -> list[Component]:
     """Karpenter's controller runs on a small on-demand managed node group, all month."""
     k = p.provisioner
     if not k.system_nodes:
@@ -72,24 +70,22 @@ def _system(p: CapacityPlan, sp: Decimal) -> list[Component]:
                       "instance-hours", instance_key(k.system_instance_type),
                       f"{k.system_nodes} node(s) x {int(HOURS_PER_MONTH)} h: the Karpenter controller ({k.controller_replicas} "
                       f"replica(s), {k.controller_cpu_m}m / {k.controller_memory_mi} Mi each) off the nodes it manages "
-                      f"(docs/sizing-model.md § Node provisioner)", price_factor=ONE - sp, bill_line=ON_DEMAND)]
+                      f"(docs/sizing-model.md § Node provisioner)", bill_line=ON_DEMAND)]
 
 
 def nodes(p: CapacityPlan, o: PriceOptions) -> list[Component]:
     """Node-hours over the month's load curve (docs/sizing-model.md § Nodes), split on-demand/spot."""
-    n, sp = p.nodes, o.savings_plan_discount
+    n = p.nodes
     key = instance_key(n.instance_type)
     out = []
     if n.node_hours_on_demand:
         avg = n.node_hours_on_demand / float(HOURS_PER_MONTH)
         note = f"{_hours_note(n.node_hours_on_demand, n.on_demand, avg)} (on-demand){_karpenter_note(p)}"
-        if sp:
-            note += f"; Compute Savings Plan rate: list price less {sp * 100:.0f}% (assumption)"
         out.append(Component("EC2", f"{n.instance_type} nodes, on-demand", qty(n.node_hours_on_demand),
-                             "instance-hours", key, note, price_factor=ONE - sp, bill_line=ON_DEMAND))
+                             "instance-hours", key, note, bill_line=ON_DEMAND))
     if n.node_hours_spot:
         out += _spot(p, key)
-    out += _system(p, sp)
+    out += _system(p)
     if n.surplus_vcpu_hours_month > 0:
         out.append(Component("EC2", f"{n.instance_type} unlimited-mode surplus CPU credits",
                              qty(n.surplus_vcpu_hours_month), "vCPU-hours", CPU_CREDITS,
