@@ -238,7 +238,16 @@ def node_candidates(s: Scenario, backend: PodPlan, frontend: PodPlan, zones: int
     prod = s.environment is Environment.prod
     min_nodes = zones if prod else 1
     od_floor = zones * A.PROD_ON_DEMAND_FLOOR_PER_AZ if prod else 0
-    return {n: size_nodes(n, load, min_nodes, spot_pct, zones_floor=prod, od_floor=od_floor) for n in INSTANCE_SHAPES}
+    return dict(_candidates(load, min_nodes, spot_pct, prod, od_floor))
+
+
+@lru_cache(maxsize=1024)
+def _candidates(load: PodLoad, min_nodes: int, spot_pct: float, prod: bool,
+                od_floor: int) -> tuple[tuple[str, NodePlan], ...]:
+    """Every type's plan for one load: a pure function of its arguments, so scenarios that differ only in what the
+    nodes do not see (Region, compliance, LLM, prices) share it; the plans are frozen."""
+    return tuple((n, size_nodes(n, load, min_nodes, spot_pct, zones_floor=prod, od_floor=od_floor))
+                 for n in INSTANCE_SHAPES)
 
 
 def split_node_groups(n: NodePlan, spot_pct: float) -> tuple[NodeGroup, ...]:
