@@ -107,9 +107,9 @@ class _Covered:
     month: Decimal            # hours x unit, exact
 
 
-def _covered(plan: CapacityPlan, lines, key: str, price: Decimal, disc: Decimal) -> list[_Covered]:
-    """What a Savings Plan covers: `base` nodes of the plan's type x 730 hours, and every other always-on on-demand
-    node line (Karpenter's system node group) in full."""
+def _always_on(plan: CapacityPlan, lines, key: str, price: Decimal) -> list[tuple[Any, Decimal, Decimal]]:
+    """(line, hours, list rate) of what a Savings Plan covers: `base` nodes of the plan's type x 730 hours, and every
+    other always-on on-demand node line (Karpenter's system node group) in full. Found once per estimate."""
     out = []
     base_h = base_nodes(plan) * HOURS_PER_MONTH
     for ln in lines:
@@ -117,10 +117,15 @@ def _covered(plan: CapacityPlan, lines, key: str, price: Decimal, disc: Decimal)
             continue
         if ln.price_key == key and ln.item == f"{plan.nodes.instance_type} nodes, on-demand":
             if base_h:
-                out.append(_Covered(ln, base_h, price * (1 - disc), base_h * price * (1 - disc)))
+                out.append((ln, base_h, price))
         else:
-            out.append(_Covered(ln, ln.quantity, ln.unit_usd * (1 - disc), ln.quantity * ln.unit_usd * (1 - disc)))
+            out.append((ln, ln.quantity, ln.unit_usd))
     return out
+
+
+def _covered(always_on: list[tuple[Any, Decimal, Decimal]], disc: Decimal) -> list[_Covered]:
+    """The always-on lines at a plan's discounted rate."""
+    return [_Covered(ln, hours, rate * (1 - disc), hours * rate * (1 - disc)) for ln, hours, rate in always_on]
 
 
 def _split(c: _Covered, pay: str, term: int) -> tuple[Decimal, Decimal]:
@@ -134,11 +139,12 @@ def _savings_plans(plan: CapacityPlan, lines, key: str, price: Decimal, referenc
     base = base_nodes(plan)
     above = _money((qty(plan.nodes.node_hours_on_demand) - base * hours) * price) if plan.nodes.node_hours_on_demand \
         else Decimal(0)
-    touched_lines = [c.line for c in _covered(plan, lines, key, price, Decimal(0))]
+    always_on = _always_on(plan, lines, key, price)
+    touched_lines = [ln for ln, _, _ in always_on]
     touched = sum((ln.monthly_usd for ln in touched_lines), Decimal(0))
     out = []
     for (kind, term, pay), r in SP_RATES.items():
-        cov = _covered(plan, lines, key, price, r.discount)
+        cov = _covered(always_on, r.discount)
         hourly = sum((c.month for c in cov), Decimal(0)) / hours
         parts = [_split(c, pay, term) for c in cov]
         upfront = sum((u for _, u in parts), Decimal(0))
@@ -243,7 +249,7 @@ def apply_savings_plan(plan: CapacityPlan, lines: list, option: str, catalog: Ca
     rate = SP_RATES[(kind, 12 * years, pay)]
     price = catalog.price(key, plan.scenario.region).usd
     base, hours = base_nodes(plan), HOURS_PER_MONTH
-    cov = {id(c.line): c for c in _covered(plan, lines, key, price, rate.discount)}
+    cov = {id(c.line): c for c in _covered(_always_on(plan, lines, key, price), rate.discount)}
     out, upfront = [], Decimal(0)
     for ln in lines:
         c = cov.get(id(ln))

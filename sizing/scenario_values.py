@@ -1,6 +1,7 @@
 """Value helpers of the Scenario's validators: routing-mix entries, booleans refused as numbers."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, get_args
 
 
@@ -32,8 +33,10 @@ def not_bool(v: Any) -> Any:
     return v
 
 
+@lru_cache(maxsize=256)
 def is_numeric(annotation: Any) -> bool:
-    """int/float fields (optional or inside a tuple too); bool fields are not numeric."""
+    """int/float fields (optional or inside a tuple too); bool fields are not numeric. Cached: every validation
+    asks it for every field, and a field's annotation never changes."""
     if annotation is bool:
         return False
     if annotation in (int, float):
