@@ -2,18 +2,15 @@
 Balancer Controller (both through EKS Pod Identity).
 
 Copied verbatim into every generated bundle as ``cdk/stacks/addons_model.py`` beside ``config_model.py`` (hence
-the relative import there); it imports nothing but the standard library and pydantic.
+the relative import there); it imports nothing but the standard library, pydantic and model_base.py.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-
-class _Model(BaseModel):
-    """Strict, immutable base: unknown keys are errors (as config_model._Model)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+from .model_base import NAMESPACE_PATTERN, SERVICE_ACCOUNT_PATTERN
+from .model_base import StrictModel as _Model
 
 
 class KarpenterConfig(_Model):
@@ -21,8 +18,8 @@ class KarpenterConfig(_Model):
 
     enabled: bool = False
     version: str | None = Field(default=None, pattern=r"^\d+\.\d+\.\d+$", description="chart version (needed when enabled)")
-    namespace: str = Field(default="kube-system", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-    service_account: str = Field(default="karpenter", pattern=r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+    namespace: str = Field(default="kube-system", pattern=NAMESPACE_PATTERN)
+    service_account: str = Field(default="karpenter", pattern=SERVICE_ACCOUNT_PATTERN)
 
     @model_validator(mode="after")
     def _version(self) -> KarpenterConfig:
@@ -34,5 +31,5 @@ class KarpenterConfig(_Model):
 class AlbControllerConfig(_Model):
     """The AWS Load Balancer Controller's service account; its IAM role reaches it through EKS Pod Identity."""
 
-    namespace: str = Field(default="kube-system", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-    service_account: str = Field(default="aws-load-balancer-controller", pattern=r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+    namespace: str = Field(default="kube-system", pattern=NAMESPACE_PATTERN)
+    service_account: str = Field(default="aws-load-balancer-controller", pattern=SERVICE_ACCOUNT_PATTERN)

@@ -1,21 +1,17 @@
 """Typed configuration of the generated CDK app's compliance stack: which controls, and their parameters.
 
 Copied verbatim into every generated bundle as ``cdk/stacks/compliance_model.py`` beside
-``config_model.py`` (hence the relative import there); it imports nothing but the standard library and
-pydantic. The generator fills it from the estimate's compliance plan (generators/cdk_from_estimate.py).
+``config_model.py`` (hence the relative import there); it imports nothing but the standard library,
+pydantic and model_base.py. The generator fills it from the estimate's compliance plan (generators/cdk_from_estimate.py).
 """
 
 from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-
-class _Model(BaseModel):
-    """Strict, immutable base: unknown keys are errors (as config_model._Model)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+from .model_base import StrictModel as _Model
 
 
 class ComplianceConfig(_Model):

@@ -4,7 +4,7 @@ This module is copied verbatim into every generated bundle as
 ``cdk/stacks/config_model.py``, so the model lives in exactly one place: the
 generator validates with it before writing ``config/<env>.yaml`` and the CDK app
 validates the same YAML with it again at synth time.  It must therefore import
-nothing but the standard library and pydantic.
+nothing but the standard library, pydantic and the model modules copied beside it.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ import ipaddress
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from .addons_model import AlbControllerConfig, KarpenterConfig
 from .compliance_model import ComplianceConfig
 from .dr_model import DrConfig
+from .model_base import NAMESPACE_PATTERN, SERVICE_ACCOUNT_PATTERN
+from .model_base import StrictModel as _Model
 
 #: Retention values CloudWatch Logs accepts (``PutRetentionPolicy``), in days.
 CLOUDWATCH_RETENTION_DAYS: tuple[int, ...] = (
@@ -41,12 +43,6 @@ _TAG_VALUE = re.compile(r"^[\w .:/=+\-@]{0,256}$")
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 _ARM_FAMILY = re.compile(r"^(a1|[a-z]+\d+g[a-z]*)\.")
 _GPU_FAMILY = re.compile(r"^(g\d|p\d)[a-z]*\.")
-
-
-class _Model(BaseModel):
-    """Strict, immutable base: unknown keys are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
 class NetworkConfig(_Model):
@@ -315,8 +311,8 @@ class CacheConfig(_Model):
 class WorkloadIdentityConfig(_Model):
     """Kubernetes service account whose pods get the backend IAM role (IRSA)."""
 
-    namespace: str = Field(default="chat-app", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-    service_account: str = Field(default="chat-backend-sa", pattern=r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+    namespace: str = Field(default="chat-app", pattern=NAMESPACE_PATTERN)
+    service_account: str = Field(default="chat-backend-sa", pattern=SERVICE_ACCOUNT_PATTERN)
     bedrock_invoke: bool = False
 
 

@@ -1,23 +1,23 @@
 """Disaster-recovery part of the CDK app's config (``dr:`` in ``config/<env>.yaml``; docs/cdk.md § Disaster
 recovery). Copied verbatim into every bundle as ``stacks/dr_model.py`` beside ``config_model.py``; it imports
-nothing but the standard library and pydantic."""
+nothing but the standard library, pydantic and model_base.py."""
 
 from __future__ import annotations
 
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from .model_base import StrictModel
 
 REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$"
 _INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 
 
-class DrConfig(BaseModel):
+class DrConfig(StrictModel):
     """none; backup-copy (the backup rule copies each recovery point to a vault in `region`); warm-standby
     (global-table replicas in `region`, and a scaled-down VPC and EKS cluster there)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     mode: Literal["none", "backup-copy", "warm-standby"] = "none"
     region: str | None = Field(default=None, pattern=REGION_PATTERN)

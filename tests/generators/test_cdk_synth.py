@@ -671,12 +671,13 @@ def test_render_writes_bundle_atomically(tmp_path: Path) -> None:
         "stacks/__init__.py", "stacks/addons_model.py", "stacks/alb_controller.py", "stacks/alb_controller_iam_policy.json",
         "stacks/cdn_stack.py", "stacks/compliance_model.py", "stacks/compliance_stack.py",
         "stacks/config_loader.py", "stacks/config_model.py",
-        "stacks/database_stack.py", "stacks/dr_model.py", "stacks/dr_stack.py", "stacks/global_tables.py",
+        "stacks/database_stack.py", "stacks/dr_model.py", "stacks/dr_stack.py", "stacks/global_tables.py", "stacks/model_base.py",
         "stacks/eks_stack.py", "stacks/karpenter.py", "stacks/monitoring_stack.py", "stacks/network_stack.py",
         "stacks/security_stack.py", "stacks/storage_stack.py", "stacks/tagging.py",
     ])
     assert all(p.is_file() for p in written)
-    for name in ("config_model.py", "config_loader.py", "compliance_model.py", "addons_model.py", "dr_model.py"):
+    for name in ("config_model.py", "config_loader.py", "compliance_model.py", "addons_model.py", "dr_model.py",
+                 "model_base.py"):
         assert (out / "stacks" / name).read_bytes() == (
             Path(__file__).resolve().parents[2] / "generators" / "cdk_config" / name).read_bytes()
     for source in CDK_TEMPLATES_DIR.rglob("*.py"):   # plain sources are copied verbatim
@@ -699,7 +700,7 @@ def test_python_sources_do_not_depend_on_config(tmp_path: Path) -> None:
     b = render_cdk_app(CdkConfig.model_validate(sample_configs()["prod-large-hipaa-pci"]), tmp_path / "b")
     py_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in a if p.suffix == ".py"}
     py_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in b if p.suffix == ".py"}
-    assert py_a == py_b and len(py_a) == 20
+    assert py_a == py_b and len(py_a) == 21
 
 
 def test_jinja_only_where_something_is_filled_in() -> None:
