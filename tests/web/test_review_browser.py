@@ -67,6 +67,23 @@ def run_review(page, attempts: int = 3) -> None:  # type: ignore[no-untyped-def]
                 raise
 
 
+def upload(page, path: Path, attempts: int = 3) -> None:  # type: ignore[no-untyped-def]
+    """Attach `path` to the file uploader once the page is idle. A rerun still in flight (the month just typed)
+    can redraw the uploader and drop the file on a loaded machine, so attach again until its name shows."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+    for attempt in range(attempts):
+        wait_until_idle(page)
+        page.locator("input[type='file']").set_input_files(str(path))
+        try:
+            expect(page.get_by_text(path.name)).to_be_visible(timeout=15_000)
+            wait_until_idle(page)
+            return
+        except (AssertionError, PlaywrightTimeout):
+            if attempt == attempts - 1:
+                raise
+
+
 def test_upload_a_cur_file_and_see_the_review(review_server):
     from playwright.sync_api import expect, sync_playwright
     server, est, cur = review_server
@@ -82,8 +99,7 @@ def test_upload_a_cur_file_and_see_the_review(review_server):
             month = page.get_by_label("Month (YYYY-MM)")
             month.fill("2025-05")
             month.press("Enter")
-            page.locator("input[type='file']").set_input_files(str(cur))
-            expect(page.get_by_text("cur-2025-05.csv")).to_be_visible()
+            upload(page, cur)
             run_review(page)
             expect(metric(page, "Flags (> 15.0%)")).to_have_text("1", timeout=DOWNLOAD_TIMEOUT_MS)
             expect(metric(page, "Estimate")).to_have_text(f"${est.monthly_usd:,.2f}")
