@@ -20,12 +20,14 @@ import yaml
 from generators.cdk_config import CdkConfig
 from pricing.dr_summary import dr_summary
 from pricing.engine import Estimate
+from pricing.inventory import inventory_kinds
 from pricing.services import (
     backup,
     cloudfront,
     cloudtrail,
     cloudwatch,
     dynamodb,
+    elb,
     guardduty,
     kms,
     macie,
@@ -37,6 +39,7 @@ from pricing.services import (
 )
 from pricing.services import config as config_svc
 from pricing.services.dr import DR
+from pricing.template.outside import ACCOUNT, ACCOUNT_USAGE, FREE_KEYS, INGRESS
 from pricing.template.usage import USAGE_VERSION
 from sizing.assumptions import HOURS_PER_MONTH
 
@@ -201,11 +204,40 @@ def usage_quantities(est: Estimate, config: CdkConfig) -> dict[str, dict[str, De
     return out
 
 
+#: The chart's Ingress (cdk_out_templates/chart/chat-app: the release's one Ingress).
+INGRESS_NAME = f"{INGRESS}/chat-app"
+_FREE_COUNTS = {"free_alarms": cloudwatch.FREE_ALARMS, "free_dashboards": cloudwatch.FREE_DASHBOARDS}
+assert set(_FREE_COUNTS) == set(FREE_KEYS)
+
+
+def outside_quantities(est: Estimate) -> dict[str, dict[str, Decimal]]:
+    """The `outside` section: the Ingress's ALB (its lines' quantities back in load balancers, addresses and
+    LCU-hours) and the account usage no resource carries (the estimate's billed quantities), plus the always-free
+    alarm and dashboard counts the estimate applies."""
+    kinds = inventory_kinds(est)
+    ingress = [ln for ln, kind in zip(est.lines, kinds) if kind == INGRESS and ln.category != DR]
+    by_key = {ln.price_key: ln.quantity for ln in ingress}
+    out: dict[str, dict[str, Decimal]] = {}
+    if ingress:
+        out[INGRESS_NAME] = {"load_balancers": by_key.get(elb.ALB_HOUR, Decimal(0)) / HOURS_PER_MONTH,
+                             "public_ipv4_addresses": by_key.get(vpc.IPV4_HOUR, Decimal(0)) / HOURS_PER_MONTH,
+                             "lcu_hours": by_key.get(elb.LCU_HOUR, Decimal(0))}
+    account: dict[str, Decimal] = {}
+    for key, use in ACCOUNT_USAGE.items():
+        lines = [ln for ln in est.lines if ln.price_key == use.price_key and ln.category != DR]
+        if lines:
+            account[key] = sum((ln.quantity for ln in lines), Decimal(0)) * use.per
+    out[ACCOUNT] = account | {k: Decimal(v) for k, v in _FREE_COUNTS.items()}
+    return out
+
+
 def usage_yaml(est: Estimate, config: CdkConfig) -> str:
     """usage.yaml text for the bundle (format: pricing/template/usage.py)."""
     doc = {"version": USAGE_VERSION,
            "resources": {lid: {k: _number(v) for k, v in sorted(vals.items())}
-                         for lid, vals in sorted(usage_quantities(est, config).items())}}
+                         for lid, vals in sorted(usage_quantities(est, config).items())},
+           "outside": {name: {k: _number(v) for k, v in vals.items()}
+                       for name, vals in outside_quantities(est).items()}}
     head = ("# Monthly usage of the generated CDK app's resources, from the estimate, keyed by logical ID.\n"
             "# Price the synthesized app with it:\n"
             "#   python -m app.cli price-template cdk/cdk.out --usage usage.yaml\n")

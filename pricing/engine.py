@@ -19,6 +19,7 @@ from pricing.services.dynamodb import PITR as DDB_PITR
 from pricing.services.dynamodb import RESERVED as DDB_RESERVED
 from pricing.services.dynamodb import RESERVED_BLOCK as DDB_RESERVED_BLOCK
 from pricing.services.dynamodb import STORAGE as DDB_STORAGE
+from pricing.services.kms import ROTATED_UNIT
 from sizing import assumptions as A
 from sizing.capacity import CapacityPlan, NodePlan, PlanCheck, size
 from sizing.scenario import Scenario
@@ -203,11 +204,13 @@ def _dynamodb_mode(plan: CapacityPlan, catalog: Catalog, region: str) -> DynamoM
 def _first_year(plan: CapacityPlan, lines: tuple[CostLine, ...], monthly: Decimal, catalog: Catalog,
                 region: str) -> tuple[MonthCost, ...]:
     """Months 1..12: the month's bill with the storage-dependent lines (DynamoDB storage, PITR, backups) at
-    min(month, retention) months of history; every other line as in the steady month. Arithmetic on the steady
+    min(month, retention) months of history, no rotated KMS key versions yet; every other line as in the steady
+    month. Arithmetic on the steady
     plan's quantities (each is proportional to the months held), so an estimate stays about 1 ms."""
     own = lambda ln: ln.category != DR and ln.price_key in (DDB_STORAGE, DDB_PITR, BACKUP_KEY)  # noqa: E731
     dr_stored = [ln for ln in lines if grows_with_table(ln.category, ln.unit)]   # the DR Region's copies, replica
-    rest = monthly - _sum(lines, own) - _sum(tuple(dr_stored))
+    # rotated KMS key versions are billed from month 13 (pricing/services/kms.py): none in the first year
+    rest = monthly - _sum(lines, own) - _sum(tuple(dr_stored)) - _sum(lines, lambda ln: ln.unit == ROTATED_UNIT)
     d = plan.dynamodb
     unit = {k: catalog.price(k, region).usd for k in (DDB_STORAGE, DDB_PITR, BACKUP_KEY)
             if any(own(ln) for ln in lines if ln.price_key == k)}

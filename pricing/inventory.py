@@ -86,8 +86,6 @@ ITEM_MARKERS: tuple[tuple[str, str, str], ...] = ((NODES, SYSTEM_NODE_GROUP, NOD
 LLM_REASON = "Bedrock/external API usage, billed per token"
 #: Lines with no deployable resource: the reason they are billed without one.
 EXTERNAL_BY_KEY: dict[str, str] = {
-    route53.ZONE: "the customer's DNS zone, not created by the bundle",
-    route53.QUERIES: "the customer's DNS zone, not created by the bundle",
     datatransfer.INTERNET_OUT: "internet data transfer, billed on traffic, not on a resource",
     datatransfer.INTER_AZ: "cross-AZ data transfer, billed on traffic, not on a resource",
     xray.KEY: "X-Ray traces, billed per trace the application records",
@@ -95,6 +93,16 @@ EXTERNAL_BY_KEY: dict[str, str] = {
     CPU_CREDITS: "t3 CPU credits, billed on the nodes",
     datatransfer.INTER_REGION: "inter-Region data transfer (DR copies, replication), billed on traffic",
 }
+
+#: What the bundle uses but does not create, and so does not price: (reason, the price keys it would carry).
+EXTERNAL_UNPRICED: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Route 53: the customer's DNS zone; the app's records are alias records to CloudFront and the ALB, whose "
+     "queries are not billed (docs/sizing-facts.md § Route 53, ACM and ECR: outside the bundle); not priced",
+     (route53.ZONE, route53.QUERIES)),
+    ("ACM: the Ingress's and CloudFront's public certificate, free with integrated services; not priced", ()),
+    ("ECR: the customer's registry the chart pulls the images from (helm values image.repository); its storage "
+     "and pulls are the registry's bill; not priced", ()),
+)
 
 WHERE: dict[str, str] = {
     "AWS::EKS::Cluster": "eks stack", NODEGROUP: "eks stack",
@@ -236,6 +244,8 @@ def inventory(est: Estimate) -> tuple[InventoryItem, ...]:
         keys = tuple(dict.fromkeys(k for i in idx if (k := est.lines[i].price_key)))
         where = "not deployed by the bundle" if kind == EXTERNAL else WHERE[kind]
         items.append(InventoryItem(kind, counts.get(kind, 0), where, keys, idx, reason))
+    items += [InventoryItem(EXTERNAL, 0, "not deployed by the bundle", keys, (), reason)
+              for reason, keys in EXTERNAL_UNPRICED]
     return tuple(items)
 
 

@@ -92,7 +92,6 @@ SPA_FIRST_LOAD_SHARE = 0.3       # UNSOURCED: share of page loads with a cold ca
 SPA_REQUESTS_FIRST = 30          # docs/sizing-facts.md § CloudFront and SPA weight [S48]: ~24 JS requests + html/css/fonts
 SPA_REQUESTS_REPEAT = 3
 CLOUDFRONT_ORIGIN_MISS_SHARE = 0.05   # UNSOURCED: hashed assets cache well
-DNS_QUERIES_PER_PAGE_LOAD = 2    # UNSOURCED: app + api host, resolver caching
 STATIC_ASSETS_GB = 1.0           # UNSOURCED: SPA builds kept with versioning
 ALB_ACCESS_LOG_BYTES_PER_REQUEST = 400   # ALB access log line size, about
 ALB_LOG_OBJECTS_PER_AZ_HOUR = 12  # ALB writes a log file every 5 minutes per node

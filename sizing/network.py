@@ -24,7 +24,6 @@ class NetworkPlan:
     inter_az_gb_month: float
     cloudfront_gb_month: float
     cloudfront_requests_month: float
-    route53_queries_month: float
     s3_storage_gb: float
     s3_put_requests_month: float
     s3_get_requests_month: float
@@ -117,7 +116,6 @@ def size_network(s: Scenario, w: Workload, *, zones: int, nats: int, nodes: int,
         alb_lcu=max(dims.values()), alb_lcu_dimensions=dims, alb_gb_month=gb_h * hours,
         internet_out_gb_month=internet_out, inter_az_gb_month=inter_az,
         cloudfront_gb_month=cf_gb, cloudfront_requests_month=cf_req,
-        route53_queries_month=w.page_loads_per_month * A.DNS_QUERIES_PER_PAGE_LOAD,
         s3_storage_gb=A.STATIC_ASSETS_GB + alb_log_gb_month * retention_days / A.DAYS_PER_MONTH,
         # whole hours: the PUT count stays an integer
         s3_put_requests_month=zones * A.ALB_LOG_OBJECTS_PER_AZ_HOUR * int(A.HOURS_PER_MONTH) if logs_on else 0,

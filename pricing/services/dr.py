@@ -73,6 +73,8 @@ def _replica(p: CapacityPlan, dr: DrPlan, o: PriceOptions) -> list[Component]:
     if "dynamodb" in p.security.cmks + p.security.compliance_cmks:
         out.append(_c(p, "KMS", "replica tables' customer-managed key", 1, "keys", kms.KEYS,
                       "the replica tables are encrypted with a key of their own Region"))
+        out.append(_c(p, "KMS", "replica key's rotated versions", kms.ROTATION_BILLED_VERSIONS, kms.ROTATED_UNIT,
+                      kms.KEYS, "rotation is on: the 1st and 2nd rotations (months 13 and 25) add $1/key-month each"))
     out.append(_c(p, "Data transfer", f"global-table replication from {p.scenario.region}", dr.replication_gb_month,
                   "GB", datatransfer.INTER_REGION, f"the written items' bytes; billed in {p.scenario.region}",
                   source_region=True))

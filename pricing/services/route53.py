@@ -1,4 +1,9 @@
-"""Amazon Route 53: the hosted zone and its DNS queries (priced once for the account: region "global")."""
+"""Amazon Route 53: the hosted zone and its DNS queries (region "global").
+
+Not in the estimate: the bundle creates no zone and no records. The domain's zone is the customer's (listed as
+`external` in the inventory, pricing/inventory.py), and the records that point at CloudFront and the ALB are alias
+records, whose queries Route 53 does not bill [S230]. The keys stay for `price-template` (an
+`AWS::Route53::HostedZone` in a template) and for the bill review (the account's zones and queries)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,24 +13,13 @@ from pricing.services.base import (
     PER_MILLION,
     BillLine,
     BillRule,
-    Component,
-    Priced,
     PriceKey,
-    PriceOptions,
     Refresh,
     Service,
-    qty,
 )
-from sizing.capacity import CapacityPlan
 
 CE = "Amazon Route 53"
 ZONE, QUERIES = "route53:hosted-zone-month", "route53:queries-million"
-
-
-def hosted_zone(p: CapacityPlan, o: PriceOptions) -> list[Component]:
-    return [Component("Route 53", "Hosted zone", qty(1), "zones", ZONE),
-            Component("Route 53", "DNS queries", qty(p.network.route53_queries_month / 1e6), "million queries", QUERIES)]
-
 
 _R53 = (CE,)
 SERVICE = Service(
@@ -46,5 +40,5 @@ SERVICE = Service(
                  over="more DNS queries than planned: short TTLs or health checks",
                  under="fewer DNS queries than planned"),
     ),
-    components=(Priced(order=130, fn=hosted_zone),),
+    components=(),
 )

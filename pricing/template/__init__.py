@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,13 +19,15 @@ from pricing.engine import CostLine, money, price_line, snapshot_label
 from pricing.keys import GLOBAL_REGION
 from pricing.template import dr_resources  # noqa: F401  (registers the DR pricers)
 from pricing.template.context import Ctx
+from pricing.template.outside import apply_free_tier, outside_components
 from pricing.template.reader import Template, TemplateInputError, TemplateSet, read_paths
 from pricing.template.resources import PRICERS, is_free, usage_keys
 from pricing.template.usage import Usage, read_usage
 
 NOTE = ("LLM tokens are not in a template: Bedrock or external model tokens are priced by `estimate`, not here; "
         "usage-priced lines without a usage file entry are 0 (no usage given); account-wide free tiers are not "
-        "subtracted")
+        "subtracted unless the usage file's `outside.account` says so")
+OUTSIDE_STACK = "(outside the template)"     # TemplateLine.stack of the usage file's `outside` lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,7 @@ def price_template(paths: Sequence[Path], usage: Path | None, region: str | None
     """Price every resource of the templates (files or cdk.out folders) in `region` (else the manifest's)."""
     found = read_paths([Path(p) for p in paths])
     chosen = pick_region(region, found, catalog)
-    used = read_usage(Path(usage), found.templates, usage_keys()) if usage is not None else {}
+    used, outside = read_usage(Path(usage), found.templates, usage_keys()) if usage is not None else ({}, {})
     lines: list[TemplateLine] = []
     free: Counter[str] = Counter()
     unsupported: Counter[tuple[str, str]] = Counter()
@@ -107,6 +109,9 @@ def price_template(paths: Sequence[Path], usage: Path | None, region: str | None
                 elif not priced:
                     free[rtype] += 1
                 lines += priced
+    for name, kind, comps in outside_components(outside):
+        lines += [TemplateLine(name, kind, OUTSIDE_STACK, price_line(c, catalog, chosen)) for c in comps]
+    lines = [replace(t, line=ln) for t, ln in zip(lines, apply_free_tier(((t.type, t.line) for t in lines), outside))]
     total = money(sum((ln.line.monthly_usd for ln in lines), Decimal(0)))
     h = catalog.header
     return TemplatePrice(
@@ -133,4 +138,4 @@ def template_price_to_dict(tp: TemplatePrice) -> dict:
     }
 
 
-__all__ = ["TemplateInputError", "TemplatePrice", "price_template", "template_price_to_dict"]
+__all__ = ["OUTSIDE_STACK", "TemplateInputError", "TemplatePrice", "price_template", "template_price_to_dict"]

@@ -302,8 +302,11 @@ def web_acl(c: Ctx) -> list[Component]:
 
 @pricer("AWS::KMS::Key", usage=("requests",))
 def kms_key(c: Ctx) -> list[Component]:
-    return [c.monthly("KMS", "Customer-managed key", 1, "keys", kms.KEYS),
-            c.used("KMS", "Requests", "requests", "10k requests", kms.REQUESTS, TEN_K)]
+    out = [c.monthly("KMS", "Customer-managed key", 1, "keys", kms.KEYS),
+           c.used("KMS", "Requests", "requests", "10k requests", kms.REQUESTS, TEN_K)]
+    if c.value("EnableKeyRotation", False) is True:     # the steady month: two billed rotated versions
+        out.append(kms.rotation("KMS", "Rotated key versions", 1))
+    return out
 
 
 @pricer("AWS::SecretsManager::Secret", usage=("api_calls",))

@@ -8,7 +8,8 @@
 
 A resource is named by its logical ID, or `STACK/LogicalId` when the ID is in several stacks. Unknown
 resources, unknown keys for the resource's type and quantities that are not finite numbers in
-[0, MAX_USAGE] are errors naming the file and the field.
+[0, MAX_USAGE] are errors naming the file and the field. The optional `outside:` section gives what no
+template resource carries (pricing/template/outside.py).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pricing.bounded_yaml import BoundedLoader
+from pricing.template.outside import allowed_keys
 from pricing.template.reader import Template, TemplateInputError, parse_document, read_text
 
 USAGE_VERSION = 1
@@ -40,6 +42,8 @@ UsageLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(
 
 #: (stack, logical ID) -> {usage key: monthly quantity}
 Usage = Mapping[tuple[str, str], Mapping[str, Decimal]]
+#: `outside` entry name (`account`, `k8s:Ingress/NAME`) -> {usage key: monthly quantity}
+Outside = Mapping[str, Mapping[str, Decimal]]
 
 
 def _number(value: Any, where: str) -> Decimal:
@@ -71,16 +75,40 @@ def _find(name: str, templates: tuple[Template, ...], where: str) -> Template:
     return found[0]
 
 
-def read_usage(path: Path, templates: tuple[Template, ...], keys_for: Mapping[str, tuple[str, ...]]) -> Usage:
-    """Read and check the usage file against the templates; `keys_for` gives each type's usage keys."""
+def _outside(doc: Any, path: Path) -> dict[str, dict[str, Decimal]]:
+    """The `outside` section: `account` and `k8s:Ingress/NAME` entries, each a mapping of its usage keys."""
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise TemplateInputError(f"{path}: outside", "must map `account` or `k8s:Ingress/NAME` to usage mappings")
+    out: dict[str, dict[str, Decimal]] = {}
+    for name, values in doc.items():
+        where = f"{path}: outside.{name}"
+        allowed = allowed_keys(str(name))
+        if allowed is None:
+            raise TemplateInputError(where, "unknown entry; allowed: `account`, `k8s:Ingress/NAME`")
+        if not isinstance(values, dict):
+            raise TemplateInputError(where, f"must be a mapping of usage keys ({', '.join(allowed)})")
+        for key in values:
+            if key not in allowed:
+                raise TemplateInputError(f"{where}.{key}", "unknown usage key; allowed: " + ", ".join(allowed))
+        out[str(name)] = {str(k): _number(v, f"{where}.{k}") for k, v in values.items()}
+    return out
+
+
+def read_usage(path: Path, templates: tuple[Template, ...], keys_for: Mapping[str, tuple[str, ...]]
+               ) -> tuple[Usage, Outside]:
+    """Read and check the usage file against the templates (`keys_for` gives each type's usage keys): the
+    resources' usage and the `outside` entries."""
     doc = parse_document(read_text(path, MAX_USAGE_BYTES, "usage file"), path, UsageLoader, "usage file")
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):
         raise TemplateInputError(str(path), f"a usage file is a mapping, not a {type(doc).__name__}")
-    extra = sorted(set(doc) - {"version", "resources"}, key=str)
+    extra = sorted(set(doc) - {"version", "resources", "outside"}, key=str)
     if extra:
-        raise TemplateInputError(f"{path}: {extra[0]}", "unknown key; a usage file has `version` and `resources`")
+        raise TemplateInputError(f"{path}: {extra[0]}",
+                                 "unknown key; a usage file has `version`, `resources` and `outside`")
     if doc.get("version", USAGE_VERSION) != USAGE_VERSION:
         raise TemplateInputError(f"{path}: version", f"must be {USAGE_VERSION}, got {doc.get('version')!r}")
     resources = doc.get("resources") or {}
@@ -106,4 +134,4 @@ def read_usage(path: Path, templates: tuple[Template, ...], keys_for: Mapping[st
         if (tpl.stack, lid) in out:
             raise TemplateInputError(where, f"usage for {tpl.stack}/{lid} given twice")
         out[(tpl.stack, lid)] = got
-    return out
+    return out, _outside(doc.get("outside"), path)

@@ -149,7 +149,7 @@ def _dr_template_lines(s: dict) -> Counter:
     """The template's DR lines by price key: the DR stacks' lines and the primary stack's replica and copy lines."""
     out: Counter = Counter()
     for t in s["priced"].lines:
-        dr_stack = t.stack.rsplit("-", 1)[1].startswith("Dr")
+        dr_stack = t.stack.rsplit("-", 1)[-1].startswith("Dr")
         if dr_stack or t.line.item.startswith(("replica ", "replication to", "backup copies")):
             out[t.line.price_key] += t.line.monthly_usd
     return +out

@@ -70,6 +70,9 @@ def test_projection_month_m_holds_m_months_of_chat_history() -> None:
     proj = build_series(est).projection
     assert [p.month for p in proj] == list(range(1, 13))
     assert [p.monthly_usd for p in proj] == [m.monthly_usd for m in est.first_year_months]
-    # the young table is cheaper; month 12 holds the full 365-day history = the steady month
-    assert proj[0].monthly_usd < proj[-1].monthly_usd == est.monthly_usd
+    # the young table is cheaper; month 12 holds the full 365-day history = the steady month, less the rotated KMS
+    # key versions billed from month 13 (2 x $1 per key)
+    rotated = sum(ln.monthly_usd for ln in est.lines if ln.unit == "rotated key versions")
+    assert rotated == 2 * sum(ln.quantity for ln in est.lines if ln.unit == "keys" and ln.price_key == "kms:key-month")
+    assert proj[0].monthly_usd < proj[-1].monthly_usd == est.monthly_usd - rotated
     assert proj[-1].infrastructure_usd - proj[0].infrastructure_usd == proj[-1].monthly_usd - proj[0].monthly_usd

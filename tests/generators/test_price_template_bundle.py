@@ -2,10 +2,10 @@
 then `price_template(cdk.out, usage.yaml)` is compared with the estimate line by line.
 
 Every resource is priced, free or listed unsupported; the hourly and monthly lines (NAT hours, EKS cluster
-hours, node instance-hours at desired size, node volumes, KMS keys, secrets, interface endpoints, WAF,
-ElastiCache nodes) have the estimate's quantities; with the bundle's usage.yaml the usage lines do too, and
-the totals differ by exactly the "deploy what is priced" gaps listed here (estimate lines with no resource
-in the bundle, and bundle resources the estimate prices at 0 under account free tiers).
+hours, node instance-hours at desired size, node volumes, KMS keys and their rotated versions, secrets,
+interface endpoints, WAF, ElastiCache nodes) have the estimate's quantities; with the bundle's usage.yaml the
+usage lines do too, its `outside` section prices the Ingress's ALB and the account usage no resource carries, and
+the total is the estimate's infrastructure total to the cent.
 """
 from __future__ import annotations
 
@@ -25,20 +25,13 @@ from generators.cdk_config import load_config
 from generators.usage_file import cdk_logical_id
 from pricing.catalog import load_snapshot
 from pricing.engine import estimate
-from pricing.template import price_template
+from pricing.template import OUTSIDE_STACK, price_template
 from sizing.scenario import parse_scenario
 
 SCENARIO = {"concurrent_users": 2000, "compliance": "hipaa", "waf_enabled": True, "spot_share_pct": 40,
             "elasticache_enabled": True}
 H = Decimal(730)
 
-#: Estimate lines no resource of the bundle carries (the ALB and its public addresses are created by the AWS Load
-#: Balancer Controller from the Ingress: the bundle installs the controller, docs/cdk.md; X-Ray, metrics, data
-#: transfer and Route 53 are account-level or not deployed by the CDK app). The compliance controls are deployed by
-#: the compliance stack and priced alike.
-GAP_KEYS = ("elb:alb-hour", "elb:alb-lcu-hour", "xray:traces-million", "cloudwatch:metric-month",
-            "datatransfer:internet-out-gb", "route53:hosted-zone-month", "route53:queries-million",
-            "ec2:t-unlimited-vcpu-hour")
 #: The compliance lines of the HIPAA scenario: the bundle deploys each (trail, recorder + rules, detector).
 COMPLIANCE_KEYS = ("cloudtrail:data-events-100k", "guardduty:cloudtrail-events-million", "guardduty:flow-logs-gb",
                    "config:configuration-item", "config:rule-evaluation")
@@ -75,7 +68,7 @@ def _by_key(lines, attr: str = "monthly_usd") -> Counter:
 def test_every_resource_is_priced_free_or_unsupported(priced) -> None:
     est, tp, root, _ = priced
     total = sum(len(json.loads(p.read_text())["Resources"]) for p in (root / "cdk" / "cdk.out").glob("*.template.json"))
-    resources_priced = {(t.stack, t.logical_id) for t in tp.lines}
+    resources_priced = {(t.stack, t.logical_id) for t in tp.lines if t.stack != OUTSIDE_STACK}
     assert len(resources_priced) + sum(n for _, n in tp.free) + sum(u.count for u in tp.unsupported) == total
     # the one unsupported pair: CDK's CfnJson custom resource and its Lambda (run once at deploy time)
     assert [(u.type, u.count) for u in tp.unsupported] == [("AWS::Lambda::Function", 1), ("Custom::AWSCDKCfnJson", 1)]
@@ -101,22 +94,28 @@ def test_hourly_and_usage_lines_match_the_estimate(priced) -> None:
     assert t_qty[cache_key] == est.plan.elasticache_nodes * H == e_qty[cache_key]
 
 
-def test_totals_differ_by_the_listed_gaps(priced) -> None:
+def test_totals_match_the_estimate_to_the_cent(priced) -> None:
     est, tp, root, catalog = priced
     region = est.scenario.region
-    e_usd = _by_key([ln for ln in est.lines if ln.category != "llm"])
-    gaps = sum((e_usd[k] for k in GAP_KEYS), Decimal(0))
-    # public IPv4: the estimate has a line for the NAT EIPs and one for the ALB (one address per AZ, a k8s:Ingress
-    # line, pricing/inventory.py); the bundle has only the EIPs
-    alb_ipv4 = (est.plan.network.availability_zones * H * catalog.price("vpc:public-ipv4-hour", region).usd)
-    assert e_usd["vpc:public-ipv4-hour"] - alb_ipv4 == _by_key(t.line for t in tp.lines)["vpc:public-ipv4-hour"]
-    # alarms and dashboards: the template prices each one; the estimate's lines are 0 under the account's
-    # free tiers (10 alarms, 3 dashboards)
+    assert tp.monthly_usd == est.monthly_usd - est.llm_usd == est.infrastructure_usd
+    # the ALB is outside the CloudFormation (the controller makes it from the Ingress): the usage file's
+    # k8s:Ingress entry prices it, 1 ALB x 730 h, one public address per AZ x 730 h
+    alb = {t.line.price_key: t.line for t in tp.lines if t.type == "k8s:Ingress"}
+    azs = est.plan.network.availability_zones
+    assert alb["elb:alb-hour"].quantity == H and alb["vpc:public-ipv4-hour"].quantity == azs * H
+    assert alb["vpc:public-ipv4-hour"].monthly_usd == (azs * H * catalog.price("vpc:public-ipv4-hour", region).usd
+                                                      ).quantize(Decimal("0.01"))
+    # account usage (no resource): the estimate's lines, same keys and quantities
+    account = {t.line.price_key: t.line for t in tp.lines if t.type == "account"}
+    for key in ("xray:traces-million", "cloudwatch:metric-month", "datatransfer:internet-out-gb"):
+        (e,) = [ln for ln in est.lines if ln.price_key == key]
+        assert (account[key].quantity, account[key].monthly_usd) == (e.quantity, e.monthly_usd), key
+    # alarms and dashboards: each is a template line, at 0 under the account's always-free tier (10 and 3)
     types = Counter(r["Type"] for p in (root / "cdk" / "cdk.out").glob("*.template.json")
                     for r in json.loads(p.read_text())["Resources"].values())
-    alarms = types["AWS::CloudWatch::Alarm"] * catalog.price("cloudwatch:alarm-month", region).usd
-    dashboards = types["AWS::CloudWatch::Dashboard"] * catalog.price("cloudwatch:dashboard-month", region).usd
-    assert e_usd["cloudwatch:alarm-month"] == e_usd["cloudwatch:dashboard-month"] == 0
+    free = [t.line for t in tp.lines if t.line.price_key in ("cloudwatch:alarm-month", "cloudwatch:dashboard-month")]
+    assert len(free) == types["AWS::CloudWatch::Alarm"] + types["AWS::CloudWatch::Dashboard"] <= 10 + 3
+    assert all(ln.monthly_usd == 0 and "always-free" in ln.note for ln in free)
     # provisioned DynamoDB (the estimate's choice here): auto scaling moves the chats table's capacity with the
     # load, so the bundle's usage.yaml gives the table the estimate's capacity-unit-hours (docs/price-template.md)
     e_qty, t_qty = _by_key((ln for ln in est.lines if ln.category != "llm"), "quantity"), \
@@ -124,8 +123,9 @@ def test_totals_differ_by_the_listed_gaps(priced) -> None:
     assert est.dynamodb_mode.recommended == "provisioned"
     for key in ("dynamodb:wcu-hour", "dynamodb:rcu-hour"):
         assert t_qty[key] == e_qty[key], key
-    infra = est.monthly_usd - est.llm_usd
-    assert tp.monthly_usd == infra - gaps - alb_ipv4 + alarms + dashboards
+    # KMS: each key and its 2 billed rotated versions (rotation on in the security stack)
+    keys = types["AWS::KMS::Key"]
+    assert t_qty["kms:key-month"] == e_qty["kms:key-month"] == keys * 3
 
 
 def test_compliance_stack_deploys_what_is_priced(priced) -> None:

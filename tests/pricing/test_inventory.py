@@ -14,7 +14,15 @@ from typer.testing import CliRunner
 from app.cli import app
 from pricing.catalog import load_snapshot
 from pricing.engine import estimate
-from pricing.inventory import EXTERNAL, EXTERNAL_BY_KEY, KIND_BY_KEY, KIND_BY_PREFIX, LLM_REASON, inventory
+from pricing.inventory import (
+    EXTERNAL,
+    EXTERNAL_BY_KEY,
+    EXTERNAL_UNPRICED,
+    KIND_BY_KEY,
+    KIND_BY_PREFIX,
+    LLM_REASON,
+    inventory,
+)
 from pricing.services import KEYS
 from sizing.scenario import parse_scenario
 
@@ -29,7 +37,8 @@ def test_every_price_key_has_one_kind() -> None:
     entry wins: ec2:t-unlimited-vcpu-hour is external although it starts with ec2:)."""
     unmapped = []
     for key in KEYS:
-        direct = (key in KIND_BY_KEY) + (key in EXTERNAL_BY_KEY)
+        unpriced = any(key in keys for _, keys in EXTERNAL_UNPRICED)
+        direct = (key in KIND_BY_KEY) + (key in EXTERNAL_BY_KEY) + unpriced
         assert direct <= 1, key
         llm = key.startswith("bedrock:")                  # LLM tokens: external by category
         dynamodb_reserved = key.startswith("dynamodb:reserved-")   # quotes in capacity.dynamodb, never a line
@@ -55,7 +64,12 @@ def test_dev_counts_by_hand(catalog) -> None:
     assert [est.lines[i].quantity for i in items["AWS::EC2::EIP"].lines] == [Decimal(730)]
     externals = {it.reason: it for it in inventory(est) if it.kind == EXTERNAL}
     assert externals[LLM_REASON].count == 0 and len(externals[LLM_REASON].lines) == 2    # input and output tokens
-    assert "the customer's DNS zone, not created by the bundle" in externals
+    # used but not created by the bundle, so not priced: the customer's DNS zone, the certificate, the registry
+    unpriced = {r.split(":")[0]: it for r, it in externals.items() if not it.lines}
+    assert set(unpriced) == {"Route 53", "ACM", "ECR"}
+    assert all(it.lines == () and it.count == 0 for it in unpriced.values())
+    assert unpriced["Route 53"].price_keys == ("route53:hosted-zone-month", "route53:queries-million")
+    assert not any(ln.price_key.startswith("route53:") for ln in est.lines if ln.price_key)
 
 
 def test_cli_estimate_json_carries_the_inventory(tmp_path) -> None:

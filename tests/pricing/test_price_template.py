@@ -209,6 +209,10 @@ def test_missing_path_and_region(tmp_path, catalog) -> None:
     ("resources: {Vpc: {storage_gb: 1}}", "resources.Vpc", "takes no usage"),
     ("version: 2", "version", "must be 1"),
     ("resource: {}", "resource", "unknown key"),
+    ("outside: {Service/x: {load_balancers: 1}}", "outside.Service/x", "allowed: `account`"),
+    ("outside: {k8s:Ingress/app: {addresses: 3}}", "outside.k8s:Ingress/app.addresses", "allowed: load_balancers"),
+    ("outside: {account: {xray_traces: -5}}", "outside.account.xray_traces", ">= 0"),
+    ("outside: [1]", "outside", "must map"),
 ])
 def test_bad_usage_file_names_the_field(tmp_path, catalog, usage, where, says) -> None:
     u = _write(tmp_path, usage, "usage.yaml")
@@ -216,6 +220,39 @@ def test_bad_usage_file_names_the_field(tmp_path, catalog, usage, where, says) -
         price_template([FIXTURES / "vpc-nat.yaml"], u, "us-east-1", catalog)
     assert exc.value.where == f"{u}: {where}"
     assert says in exc.value.problem
+
+
+def test_outside_section_prices_the_ingress_alb_and_account_usage(tmp_path, catalog) -> None:
+    u = _write(tmp_path, "resources: {NatGateway: {data_processed_gb: 100}}\n"
+               "outside:\n"
+               "  k8s:Ingress/app: {load_balancers: 1, public_ipv4_addresses: 2, lcu_hours: 1000}\n"
+               "  account: {xray_traces: 3000000, internet_out_gb: 50, free_alarms: 10}\n", "usage.yaml")
+    tp = price_template([FIXTURES / "vpc-nat.yaml"], u, "us-east-1", catalog)
+    # us-east-1: ALB $0.0225/h, LCU $0.008/LCU-h, IPv4 $0.005/h, X-Ray $5 per million traces, egress $0.09/GB
+    assert (usd(catalog, "elb:alb-hour"), usd(catalog, "elb:alb-lcu-hour"), usd(catalog, "xray:traces-million"),
+            usd(catalog, "datatransfer:internet-out-gb")) == (Decimal("0.0225"), Decimal("0.008"), Decimal("5"),
+                                                              Decimal("0.09"))
+    # ALB 730 x 0.0225 = 16.425 -> 16.43; LCU 1,000 x 0.008 = 8.00; 2 addresses x 730 x 0.005 = 7.30;
+    # X-Ray 3 x 5 = 15.00; egress 50 x 0.09 = 4.50 (first tier); the template's 41.00 as before
+    outside = {(t.type, t.line.price_key): t.line.monthly_usd for t in tp.lines if t.stack == "(outside the template)"}
+    assert outside == {("k8s:Ingress", "elb:alb-hour"): Decimal("16.43"), ("k8s:Ingress", "elb:alb-lcu-hour"):
+                       Decimal("8.00"), ("k8s:Ingress", "vpc:public-ipv4-hour"): Decimal("7.30"),
+                       ("account", "xray:traces-million"): Decimal("15.00"),
+                       ("account", "datatransfer:internet-out-gb"): Decimal("4.50")}
+    assert tp.monthly_usd == Decimal("41.00") + Decimal("16.43") + Decimal("8.00") + Decimal("7.30") + \
+        Decimal("15.00") + Decimal("4.50")
+
+
+def test_free_alarms_cover_the_first_alarms_only(tmp_path, catalog) -> None:
+    alarms = {f"A{i}": {"Type": "AWS::CloudWatch::Alarm", "Properties": {}} for i in range(12)}
+    t = _write(tmp_path, {"Resources": alarms})
+    u = _write(tmp_path, "outside: {account: {free_alarms: 10}}", "usage.yaml")
+    tp = price_template([t], u, "us-east-1", catalog)
+    # 12 alarms, 10 free: 2 x $0.10
+    assert usd(catalog, "cloudwatch:alarm-month") == Decimal("0.10")
+    assert [t.line.monthly_usd for t in tp.lines].count(Decimal(0)) == 10
+    assert tp.monthly_usd == Decimal("0.20")
+    assert price_template([t], None, "us-east-1", catalog).monthly_usd == Decimal("1.20")   # without: all 12
 
 
 # --------------------------------------------------------------------------- hostile files

@@ -112,7 +112,11 @@ def test_first_year_months_grow_from_zero():
     assert [m.month for m in months] == list(range(1, 13))
     d = est.plan.dynamodb
     assert months[0].storage_gb == Decimal(repr(round((d.table_gb + d.gsi_gb) / 12, 3)))   # month 1: 1/12 of it
-    assert months[-1].monthly_usd == est.monthly_usd              # month 12 holds the full 365-day history
+    # month 12 holds the full 365-day history; the steady month adds the rotated KMS key versions billed from
+    # month 13: 2 versions x $1 per key (1 key here, the secrets key)
+    rotated = [ln for ln in est.lines if ln.unit == "rotated key versions"]
+    assert [(ln.quantity, ln.unit_usd) for ln in rotated] == [(2, 1)]
+    assert months[-1].monthly_usd == est.monthly_usd - 2
     assert all(a.monthly_usd <= b.monthly_usd for a, b in zip(months, months[1:]))
     assert est.first_year_usd == est.upfront_usd + sum(m.monthly_usd for m in months) < est.monthly_usd * 12
 
