@@ -15,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from pricing.engine import estimate
 from review.mapping import estimate_groups
-from sizing.scenario import parse_scenario
 from review.sources.savings_plans import PLANS
+from sizing.scenario import parse_scenario
 from tests.helpers.cur import USAGE_FOR_GROUP
 from tests.review.test_savings_plans import response as sp_response
 
