@@ -38,6 +38,15 @@ class RateType(str, Enum):
 CLIENTS: dict[str, Callable[[Optional[str]], tuple[Any, str]]] = {}
 
 
+def purchase_note(scenario: Scenario) -> str:
+    """Said when tiersizer's own figures are not list prices: the scenario buys compute another way."""
+    option = scenario.purchase_option.value
+    if option == "on_demand":
+        return ""
+    return (f"tiersizer's figures include the scenario's purchase option {option} (its EC2 lines are not at list "
+            f"price); pass --purchase-option on_demand to compare list prices")
+
+
 def default_name(scenario: Scenario) -> str:
     """tiersizer-<scenario name>, in the letters, digits and dashes the API accepts, at most 64."""
     slug = re.sub(r"-+", "-", re.sub(r"[^a-zA-Z0-9-]", "-", scenario.name)).strip("-")
@@ -63,8 +72,9 @@ def aws_calculator_cmd(scenario: Scenario,
         raise fail(f"--estimate-name: letters, digits and dashes only, 1..64 characters, got {est_name!r}", 2)
     est = run_estimate(scenario, open_catalog(snapshot))
     lines, left = usage_lines(est.lines, scenario.region)
+    note = purchase_note(scenario)
     if dry_run:
-        _dry_run(lines, left, est_name, rate_type.value, format)
+        _dry_run(lines, left, est_name, rate_type.value, format, note)
         return
     from review.sources.pricing_calculator import CalculatorError, clients, export
     try:
@@ -73,9 +83,11 @@ def aws_calculator_cmd(scenario: Scenario,
     except CalculatorError as exc:
         raise fail(str(exc), 1) from None
     if format is ListFormat.json:
-        sys.stdout.write(json.dumps(result_to_dict(result), indent=2) + "\n")
+        sys.stdout.write(json.dumps({**result_to_dict(result), "note": note}, indent=2) + "\n")
     else:
         print_result(result)
+        if note:
+            Console().print(f"Note: {note}", highlight=False)
 
 
 def _line_dict(ln: UsageLine) -> dict[str, Any]:
@@ -88,10 +100,11 @@ def _left_dict(x: NotExported) -> dict[str, Any]:
     return {"service": x.service, "item": x.item, "list_usd": str(x.list_usd), "reason": x.reason}
 
 
-def _dry_run(lines: list[UsageLine], left: list[NotExported], name: str, rate_type: str, fmt: ListFormat) -> None:
+def _dry_run(lines: list[UsageLine], left: list[NotExported], name: str, rate_type: str, fmt: ListFormat,
+             note: str) -> None:
     if fmt is ListFormat.json:
         doc = {"dry_run": True, "name": name, "rate_type": rate_type, "usage": [_line_dict(ln) for ln in lines],
-               "not_exported": [_left_dict(x) for x in left]}
+               "not_exported": [_left_dict(x) for x in left], "note": note}
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return
     out = Console()
@@ -102,6 +115,8 @@ def _dry_run(lines: list[UsageLine], left: list[NotExported], name: str, rate_ty
     out.print(add_rows(out, t, ((ln.key, ln.service_code, ln.usage_type, ln.operation,
                                  f"{ln.amount:,.6f}".rstrip("0").rstrip("."), f"{ln.list_usd:,.2f}") for ln in lines)))
     _print_left(out, left)
+    if note:
+        out.print(f"Note: {note}", highlight=False)
 
 
 def _print_left(out: Console, left: list[NotExported] | tuple[NotExported, ...]) -> None:

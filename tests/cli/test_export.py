@@ -126,3 +126,10 @@ def test_no_credentials_exit_1(env, monkeypatch, tmp_path, args, text) -> None:
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     r = env["run"](*args)
     assert r.exit_code == 1 and text in r.stderr
+
+
+def test_a_purchase_option_is_called_out(env) -> None:
+    assert json.loads(env["run"]("--dry-run", "--format", "json").stdout)["note"] == ""
+    r = env["run"]("--dry-run", "--format", "json", "--purchase-option", "savings_plan_1y_no_upfront")
+    assert r.exit_code == 0, r.output
+    assert "purchase option savings_plan_1y_no_upfront" in json.loads(r.stdout)["note"]

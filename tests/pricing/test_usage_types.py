@@ -75,3 +75,28 @@ def test_amounts_and_what_has_no_spelling() -> None:
             usage_type(key, "us-east-1")
     with pytest.raises(NoUsageType, match="no usage-type prefix known for Region 'mars-1'"):
         usage_type("ec2:m5.large", "mars-1")
+
+
+def test_every_exported_spelling_fits_the_api_fields() -> None:
+    """BatchCreateWorkloadEstimateUsageEntry: usageType <= 128 and operation <= 32 of [-a-zA-Z0-9.\\-_:, /()],
+    group <= 30 of [a-zA-Z0-9-], key <= 10 of [a-zA-Z0-9] (botocore model, docs/sizing-facts.md [S222])."""
+    import re
+
+    from pricing.calculator_usage import group_name, usage_lines
+    from pricing.engine import estimate
+    from sizing.scenario import parse_scenario
+
+    field = re.compile(r"^[-a-zA-Z0-9.\-_:, /()]*$")
+    for region in REGIONS:
+        for key in KEYS:
+            try:
+                ut, op = usage_type(key, region), operation(key)
+            except NoUsageType:
+                continue
+            assert len(ut) <= 128 and field.match(ut) and len(op) <= 32 and field.match(op), (key, ut, op)
+        est = estimate(parse_scenario({"name": "x", "region": region, "environment": "prod",
+                                       "compliance": ["pci", "hipaa"]}))
+        lines, _ = usage_lines(est.lines, region)
+        assert lines and all(re.match(r"^[a-zA-Z0-9]{1,10}$", ln.key) for ln in lines)
+        assert all(re.match(r"^[a-zA-Z0-9-]{0,30}$", ln.group) for ln in lines)
+    assert group_name("Secrets Manager") == "Secrets-Manager" and group_name("AWS Backup (DR)") == "AWS-Backup-DR"
