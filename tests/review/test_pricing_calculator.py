@@ -137,3 +137,27 @@ def test_the_client_token_is_the_same_for_the_same_export_only() -> None:
     assert a == client_token("n", "AFTER_DISCOUNTS", ACCOUNT, lines(3)) and len(a) == 32
     assert a != client_token("n", "BEFORE_DISCOUNTS", ACCOUNT, lines(3))
     assert a != client_token("n", "AFTER_DISCOUNTS", ACCOUNT, lines(2))
+
+
+def test_a_real_estimates_entries_pass_the_models_validation() -> None:
+    """Every usage entry of a prod estimate (eu-west-1, PCI) is a valid request for botocore, in 25-entry batches."""
+    from pricing.calculator_usage import usage_lines
+    from pricing.engine import estimate
+    from sizing.scenario import parse_scenario
+    est = estimate(parse_scenario({"name": "x", "region": "eu-west-1", "environment": "prod", "compliance": ["pci"]}))
+    ls, _ = usage_lines(est.lines, "eu-west-1")
+    n_batches = -(-len(ls) // 25)                       # ceil(n / 25)
+    c, stub = client()
+    stub.add_response("create_workload_estimate", created())
+    for b in range(n_batches):
+        chunk = ls[25 * b:25 * (b + 1)]
+        stub.add_response("batch_create_workload_estimate_usage",
+                          {"items": [item(x, 25 * b + i, None) for i, x in enumerate(chunk, 1)], "errors": []},
+                          {"workloadEstimateId": EST, "usage": [x.entry(ACCOUNT) for x in chunk], "clientToken": ANY})
+    stub.add_response("get_workload_estimate", {"id": EST, "status": "VALID", "totalCost": 0.0})
+    stub.add_response("list_workload_estimate_usage", {"items": [item(x, i, float(x.list_usd), with_key=False)
+                                                                 for i, x in enumerate(ls, 1)]})
+    with stub:
+        r = export(ls, [], name="x", rate_type="BEFORE_DISCOUNTS", client=c, account=ACCOUNT)
+    stub.assert_no_pending_responses()
+    assert n_batches >= 2 and len(r.lines) == len(ls) and all(p.status == "VALID" for p in r.lines)
