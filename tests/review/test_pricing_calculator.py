@@ -161,3 +161,29 @@ def test_a_real_estimates_entries_pass_the_models_validation() -> None:
         r = export(ls, [], name="x", rate_type="BEFORE_DISCOUNTS", client=c, account=ACCOUNT)
     stub.assert_no_pending_responses()
     assert n_batches >= 2 and len(r.lines) == len(ls) and all(p.status == "VALID" for p in r.lines)
+
+
+def test_clients_use_us_east_1_adaptive_retries_and_the_callers_account(monkeypatch) -> None:
+    made: list[tuple[str, dict]] = []
+
+    class Sts:
+        def get_caller_identity(self) -> dict:
+            return {"Account": ACCOUNT}
+
+    class Session:
+        def __init__(self, profile_name: str | None = None) -> None:
+            self.profile = profile_name
+
+        def get_credentials(self) -> object:
+            return object()
+
+        def client(self, name: str, **kw):  # type: ignore[no-untyped-def]
+            made.append((name, kw))
+            return Sts() if name == "sts" else "calculator"
+
+    monkeypatch.setattr(boto3, "Session", Session)
+    from review.sources.pricing_calculator import MAX_ATTEMPTS, clients
+    assert clients("ops") == ("calculator", ACCOUNT)
+    calc = dict(made)["bcm-pricing-calculator"]
+    assert calc["region_name"] == "us-east-1"
+    assert calc["config"].retries == {"mode": "adaptive", "max_attempts": MAX_ATTEMPTS}
