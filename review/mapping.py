@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pricing.engine import CostLine
-from pricing.services import EXTERNAL_CE, bill_rules
+from pricing.services import EXTERNAL_CE, KEYS, bill_rules
+from pricing.usage_types import usage_type
 from review.model import USAGE, ZERO, ActualLine, split_usage_type
 
 NOT_BILLED_BY_AWS = EXTERNAL_CE
@@ -104,6 +105,13 @@ def rule_for(line: ActualLine) -> Rule | None:
         if r.usage.search(base):
             return r
     return None
+
+
+def bill_line_of(key: str, region: str) -> str | None:
+    """The review line the usage type of `key` in `region` (pricing/usage_types.py, the spelling the calculator export
+    sends) is matched to, or None; tests/review/test_usage_type_rules.py checks it is the key's own bill line."""
+    rule = rule_for(ActualLine(KEYS[key].ce, usage_type(key, region), USAGE, ZERO))
+    return None if rule is None else rule.group
 
 
 def map_actuals(estimate_lines: tuple[CostLine, ...], actual: tuple[ActualLine, ...]) -> Mapping:

@@ -1,4 +1,4 @@
-"""tiersizer CLI: `python -m app.cli estimate|rollup|generate|pricing|scenarios|review|price-template ...`.
+"""tiersizer CLI: `python -m app.cli estimate|rollup|generate|pricing|scenarios|review|price-template|export ...`.
 
 One module per command group (estimate, rollup, generate, pricing, review, scenarios); what they share (the one
 `fail()`, format enums, the catalog, the scenario options) is in app/cli/common.py.
@@ -12,6 +12,7 @@ import os
 import typer
 
 from app.cli.estimate import estimate_cmd
+from app.cli.export import export_app
 from app.cli.generate import generate_cmd
 from app.cli.price_template import price_template_cmd
 from app.cli.pricing import pricing_app
@@ -28,6 +29,7 @@ app.command("generate")(generate_cmd)
 app.add_typer(scenarios_app, name="scenarios")
 app.command("review")(review_cmd)
 app.command("price-template")(price_template_cmd)
+app.add_typer(export_app, name="export")
 LOG_LEVEL_ENV = "TIERSIZER_LOG_LEVEL"
 
 

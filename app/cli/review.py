@@ -16,6 +16,7 @@ from rich.console import Console
 
 from app.cli.common import ListFormat, fail, invalid, open_catalog, print_invalid, run_estimate, with_scenario
 from app.cli.common import printable as P
+from app.cli.sp_advice import advice_to_dict, print_advice, savings_plans_advice
 from app.cli.tables import add_rows, table
 from app.scenario_input import INPUT_FIELDS, overlay
 from review.model import ActualsError
@@ -107,10 +108,12 @@ def review_cmd(scenario: Scenario,
     actuals = _read_actuals(month, cur, ce_csv, tags, basis.value, profile)
     observed = ObservedUsage(actual_users, actual_messages, actual_input_tokens, actual_output_tokens)
     review = _build_review(est, actuals, threshold, min_delta, observed, catalog, saved)
+    advice = savings_plans_advice(cost_explorer, profile)
     if format is ListFormat.json:
-        sys.stdout.write(json.dumps(review_to_dict(review), indent=2) + "\n")
+        sys.stdout.write(json.dumps({**review_to_dict(review), "savings_plans": advice_to_dict(advice)}, indent=2) + "\n")
     else:
         print_review(review)
+        print_advice(advice)
     if store:
         _store(review, scenario, db)
 

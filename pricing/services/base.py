@@ -33,13 +33,20 @@ class Refresh:
     """How to recognise a key's product in the AWS Price List (API `get_products` or a bulk offer file)."""
 
     service_code: str                      # Price List ServiceCode (AmazonEC2, awskms, ...)
-    usagetypes: tuple[str, ...]            # accepted usagetype names without the region prefix
+    usagetypes: tuple[str, ...]            # accepted usagetype names without the region prefix; the first is
+                                           # the spelling AWS bills today (pricing/usage_types.py)
     units: Mapping[str, Decimal]           # accepted unit (lower case) -> factor to the catalog unit
     attrs: Mapping[str, str] = field(default_factory=dict)    # attribute == value (case-insensitive)
     filters: Mapping[str, str] = field(default_factory=dict)  # extra TERM_MATCH filters for get_products
     scope: str = "regional"                # regional | global | edge
     tiered: bool = False                   # keep the price list's tiers
     extra: Callable[[Mapping[str, str]], bool] | None = None  # further attribute test (Bedrock models)
+    operation: str = ""                    # the price list's `operation` attribute ("" where not recorded)
+
+    @property
+    def billed_usage_type(self) -> str:
+        """The one usage-type spelling (no region prefix) the calculator export uses and the review must match."""
+        return self.usagetypes[0] if self.usagetypes else ""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

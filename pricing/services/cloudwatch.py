@@ -65,7 +65,7 @@ SERVICE = Service(
         _key(STORAGE, "USD per GB-month", ("TimedStorage-ByteHrs",), dict(GB_MONTH)),
         _key(METRICS, "USD per metric-month", ("CW:MetricMonitorUsage",), {"metrics": ONE, "metric-month": ONE}),
         _key(ALARMS, "USD per alarm metric-month", ("CW:AlarmMonitorUsage",), {"alarms": ONE, "alarm-month": ONE}),
-        _key(DASHBOARDS, "USD per dashboard-month", ("DashboardsUsageHour", "DashboardsUsageHour-Basic"),
+        _key(DASHBOARDS, "USD per dashboard-month", ("DashboardsUsageHour-Basic", "DashboardsUsageHour"),
              {"dashboards": ONE, "dashboard-mo": ONE}),
     ),
     bill_lines=(

@@ -33,7 +33,7 @@ SERVICE = Service(
     name="ebs", title="Amazon EBS", ce=EC2_OTHER, product_code=None,
     keys=(
         PriceKey(key=KEY, unit="USD per GB-month", ce=EC2_OTHER,
-                 refresh=Refresh(service_code="AmazonEC2", usagetypes=("EBS:VolumeUsage.gp3",), units=GB_MONTH,
+                 refresh=Refresh(service_code="AmazonEC2", usagetypes=("EBS:VolumeUsage.gp3",), operation="CreateVolume-Gp3", units=GB_MONTH,
                                  attrs={"volumeApiName": "gp3"},
                                  filters={"productFamily": "Storage", "volumeApiName": "gp3"})),
     ),

@@ -97,7 +97,7 @@ def nodes(p: CapacityPlan, o: PriceOptions) -> list[Component]:
 
 def _instance(itype: str) -> PriceKey:
     return PriceKey(key=instance_key(itype), unit="USD per instance-hour", ce=CE, bill=ON_DEMAND,
-                    refresh=Refresh(service_code="AmazonEC2", usagetypes=(f"BoxUsage:{itype}",), units=HOURS,
+                    refresh=Refresh(service_code="AmazonEC2", usagetypes=(f"BoxUsage:{itype}",), operation="RunInstances", units=HOURS,
                                     attrs={"instanceType": itype, **_LINUX},
                                     filters={"instanceType": itype, **_LINUX}))
 

@@ -40,7 +40,7 @@ SERVICE = Service(
     name="eks", title="Amazon EKS", ce=CE, product_code="AmazonEKS",
     keys=(
         PriceKey(key=STANDARD, unit="USD per cluster-hour", ce=CE,
-                 refresh=Refresh(service_code="AmazonEKS", usagetypes=("AmazonEKS-Hours:perCluster",), units=HOURS)),
+                 refresh=Refresh(service_code="AmazonEKS", usagetypes=("AmazonEKS-Hours:perCluster",), operation="CreateOperation", units=HOURS)),
         PriceKey(key=EXTENDED, unit="USD per cluster-hour", ce=CE,
                  refresh=KeptPrice(service_code="AmazonEKS",
                                    reason="the Price List usage type of extended-support cluster hours is not "

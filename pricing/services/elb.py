@@ -35,10 +35,10 @@ SERVICE = Service(
     name="elb", title="Elastic Load Balancing", ce=CE, product_code="AWSELB",
     keys=(
         PriceKey(key=ALB_HOUR, unit="USD per ALB-hour", ce=CE,
-                 refresh=Refresh(service_code="AWSELB", usagetypes=("LoadBalancerUsage",), units=HOURS, attrs=_ALB,
+                 refresh=Refresh(service_code="AWSELB", usagetypes=("LoadBalancerUsage",), operation="LoadBalancing:Application", units=HOURS, attrs=_ALB,
                                  filters=_ALB)),
         PriceKey(key=LCU_HOUR, unit="USD per LCU-hour", ce=CE,
-                 refresh=Refresh(service_code="AWSELB", usagetypes=("LCUUsage",),
+                 refresh=Refresh(service_code="AWSELB", usagetypes=("LCUUsage",), operation="LoadBalancing:Application",
                                  units={"lcu-hrs": ONE, "lcu-hours": ONE, "hrs": ONE}, attrs=_ALB, filters=_ALB)),
     ),
     bill_lines=(

@@ -85,10 +85,10 @@ SERVICE = Service(
     name="vpc", title="Amazon VPC", ce=CE, product_code="AmazonVPC",
     keys=(
         PriceKey(key=NAT_HOUR, unit="USD per NAT gateway-hour", ce=EC2_OTHER,
-                 refresh=Refresh(service_code="AmazonEC2", usagetypes=("NatGateway-Hours",), units=HOURS,
+                 refresh=Refresh(service_code="AmazonEC2", usagetypes=("NatGateway-Hours",), operation="NatGateway", units=HOURS,
                                  filters={"productFamily": "NAT Gateway"})),
         PriceKey(key=NAT_GB, unit="USD per GB processed", ce=EC2_OTHER,
-                 refresh=Refresh(service_code="AmazonEC2", usagetypes=("NatGateway-Bytes",), units=GB,
+                 refresh=Refresh(service_code="AmazonEC2", usagetypes=("NatGateway-Bytes",), operation="NatGateway", units=GB,
                                  filters={"productFamily": "NAT Gateway"})),
         PriceKey(key=IPV4_HOUR, unit="USD per address-hour", ce=CE,
                  refresh=Refresh(service_code="AmazonVPC", usagetypes=("PublicIPv4:InUseAddress",), units=HOURS)),

@@ -46,9 +46,9 @@ _WAF = (CE,)
 SERVICE = Service(
     name="waf", title="AWS WAF", ce=CE, product_code="awswaf",
     keys=(
-        _key(ACL, "USD per web ACL-month", ("WebACL", "WebACLV2"), {"webacl": ONE, "web acl": ONE, "acl": ONE}),
-        _key(RULES, "USD per rule-month", ("Rule", "RuleV2"), {"rule": ONE, "rules": ONE}),
-        _key(REQUESTS, "USD per million requests", ("Request", "RequestV2", "RequestV2-Tier1"),
+        _key(ACL, "USD per web ACL-month", ("WebACLV2", "WebACL"), {"webacl": ONE, "web acl": ONE, "acl": ONE}),
+        _key(RULES, "USD per rule-month", ("RuleV2", "Rule"), {"rule": ONE, "rules": ONE}),
+        _key(REQUESTS, "USD per million requests", ("RequestV2-Tier1", "RequestV2", "Request"),
              {"request": PER_MILLION, "requests": PER_MILLION}),
     ),
     bill_lines=(

@@ -45,6 +45,8 @@ def test_json_contract_store_and_trend(env):
     flagged = [ln for ln in doc["lines"] if ln["flag"]]
     assert [ln["key"] for ln in flagged] == ["vpc:nat-gateway-gb"] and "VPC endpoints" in flagged[0]["hint"]
     assert flagged[0]["delta_pct"] == "400.0" and Decimal(flagged[0]["delta_usd"]) == 4 * nat
+    assert doc["savings_plans"] == {"available": False, "note": "Savings Plans advice needs --cost-explorer",
+                                    "plans": []}
     assert env["run"]("--scenario", env["scen"], "--month", "2025-06", "--cur", env["june"],
                       "--format", "json").exit_code == 0
     from app.storage.reviews import open_review_store
@@ -68,6 +70,7 @@ def test_table_view_and_saved_scenario(env, monkeypatch):
     assert r.exit_code == 0, r.output
     assert "NAT bytes far above plan" in r.stdout and "Recommendation:" in r.stdout and "Enterprise" in r.stdout
     assert "Tax, credits and fees ($12.34)" in r.stdout
+    assert "Savings Plans advice needs --cost-explorer" in r.stdout
     both = env["run"]("--saved", "Acme saved", "--scenario", env["scen"], "--month", "2025-05", "--cur", env["may"])
     assert both.exit_code == 2 and "not both" in both.output
     missing = env["run"]("--saved", "nope", "--month", "2025-05", "--cur", env["may"])

@@ -15,8 +15,10 @@ from streamlit.testing.v1 import AppTest
 
 from pricing.engine import estimate
 from review.mapping import estimate_groups
+from review.sources.savings_plans import PLANS
 from sizing.scenario import parse_scenario
 from tests.helpers.cur import USAGE_FOR_GROUP
+from tests.review.test_savings_plans import response as sp_response
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app" / "web" / "views" / "review.py")
 # PCI, not HIPAA: under HIPAA the plan sends no bytes through the NAT (all on VPC endpoints)
@@ -56,6 +58,9 @@ def stub_cost_explorer(monkeypatch, est, nat_factor: int) -> None:
     stub.add_response("get_cost_and_usage", _resp([_groups(["Usage", "EC2 - Other"], 1)]))
     stub.add_response("get_cost_and_usage", _resp(usage))
     stub.add_response("get_cost_and_usage", _resp([_groups(["Tax", "Tax"], "7.50")]))
+    for plan, term in PLANS:   # Compute 1 year: 0.25 USD/h saves 40 USD a month (22%); the others none
+        figures = ("0.250", "40.00", "22.0") if (plan, term) == ("COMPUTE_SP", "ONE_YEAR") else ("0", "0", "0")
+        stub.add_response("get_savings_plans_purchase_recommendation", sp_response(plan, term, *figures))
     stub.activate()
     monkeypatch.setattr("review.sources.ce_api.ce_client", lambda profile=None: client)
 
@@ -87,6 +92,10 @@ def test_review_from_cost_explorer_flags_nat_stores_and_exports(saved, monkeypat
     assert len(flagged) == 1 and "NAT data processed" in flagged[0] and "VPC endpoints" in flagged[0]
     charts = [el.proto.id for el in at.get("plotly_chart")]
     assert any("review_service_chart" in c for c in charts) and any("review_trend_chart" in c for c in charts)
+    sp = next(d.value for d in at.dataframe if "Break-even" in d.value.columns)
+    assert list(sp["Plan"]) == ["Compute", "Compute", "EC2 Instance", "EC2 Instance"]
+    assert sp["Hourly commitment (USD)"][0] == 0.25 and sp["Saving / month (USD)"][0] == 40.0
+    assert sp["Break-even"][0] == "month 1 (no upfront)" and sp["Break-even"][1] == "no saving"
     from app.storage.reviews import open_review_store
     stored = open_review_store().list("Acme prod")
     assert [(s.month, s.flags, s.actual_usd) for s in stored] == [("2025-05", 1, est.monthly_usd + 4 * nat

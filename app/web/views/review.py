@@ -15,6 +15,8 @@ import streamlit as st
 
 from app.storage import ReviewStoreError, StorageError, database_url, open_review_store
 from app.web.components.saved import get_repository
+from app.web.components.sp_advice import KEY as SP_KEY
+from app.web.components.sp_advice import fetch_advice, render_advice
 from app.web.components.text import md_escape
 from generators.charts import fig_review_services, fig_review_trend
 from generators.report_model import pct_delta, usd
@@ -92,6 +94,7 @@ def run_review(name: str, month: str, source: str, upload, profile: str, project
             actuals = read_upload(upload, month, tags)
         else:
             actuals = fetch_cost_explorer(month, tags, profile=profile.strip() or None)
+        st.session_state[SP_KEY] = None if source == UPLOAD else fetch_advice(profile.strip() or None)
         review = build_review(est, actuals, threshold, min_delta, observed, catalog, name)
     except ActualsError as exc:     # names the uploaded file or the profile: user text, escaped
         st.error(md_escape(actuals_message(exc)))
@@ -195,6 +198,7 @@ def render_result(name: str, r: Review) -> None:
     render_headline(name, r)
     render_tabs(name, r)
     render_recommendation(r)
+    render_advice(st.session_state.get(SP_KEY))
     render_downloads(name, r)
 
 
