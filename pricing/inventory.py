@@ -40,6 +40,7 @@ from pricing.services import eks as eks_svc
 from pricing.services.base import LLM
 from pricing.services.dr import DR
 from pricing.services.ec2 import CPU_CREDITS, SYSTEM_NODE_GROUP
+from sizing.assumptions import ALB_ALARMS
 from sizing.capacity import CapacityPlan
 
 EXTERNAL = "external"
@@ -114,7 +115,8 @@ WHERE: dict[str, str] = {
     GLOBAL_TABLE: "database stack (global tables: a replica in the DR Region)", VAULT: "dr stack (the DR Region's vault)",
     "AWS::ElastiCache::ReplicationGroup": "database stack",
     "AWS::CloudFront::Distribution": "cdn stack", "AWS::S3::Bucket": "storage stack (+ compliance audit bucket)",
-    "AWS::Logs::LogGroup": "monitoring stack", "AWS::CloudWatch::Alarm": "monitoring stack",
+    "AWS::Logs::LogGroup": "monitoring stack",
+    "AWS::CloudWatch::Alarm": "monitoring stack (+2 ALB alarms once monitoring.alb_full_name is set)",
     "AWS::CloudWatch::Dashboard": "monitoring stack",
     "AWS::SecretsManager::Secret": "security stack", "AWS::KMS::Key": "security stack", "AWS::WAFv2::WebACL": "security stack",
     "AWS::CloudTrail::Trail": "compliance stack", "AWS::GuardDuty::Detector": "compliance stack",
@@ -192,7 +194,8 @@ def deployed_counts(plan: CapacityPlan) -> dict[str, int]:
         # static assets + log archive, the ALB access-log bucket, the compliance audit bucket
         "AWS::S3::Bucket": 2 + int(net.alb_access_logs) + int(trail_or_config),
         "AWS::Logs::LogGroup": CONTAINER_INSIGHTS_LOG_GROUPS,
-        "AWS::CloudWatch::Alarm": plan.observability.alarms,
+        # the ALB alarms come with the second deploy, once the config names the controller's ALB (docs/cdk.md)
+        "AWS::CloudWatch::Alarm": plan.observability.alarms - len(ALB_ALARMS),
         "AWS::CloudWatch::Dashboard": plan.observability.dashboards,
         "AWS::SecretsManager::Secret": len(sec.secrets),
         "AWS::KMS::Key": len(dict.fromkeys(sec.cmks + sec.compliance_cmks)),

@@ -104,7 +104,12 @@ LOG_ARCHIVE_COMPRESSION = 0.15   # UNSOURCED: CloudWatch stores logs compressed 
 APP_CUSTOM_METRICS = 30          # UNSOURCED: RED metrics, tokens, active users, cost per user (plan)
 CONTAINER_INSIGHTS_METRICS_PER_NODE = 8    # UNSOURCED
 CONTAINER_INSIGHTS_METRICS_PER_POD = 3     # UNSOURCED
-ALARMS = 8                       # plan: service down, error rate, DB unavailable, latency, CPU, memory, disk, traffic
+#: The plan's alarms (seed plan, Monitoring stack), each deployed by the bundle's monitoring stack.
+PLANNED_ALARMS = ("service down", "error rate", "DB unavailable", "latency", "CPU", "memory", "disk", "traffic")
+#: The ones on the ALB's metrics: the AWS Load Balancer Controller makes the ALB after `cdk deploy`, so they are
+#: created once `monitoring.alb_full_name` is set in the CDK config (docs/cdk.md), not on the first deploy.
+ALB_ALARMS = ("error rate", "latency")
+ALARMS = len(PLANNED_ALARMS)
 DASHBOARDS = 3                   # plan lists executive, operations, developer, cost; cost is Cost Explorer
 XRAY_SAMPLING_RATE = 0.05        # X-Ray default rule: 1 req/s reservoir + 5%
 XRAY_RESERVOIR_PER_S = 1

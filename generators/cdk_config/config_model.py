@@ -265,6 +265,9 @@ class MonitoringConfig(_Model):
     p95_latency_threshold_s: float = Field(default=2, gt=0, le=600)
     cpu_threshold_pct: float = Field(default=80, gt=0, le=100)
     memory_threshold_pct: float = Field(default=80, gt=0, le=100)
+    disk_threshold_pct: float = Field(default=80, gt=0, le=100)
+    # chats table writes per second above which the traffic alarm fires: the sized peak hour's capacity
+    traffic_write_units_per_s: int = Field(default=100, ge=1, le=40_000_000)
     alarm_email: str | None = None
     xray_enabled: bool = True
     dashboards: int = Field(default=1, ge=0, le=3)

@@ -131,6 +131,8 @@ def test_cdk_config_carries_planned_sizes(case: str, bundles) -> None:
     assert cfg.database.backup_policy == p.dynamodb.backup_policy.value
     assert cfg.network.availability_zones == p.network.availability_zones   # priced zones are deployed zones
     assert cfg.monitoring.dashboards == p.observability.dashboards
+    # the traffic alarm fires above the chats table's sized peak-hour write capacity (units per second)
+    assert cfg.monitoring.traffic_write_units_per_s == max(1, p.dynamodb.provisioned_wcu)
     assert cfg.database.removal_policy == ("RETAIN" if est.scenario.environment.value == "prod" else "DESTROY")
     assert cfg.cache.enabled == (p.elasticache_node_type is not None)
     assert cfg.tags == {"Project": "ChatApp", "Environment": est.scenario.environment.value}

@@ -422,10 +422,20 @@ def test_alarms_at_plan_thresholds(synth: Synth) -> None:
     mon = synth.config.monitoring
     alarms = {res["Properties"]["AlarmName"].rsplit("-", 1)[1]: res["Properties"]
               for _, res in synth.resources("AWS::CloudWatch::Alarm")}
-    expected = {"NodeCpuHigh": 80, "NodeMemoryHigh": 80}
+    # the plan's 8 alarms (sizing.assumptions.PLANNED_ALARMS), the 2 ALB ones only with the ALB's name; the
+    # traffic alarm at the sized peak hour's write capacity of the chats table
+    expected = {"NodeCpuHigh": 80, "NodeMemoryHigh": 80, "NodeDiskHigh": 80, "ServiceDown": 1, "DatabaseErrors": 0,
+                "TrafficAbovePlan": mon.traffic_write_units_per_s}
     if mon.alb_full_name:
         expected |= {"Alb5xxErrorRateHigh": 5, "AlbP95LatencyHigh": 2}
     assert {name: props["Threshold"] for name, props in alarms.items()} == expected
+    assert len(expected) == 8 - (0 if mon.alb_full_name else 2)
+    down = alarms.pop("ServiceDown")
+    assert (down["ComparisonOperator"], down["TreatMissingData"]) == ("LessThanThreshold", "breaching")
+    assert down["Dimensions"] == [{"Name": "ClusterName", "Value": synth.config.cluster_name},
+                                  {"Name": "Namespace", "Value": synth.config.workload_identity.namespace}]
+    errors = {m["Id"]: m for m in alarms["DatabaseErrors"]["Metrics"]}
+    assert len(errors) == 2 * 4 + 1              # 2 tables x 4 operations + the sum expression (<= 10 in an alarm)
     assert alarms["NodeCpuHigh"]["MetricName"] == "node_cpu_utilization"
     assert alarms["NodeMemoryHigh"]["Namespace"] == "ContainerInsights"
     assert alarms["NodeMemoryHigh"]["Dimensions"] == [{"Name": "ClusterName", "Value": synth.config.cluster_name}]

@@ -22,7 +22,9 @@ LOG_GROUP_KINDS = ("application", "dataplane", "host", "performance")
 
 
 class MonitoringStack(cdk.Stack):
-    """Alarms at the plan's thresholds (5xx rate, p95 latency, node CPU and memory) to one SNS topic."""
+    """The plan's alarms to one SNS topic: service down, DB unavailable, node CPU, memory and disk, traffic above
+    the sized peak; and, once ``monitoring.alb_full_name`` names the ALB the controller made, 5xx rate and p95
+    latency."""
 
     def __init__(
         self,
@@ -54,6 +56,23 @@ class MonitoringStack(cdk.Stack):
                     f"Average node CPU above {mon.cpu_threshold_pct:g}% (Container Insights)")
         self._alarm("NodeMemoryHigh", node_memory, mon.memory_threshold_pct,
                     f"Average node memory above {mon.memory_threshold_pct:g}% (Container Insights)")
+        self._alarm("NodeDiskHigh", self._insights_metric("node_filesystem_utilization"), mon.disk_threshold_pct,
+                    f"Average node filesystem use above {mon.disk_threshold_pct:g}% (Container Insights)")
+        namespace = config.workload_identity.namespace
+        running = cloudwatch.Metric(
+            namespace="ContainerInsights", metric_name="namespace_number_of_running_pods",
+            dimensions_map={"ClusterName": config.cluster_name, "Namespace": namespace},
+            statistic="Minimum", period=FIVE_MINUTES)
+        self._alarm("ServiceDown", running, 1, f"No running pod in namespace {namespace} (Container Insights)",
+                    below=True)
+        self._alarm("DatabaseErrors", self._system_errors([users_table, chats_table]), 0,
+                    "DynamoDB system errors (HTTP 500) on the users or chats table")
+        writes = cloudwatch.MathExpression(
+            expression="m / 300", label="chats table writes per second", period=FIVE_MINUTES,
+            using_metrics={"m": chats_table.metric_consumed_write_capacity_units(period=FIVE_MINUTES,
+                                                                                 statistic="Sum")})
+        self._alarm("TrafficAbovePlan", writes, mon.traffic_write_units_per_s,
+                    f"Chat writes above the sized peak ({mon.traffic_write_units_per_s} write units/s)")
         alb_widgets: list[cloudwatch.IWidget] = []
         if mon.alb_full_name is not None:
             error_rate, p95 = self._alb_metrics(mon.alb_full_name)
@@ -119,17 +138,31 @@ class MonitoringStack(cdk.Stack):
                                 dimensions_map={"LoadBalancer": alb}, statistic="p95", period=FIVE_MINUTES)
         return error_rate, p95
 
-    def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, threshold: float, description: str) -> None:
+    def _system_errors(self, tables: list[dynamodb.ITable]) -> cloudwatch.MathExpression:
+        """DynamoDB SystemErrors of the app's operations on `tables`, summed (at most 10 metrics in an alarm)."""
+        metrics = {f"e{i}": cloudwatch.Metric(namespace="AWS/DynamoDB", metric_name="SystemErrors",
+                                              dimensions_map={"TableName": t.table_name, "Operation": op},
+                                              statistic="Sum", period=FIVE_MINUTES)
+                   for i, (t, op) in enumerate((t, op) for t in tables
+                                               for op in ("GetItem", "PutItem", "Query", "UpdateItem"))}
+        return cloudwatch.MathExpression(expression=" + ".join(f"FILL({k}, 0)" for k in metrics),
+                                         using_metrics=metrics, label="DynamoDB system errors", period=FIVE_MINUTES)
+
+    def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, threshold: float, description: str,
+               *, below: bool = False) -> None:
+        """An alarm to the topic; `below`: fires under the threshold, and on missing data (nothing reports)."""
         alarm = cloudwatch.Alarm(
             self, construct_id,
             alarm_name=f"{self.config.stack_prefix}-{construct_id}",
             alarm_description=description,
             metric=metric,
             threshold=threshold,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            comparison_operator=(cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD if below
+                                 else cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD),
             evaluation_periods=3,
             datapoints_to_alarm=2,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            treat_missing_data=(cloudwatch.TreatMissingData.BREACHING if below
+                                else cloudwatch.TreatMissingData.NOT_BREACHING),
         )
         alarm.add_alarm_action(cw_actions.SnsAction(self.topic))
         alarm.add_ok_action(cw_actions.SnsAction(self.topic))
