@@ -80,3 +80,14 @@ class AuditLog:
             stmt = stmt.where(or_(AuditRow.actor_sub == subject, AuditRow.object_owner_sub == subject))
         with self._tx("read the audit table") as session:
             return [_entry(r) for r in session.scalars(stmt)]
+
+
+def known_email(engine: Engine, subject: str) -> str:
+    """The e-mail `subject` last acted with (audit table), or "" when unknown."""
+    stmt = (select(AuditRow.actor_email).where(AuditRow.actor_sub == subject, AuditRow.actor_email != "")
+            .order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(1))
+    try:
+        with Session(engine) as session:
+            return session.scalar(stmt) or ""
+    except SQLAlchemyError as exc:
+        raise AuditError(db_failure("read the audit table", exc)) from exc
