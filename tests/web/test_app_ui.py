@@ -196,7 +196,8 @@ def test_save_then_load_a_scenario_in_the_page():
     next(b for b in at.button if b.label == "Save scenario").click().run()
     assert any("Saved 'Twelve'" in s.value for s in at.success), [e.value for e in at.error]
     at.number_input(key="in_concurrent_users").set_value(9).run()
-    at.selectbox(key="saved_choice").set_value("Twelve")
+    from app.storage import open_repository
+    at.selectbox(key="saved_choice").set_value(open_repository().load("Twelve").id)    # choices are row ids
     at.button(key="saved_load").click().run()
     assert at.number_input(key="in_concurrent_users").value == 1234
     assert metrics(at)["Monthly"] == headline(estimate(parse_scenario({"concurrent_users": 1234})).monthly_usd)
