@@ -85,3 +85,16 @@ def test_each_signed_in_user_sees_their_own_and_the_teams_scenarios():
     assert any("Saved 'From the page' \\(team\\)" in s.value for s in at.success)   # Markdown-escaped
     assert {r.name for r in open_repository(owner=Owner("bob-sub")).list()} == {"Team plan", "From the page"}
     assert at.button(key="saved_share") and at.button(key="saved_rename")
+
+
+def test_compare_tells_a_team_scenario_from_ones_own_of_the_same_name():
+    open_repository(owner=Owner("alice-sub", "alice@example.com")).save(
+        "Plan", parse_scenario({"concurrent_users": 600}), visibility="team")
+    open_repository(owner=Owner("bob-sub")).save("Plan", parse_scenario({"concurrent_users": 5000}))
+    open_repository(owner=Owner("alice-sub")).save("Hidden", parse_scenario({"concurrent_users": 100}))
+    at = app(BOB)
+    at.switch_page("views/compare.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Plan", "Plan (alice@example.com)"]       # Bob's (newest) first; no 'Hidden'
+    assert table.loc["Tier", "Plan"] == "Large" and table.loc["Tier", "Plan (alice@example.com)"] == "Medium"
