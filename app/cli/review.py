@@ -16,6 +16,7 @@ from rich.console import Console
 
 from app.cli.common import ListFormat, fail, invalid, open_catalog, print_invalid, run_estimate, with_scenario
 from app.cli.common import printable as P
+from app.cli.scenarios import OWNER_OPTION_HELP
 from app.cli.sp_advice import advice_to_dict, print_advice, savings_plans_advice
 from app.cli.tables import add_rows, table
 from app.scenario_input import INPUT_FIELDS, overlay
@@ -29,11 +30,13 @@ class Basis(str, Enum):
     amortized = "amortized"
 
 
-def _load_saved(name: str, db: Optional[str]) -> tuple[dict[str, Any], Any]:
-    """The saved scenario's input (as data) and its stored totals; errors exit 1 (storage) or 2 (unknown name)."""
-    from app.storage import ScenarioNotFoundError, StorageError, open_repository
+def _load_saved(name: str, db: Optional[str], owner: Optional[str] = None) -> tuple[dict[str, Any], Any]:
+    """The saved scenario's input (as data) and its stored totals, as the CLI's owner (the local user or --owner);
+    errors exit 1 (storage) or 2 (unknown name)."""
+    from app.cli.scenarios import _repo
+    from app.storage import ScenarioNotFoundError, StorageError
     try:
-        saved = open_repository(db).load(name)
+        saved = _repo(db, owner).load(name)
     except ScenarioNotFoundError as exc:
         raise fail(f"--saved: {exc}", 2) from None
     except StorageError as exc:
@@ -53,7 +56,7 @@ def with_saved(func: Callable[..., Any]) -> Callable[..., Any]:
         if kwargs.pop("scenario_file") is not None:
             raise fail("give either --saved NAME or --scenario FILE, not both", 2)
         flags = {n: kwargs.pop(n) for n in INPUT_FIELDS}
-        data, _ = _load_saved(saved, kwargs.get("db"))
+        data, _ = _load_saved(saved, kwargs.get("db"), kwargs.get("owner"))
         try:
             scenario = parse_scenario(overlay(data, flags))
         except ScenarioError as exc:
@@ -95,7 +98,8 @@ def review_cmd(scenario: Scenario,
                snapshot: Optional[Path] = typer.Option(None, "--snapshot", help="Price snapshot file"),
                store: bool = typer.Option(True, "--store/--no-store", help="Store the review in the database"),
                db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: TIERSIZER_DATABASE_URL, "
-                                                                   "else ./data/tiersizer.db)")) -> None:
+                                                                   "else ./data/tiersizer.db)"),
+               owner: Optional[str] = typer.Option(None, "--owner", help=OWNER_OPTION_HELP)) -> None:
     """Compare a month's actual AWS spend with the estimate, line by line, and recommend a tier."""
     from review.recommend import ObservedUsage
     from review.sources import project_tags
@@ -115,7 +119,7 @@ def review_cmd(scenario: Scenario,
         print_review(review)
         print_advice(advice)
     if store:
-        _store(review, scenario, db)
+        _store(review, scenario, db, owner, saved)
 
 
 # The option that supplies each field a review error can name (review/model.py: ActualsError.field).
@@ -174,11 +178,16 @@ def _build_review(est: Any, actuals: Any, threshold: float, min_delta: float, ob
         raise typer.Exit(2) from None
 
 
-def _store(review: Any, scenario: Scenario, db: Optional[str]) -> None:
-    from app.storage.reviews import ReviewStoreError, open_review_store
+def _store(review: Any, scenario: Scenario, db: Optional[str], owner: Optional[str], saved: Optional[str]) -> None:
+    """Store the review as the CLI's owner; a review of a saved scenario takes that scenario's visibility."""
+    from app.cli.scenarios import _repo
+    from app.storage import PRIVATE, StorageError
+    from app.storage.reviews import ReviewStore, ReviewStoreError
+    repo = _repo(db, owner)
     try:
-        open_review_store(db).save(review, scenario, review.scenario_name)
-    except ReviewStoreError as exc:
+        visibility = PRIVATE if saved is None else repo.load(saved).visibility
+        ReviewStore(repo.engine, repo.owner).save(review, scenario, review.scenario_name, visibility)
+    except (ReviewStoreError, StorageError) as exc:
         raise fail(f"the review was not stored: {exc}", 1) from None
 
 

@@ -2,10 +2,12 @@
 
 - saved scenarios: app/storage/repository.py (`open_repository`);
 - monthly reviews: app/storage/reviews.py (`open_review_store`);
-- engines and migrations: app/storage/db.py; migrations in app/storage/migrations (also `alembic upgrade head`).
+- engines and migrations: app/storage/db.py; migrations in app/storage/migrations (also `alembic upgrade head`);
+- owners and visibility: app/storage/owner.py; the audit table: app/storage/audit.py.
 """
 from __future__ import annotations
 
+from app.storage.audit import AuditEntry, AuditError, AuditLog
 from app.storage.db import (
     DATA_DIR_ENV,
     DATABASE_URL_ENV,
@@ -18,11 +20,13 @@ from app.storage.db import (
     mask_url,
     migrate,
 )
+from app.storage.owner import LOCAL_OWNER, PRIVATE, TEAM, VISIBILITIES, Owner, OwnerError
 from app.storage.repository import (
     InvalidFieldError,
     SavedScenario,
     ScenarioExistsError,
     ScenarioNotFoundError,
+    ScenarioPermissionError,
     ScenarioRepository,
     ScenarioSummary,
     StorageError,
@@ -32,8 +36,9 @@ from app.storage.repository import (
 from app.storage.reviews import ReviewStore, ReviewStoreError, StoredReview, TrendPoint, open_review_store
 
 
-def open_repository(url: str | None = None) -> ScenarioRepository:
-    """The repository on `url` (default: TIERSIZER_DATABASE_URL or the SQLite file), migrated to head.
+def open_repository(url: str | None = None, owner: Owner = LOCAL_OWNER) -> ScenarioRepository:
+    """The repository on `url` (default: TIERSIZER_DATABASE_URL or the SQLite file), migrated to head, acting as
+    `owner` (the local user by default).
 
     Raises StorageError (incl. DatabaseConfigError wrapped) with a readable message when the database
     cannot be reached or set up.
@@ -41,7 +46,7 @@ def open_repository(url: str | None = None) -> ScenarioRepository:
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        return ScenarioRepository(get_engine(url))
+        return ScenarioRepository(get_engine(url), owner)
     except DatabaseConfigError as exc:
         raise StorageError(str(exc)) from None
     except SQLAlchemyError as exc:
@@ -49,7 +54,8 @@ def open_repository(url: str | None = None) -> ScenarioRepository:
                            f"{db_error_reason(exc)}") from exc
 
 
-__all__ = ["DATA_DIR_ENV", "DATABASE_URL_ENV", "DatabaseConfigError", "InvalidFieldError", "ReviewStore",
+__all__ = ["LOCAL_OWNER", "PRIVATE", "TEAM", "VISIBILITIES", "AuditEntry", "AuditError", "AuditLog", "Owner",
+           "OwnerError", "ScenarioPermissionError", "DATA_DIR_ENV", "DATABASE_URL_ENV", "DatabaseConfigError", "InvalidFieldError", "ReviewStore",
            "ReviewStoreError", "SavedScenario", "ScenarioExistsError", "ScenarioNotFoundError", "ScenarioRepository",
            "ScenarioSummary", "StorageError", "StoredReview", "Totals", "TrendPoint", "database_url", "dispose_engines",
            "get_engine", "make_engine", "mask_url", "migrate", "open_repository", "open_review_store", "scenario_json"]

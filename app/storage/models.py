@@ -16,15 +16,32 @@ MONEY = Numeric(14, 2)
 REVIEW_MONEY = Numeric(24, 10)
 
 
+# Owner columns (revision 0003): the OIDC subject and e-mail, "local" for the single local user.
+SUBJECT_CHARS = 255
+EMAIL_CHARS = 320
+VISIBILITY_CHARS = 8
+OBJECT_NAME_CHARS = 200
+DETAIL_CHARS = 400
+
+
 class Base(DeclarativeBase):
     """Declarative base; its metadata is what migrations describe."""
 
 
-class ScenarioRow(Base):
-    """One named scenario: who it is for, the exact input and the totals of its estimate when saved."""
+class OwnedMixin:
+    """Who owns the row (OIDC subject + e-mail) and who else sees it (visibility private | team)."""
+
+    owner_sub: Mapped[str] = mapped_column(String(SUBJECT_CHARS), nullable=False, server_default="local")
+    owner_email: Mapped[str] = mapped_column(String(EMAIL_CHARS), nullable=False, server_default="")
+    visibility: Mapped[str] = mapped_column(String(VISIBILITY_CHARS), nullable=False, server_default="private")
+
+
+class ScenarioRow(OwnedMixin, Base):
+    """One named scenario: who it is for, the exact input and the totals of its estimate when saved.
+    Names are unique per owner."""
 
     __tablename__ = "saved_scenarios"
-    __table_args__ = (UniqueConstraint("name", name="uq_saved_scenarios_name"),
+    __table_args__ = (UniqueConstraint("owner_sub", "name", name="uq_saved_scenarios_owner_name"),
                       Index("ix_saved_scenarios_updated_at", "updated_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -53,11 +70,13 @@ class ScenarioRow(Base):
     estimate_json: Mapped[str] = mapped_column(Text, nullable=False)
 
 
-class ReviewRow(Base):
-    """One stored monthly review: a scenario's estimate against a month's actual spend."""
+class ReviewRow(OwnedMixin, Base):
+    """One stored monthly review: a scenario's estimate against a month's actual spend (one per owner, scenario
+    name and month)."""
 
     __tablename__ = "monthly_reviews"
-    __table_args__ = (UniqueConstraint("scenario_name", "month", name="uq_monthly_reviews_scenario_month"),)
+    __table_args__ = (UniqueConstraint("owner_sub", "scenario_name", "month",
+                                       name="uq_monthly_reviews_owner_scenario_month"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     scenario_name: Mapped[str] = mapped_column(String(NAME_MAX_CHARS), nullable=False)
@@ -88,3 +107,20 @@ class ReviewServiceRow(Base):
     service: Mapped[str] = mapped_column(String(200), nullable=False)
     estimate_usd: Mapped[Decimal] = mapped_column(REVIEW_MONEY, nullable=False)
     actual_usd: Mapped[Decimal] = mapped_column(REVIEW_MONEY, nullable=False)
+
+
+class AuditRow(Base):
+    """Who did what to which object, and when (UTC); written in the transaction of the change itself."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    actor_sub: Mapped[str] = mapped_column(String(SUBJECT_CHARS), nullable=False)
+    actor_email: Mapped[str] = mapped_column(String(EMAIL_CHARS), nullable=False)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    object_kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    object_name: Mapped[str] = mapped_column(String(OBJECT_NAME_CHARS), nullable=False)
+    object_owner_sub: Mapped[str] = mapped_column(String(SUBJECT_CHARS), nullable=False)
+    detail: Mapped[str] = mapped_column(String(DETAIL_CHARS), nullable=False, server_default="")

@@ -1,7 +1,11 @@
 """Stored monthly reviews: one per scenario and month, with per-service rows for the trend over months.
 
-Same database and the same Alembic chain as the saved scenarios (app/storage/migrations, revision
-0002_monthly_reviews); money columns are Numeric.
+Same database and the same Alembic chain as the saved scenarios (app/storage/migrations, revisions
+0002_monthly_reviews and 0003_owners_audit); money columns are Numeric.
+
+A store acts as one `Owner` (app/storage/owner.py): a review belongs to whoever ran it and takes the visibility
+given (the web page and the CLI pass the reviewed scenario's); the owner sees their own reviews and the team's.
+Saving a review writes its audit row in the same transaction.
 """
 from __future__ import annotations
 
@@ -13,12 +17,14 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.storage.audit import record
 from app.storage.db import db_failure
 from app.storage.models import ReviewRow, ReviewServiceRow
+from app.storage.owner import LOCAL_OWNER, PRIVATE, TEAM, Owner, check_visibility
 from review.variance import Review, review_to_dict
 from sizing.scenario import Scenario
 
@@ -38,6 +44,9 @@ class StoredReview:
     estimate_usd: Decimal
     actual_usd: Decimal
     flags: int
+    owner_sub: str = LOCAL_OWNER.subject
+    owner_email: str = ""
+    visibility: str = PRIVATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +58,17 @@ class TrendPoint:
 
 
 class ReviewStore:
-    """Reviews by scenario name and month; saving the same month again replaces it."""
+    """Reviews by scenario name and month, as `owner`; saving the same month again replaces the owner's."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, owner: Owner = LOCAL_OWNER) -> None:
         self.engine = engine
+        self.owner = owner
+
+    def as_owner(self, owner: Owner) -> "ReviewStore":
+        return ReviewStore(self.engine, owner)
+
+    def _visible(self):  # type: ignore[no-untyped-def]
+        return or_(ReviewRow.owner_sub == self.owner.subject, ReviewRow.visibility == TEAM)
 
     @contextmanager
     def _session(self, action: str) -> Iterator[Session]:
@@ -63,8 +79,10 @@ class ReviewStore:
         except SQLAlchemyError as exc:
             raise ReviewStoreError(db_failure(action, exc)) from exc
 
-    def save(self, review: Review, scenario: Scenario, scenario_name: str | None = None) -> int:
-        """Store `review` (with its scenario) under the scenario's name and month; return the row id."""
+    def save(self, review: Review, scenario: Scenario, scenario_name: str | None = None,
+             visibility: str = PRIVATE) -> int:
+        """Store `review` (with its scenario) under the owner, the scenario's name and the month; return the row id."""
+        visibility = check_visibility(visibility)
         doc = review_to_dict(review)
         name = (scenario_name or scenario.name).strip()
         values = dict(created_at=datetime.now(timezone.utc), source=review.actuals.source,
@@ -73,11 +91,13 @@ class ReviewStore:
                       actual_usd=review.actual_usd, actual_usage_usd=review.actual_usage_usd,
                       tax_and_credits_usd=review.tax_and_credits_usd, flags=len(review.flagged),
                       scenario_json=json.dumps(scenario.to_yaml_dict(), separators=(",", ":")),
-                      review_json=json.dumps(doc, separators=(",", ":")))
+                      review_json=json.dumps(doc, separators=(",", ":")), owner_email=self.owner.email,
+                      visibility=visibility)
         with self._session(f"save the {review.month} review of {name!r}") as s:
-            row = s.scalar(select(ReviewRow).where(ReviewRow.scenario_name == name, ReviewRow.month == review.month))
+            row = s.scalar(select(ReviewRow).where(ReviewRow.owner_sub == self.owner.subject,
+                                                  ReviewRow.scenario_name == name, ReviewRow.month == review.month))
             if row is None:
-                row = ReviewRow(scenario_name=name, month=review.month, **values)
+                row = ReviewRow(scenario_name=name, month=review.month, owner_sub=self.owner.subject, **values)
                 s.add(row)
                 s.flush()
             else:
@@ -87,39 +107,53 @@ class ReviewStore:
             for v in review.services:
                 s.add(ReviewServiceRow(review_id=row.id, service=v.service, estimate_usd=v.estimate_usd,
                                        actual_usd=v.actual_usd))
+            record(s, self.owner, "review", "review", name, detail=f"{review.month}, {visibility}")
             return row.id
 
     def list(self, scenario_name: str | None = None) -> list[StoredReview]:
-        stmt = select(ReviewRow).order_by(ReviewRow.scenario_name, ReviewRow.month)
+        stmt = (select(ReviewRow).where(self._visible())
+                .order_by(ReviewRow.scenario_name, ReviewRow.month, ReviewRow.owner_sub))
         if scenario_name is not None:
             stmt = stmt.where(ReviewRow.scenario_name == scenario_name)
         with self._session("list reviews") as s:
             return [StoredReview(r.scenario_name, r.month, r.created_at, r.source, r.tier, r.recommended_tier,
-                                 r.estimate_usd, r.actual_usd, r.flags) for r in s.scalars(stmt)]
+                                 r.estimate_usd, r.actual_usd, r.flags, r.owner_sub, r.owner_email, r.visibility)
+                    for r in s.scalars(stmt)]
 
     def load(self, scenario_name: str, month: str) -> dict[str, Any] | None:
-        """The stored review document, or None."""
+        """The stored review document (the owner's, else the newest team one), or None."""
         with self._session("load a review") as s:
             row = s.scalar(select(ReviewRow).where(ReviewRow.scenario_name == scenario_name,
-                                                  ReviewRow.month == month))
+                                                  ReviewRow.month == month, self._visible())
+                           .order_by((ReviewRow.owner_sub == self.owner.subject).desc(), ReviewRow.created_at.desc())
+                           .limit(1))
             return None if row is None else json.loads(row.review_json)
 
     def trend(self, scenario_name: str) -> list[TrendPoint]:
-        """Estimate vs actual per service and month, oldest month first."""
-        stmt = (select(ReviewRow.month, ReviewServiceRow.service, ReviewServiceRow.estimate_usd,
-                       ReviewServiceRow.actual_usd)
-                .join(ReviewServiceRow, ReviewServiceRow.review_id == ReviewRow.id)
-                .where(ReviewRow.scenario_name == scenario_name)
-                .order_by(ReviewRow.month, ReviewServiceRow.service))
+        """Estimate vs actual per service and month, oldest month first (the owner's reviews; the team's of a
+        month the owner has not reviewed)."""
+        picks = (select(ReviewRow.id, ReviewRow.month, ReviewRow.owner_sub)
+                 .where(ReviewRow.scenario_name == scenario_name, self._visible())
+                 .order_by(ReviewRow.created_at.desc(), ReviewRow.id.desc()))
         with self._session("read the review trend") as s:
+            chosen: dict[str, tuple[int, bool]] = {}          # month -> (review id, the owner's own)
+            for rid, month, owner_sub in s.execute(picks):
+                own = owner_sub == self.owner.subject
+                if month not in chosen or (own and not chosen[month][1]):
+                    chosen[month] = (rid, own)
+            stmt = (select(ReviewRow.month, ReviewServiceRow.service, ReviewServiceRow.estimate_usd,
+                           ReviewServiceRow.actual_usd)
+                    .join(ReviewServiceRow, ReviewServiceRow.review_id == ReviewRow.id)
+                    .where(ReviewRow.id.in_([rid for rid, _ in chosen.values()]))
+                    .order_by(ReviewRow.month, ReviewServiceRow.service))
             return [TrendPoint(m, svc, e, a) for m, svc, e, a in s.execute(stmt)]
 
 
-def open_review_store(url: str | None = None) -> ReviewStore:
+def open_review_store(url: str | None = None, owner: Owner = LOCAL_OWNER) -> ReviewStore:
     """The review store on the app's database (`url`, else TIERSIZER_DATABASE_URL or the SQLite file), migrated."""
     from app.storage.db import DatabaseConfigError, database_url, db_error_reason, get_engine, mask_url
     try:
-        return ReviewStore(get_engine(url))
+        return ReviewStore(get_engine(url), owner)
     except DatabaseConfigError as exc:
         raise ReviewStoreError(str(exc)) from None
     except SQLAlchemyError as exc:

@@ -74,12 +74,25 @@ def old_layout(url: str) -> None:
                 {"review_id": i, "service": "EC2 - Other", "estimate_usd": "40.25", "actual_usd": f"5{i}.0000000001"},
                 {"review_id": i, "service": "Amazon Elastic Compute Cloud - Compute", "estimate_usd": "960.25",
                  "actual_usd": "960.25"}])
-    ScenarioRepository(engine).save("Acme", parse_scenario({"name": "Acme", "concurrent_users": 800}))
+    with engine.begin() as conn:
+        insert_old_scenario(conn, "Acme", parse_scenario({"name": "Acme", "concurrent_users": 800}))
     engine.dispose()
 
 
+def insert_old_scenario(conn: sa.Connection, name: str, scenario) -> None:  # type: ignore[no-untyped-def]
+    """A saved_scenarios row as the code before owners wrote it (no owner columns)."""
+    from app.storage.repository import _row_values
+    from pricing.engine import estimate
+
+    values = {"name": name, "client": scenario.client, "notes": "", "created_at": CREATED, "updated_at": CREATED,
+              **_row_values(scenario, estimate(scenario))}
+    table = sa.table("saved_scenarios", *(sa.column(k, sa.Numeric(14, 2)) if k.endswith("_usd") else sa.column(k)
+                                          for k in values))
+    conn.execute(table.insert(), values)
+
+
 def assert_adopted(engine: sa.Engine) -> None:
-    assert current_revision(engine) == head_revision() == "0002_monthly_reviews"
+    assert current_revision(engine) == head_revision() == "0003_owners_audit"
     insp = sa.inspect(engine)
     assert TABLES <= set(insp.get_table_names()) and not insp.has_table("alembic_version_reviews")
     for table in ("monthly_reviews", "monthly_review_services"):
@@ -102,13 +115,13 @@ def assert_adopted(engine: sa.Engine) -> None:
 def test_fresh_database_gets_both_tables_in_one_chain(request, tmp_path, kind):
     engine = make_engine(fresh_database_url(request, tmp_path, kind, "m"))
     try:
-        assert migrate(engine) == "0002_monthly_reviews"
+        assert migrate(engine) == "0003_owners_audit"
         insp = sa.inspect(engine)
         assert TABLES | {"alembic_version"} <= set(insp.get_table_names())
         assert not insp.has_table("alembic_version_reviews")
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == [
-                "0002_monthly_reviews"]
+                "0003_owners_audit"]
     finally:
         engine.dispose()
 
@@ -120,7 +133,7 @@ def test_old_layout_is_adopted_with_its_rows(request, tmp_path, kind):
     engine = make_engine(url)
     try:
         assert current_revision(engine) == "0001_saved_scenarios"
-        assert migrate(engine) == "0002_monthly_reviews"
+        assert migrate(engine) == "0003_owners_audit"
         assert_adopted(engine)
         # new rows after the adoption: ids continue past the copied ones (PostgreSQL sequences moved on)
         with Session(engine) as s, s.begin():
@@ -146,7 +159,7 @@ def test_scenarios_only_database_at_0001_gets_the_review_tables(request, tmp_pat
     try:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), "0001_saved_scenarios")
-        assert migrate(engine) == "0002_monthly_reviews"
+        assert migrate(engine) == "0003_owners_audit"
         assert TABLES <= set(sa.inspect(engine).get_table_names())
     finally:
         engine.dispose()
@@ -163,7 +176,7 @@ def test_alembic_cli_upgrades_an_old_layout_database(request, tmp_path, kind):
     assert res.returncode == 0, res.stderr
     res = subprocess.run([sys.executable, "-m", "alembic", "current"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=180)
-    assert res.returncode == 0 and "0002_monthly_reviews (head)" in res.stdout, res.stdout + res.stderr
+    assert res.returncode == 0 and "0003_owners_audit (head)" in res.stdout, res.stdout + res.stderr
     engine = make_engine(url)
     try:
         assert_adopted(engine)
@@ -184,7 +197,7 @@ def test_alembic_cli_offline_sql_and_downgrade(tmp_path):
         assert res.returncode == 0, res.stderr
     engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'tiersizer.db'}")
     try:
-        assert current_revision(engine) == "0002_monthly_reviews"
+        assert current_revision(engine) == "0003_owners_audit"
         assert TABLES <= set(sa.inspect(engine).get_table_names())
     finally:
         engine.dispose()

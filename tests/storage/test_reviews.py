@@ -41,7 +41,7 @@ def _review(tmp_path, est, month, nat=Decimal(1)):
 
 
 def test_one_migration_chain_with_the_scenarios(engine):
-    assert current_revision(engine) == head_revision() == "0002_monthly_reviews"
+    assert current_revision(engine) == head_revision() == "0003_owners_audit"
     assert migrate(engine) == head_revision()              # idempotent
     tables = set(inspect(engine).get_table_names())
     assert {"saved_scenarios", "alembic_version", "monthly_reviews", "monthly_review_services"} <= tables

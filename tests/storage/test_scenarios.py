@@ -214,7 +214,7 @@ def test_migrations_are_at_head_idempotent_and_match_the_models(engine):
 
     from app.storage.models import Base
 
-    assert current_revision(engine) == head_revision() == "0002_monthly_reviews"
+    assert current_revision(engine) == head_revision() == "0003_owners_audit"
     assert migrate(engine) == head_revision()
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)

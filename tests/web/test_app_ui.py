@@ -196,7 +196,8 @@ def test_save_then_load_a_scenario_in_the_page():
     next(b for b in at.button if b.label == "Save scenario").click().run()
     assert any("Saved 'Twelve'" in s.value for s in at.success), [e.value for e in at.error]
     at.number_input(key="in_concurrent_users").set_value(9).run()
-    at.selectbox(key="saved_choice").set_value("Twelve")
+    from app.storage import open_repository
+    at.selectbox(key="saved_choice").set_value(open_repository().load("Twelve").id)    # choices are row ids
     at.button(key="saved_load").click().run()
     assert at.number_input(key="in_concurrent_users").value == 1234
     assert metrics(at)["Monthly"] == headline(estimate(parse_scenario({"concurrent_users": 1234})).monthly_usd)
@@ -214,6 +215,10 @@ def test_downloads_offer_the_bundle_zip_and_its_files():
                             "Bill of materials (CSV)", "Bill of materials (XLSX)", "Scenario (YAML)"}
     assert not [w.value for w in at.warning if w.value.startswith("Not included")]
     assert buttons["Whole bundle (zip)"].proto.url.endswith(".zip") and buttons["Report (PDF)"].proto.url.endswith(".pdf")
+    from app.storage import AuditLog, open_repository  # the export is in the audit table, by the local user
+    audit = AuditLog(open_repository().engine).entries()
+    assert [(e.actor_sub, e.action, e.object_kind) for e in audit] == [("local", "export", "bundle")]
+    assert ".zip" in audit[0].detail
     # the session keeps the built files; a new scenario asks to prepare again
     at.number_input(key="in_concurrent_users").set_value(600).run()
     assert not at.get("download_button") and at.button(key="prepare_downloads")

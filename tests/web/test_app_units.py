@@ -356,7 +356,10 @@ def test_an_unreachable_database_is_retried_at_most_every_30_s(monkeypatch):
     assert ui_saved.get_repository() is None and len(calls) == 1        # remembered, not retried
     clock[0] += 0.1
     assert ui_saved.get_repository() is None and len(calls) == 2        # 30 s on: tried again
-    outcome[0] = repo = object()
+    class Repo:                                     # get_repository binds the repository to the session's owner
+        def as_owner(self, owner):  # type: ignore[no-untyped-def]
+            return self
+    outcome[0] = repo = Repo()
     clock[0] += 30
     assert ui_saved.get_repository() is repo and len(calls) == 3
     assert ui_saved.get_repository() is repo and ui_saved._failures == {}

@@ -45,9 +45,12 @@ def free_port() -> int:
 class StreamlitServer:
     """`streamlit run app/web/streamlit_app.py` on a free loopback port, in its own process group."""
 
-    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+    def __init__(self, data_dir: Path, port: int | None = None, cwd: Path | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.port = port or free_port()
         self.data_dir = data_dir
+        self.cwd = cwd or ROOT                  # Streamlit reads .streamlit/ (config, secrets) from here
+        self.extra_env = env or {}
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = data_dir / "streamlit.log"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -55,14 +58,14 @@ class StreamlitServer:
 
     def start(self) -> "StreamlitServer":
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "TIERSIZER_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "TIERSIZER_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1", **self.extra_env}
         env.pop("TIERSIZER_DATABASE_URL", None)
         cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "web" / "streamlit_app.py"),
                "--server.headless", "true", "--server.port", str(self.port), "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
         self.started_at = time.perf_counter()
         with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                          start_new_session=True)
         return self
 

@@ -33,8 +33,9 @@ def load_estimate(scenario_json: str, prices_checksum: str) -> Estimate:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def totals_table(saved: list[SavedScenario], ests: list[Estimate]) -> pd.DataFrame:
-    """One column per scenario: tier, load and every total; the first column is the baseline."""
+def totals_table(saved: list[SavedScenario], ests: list[Estimate], names: list[str] | None = None) -> pd.DataFrame:
+    """One column per scenario (headed `names`, default the saved names): tier, load and every total; the first
+    column is the baseline."""
     rows: dict[str, list[str]] = {
         "Client": [s.client or "—" for s in saved],
         "Environment / region": [f"{e.scenario.environment.value} / {e.scenario.region}" for e in ests],
@@ -55,7 +56,7 @@ def totals_table(saved: list[SavedScenario], ests: list[Estimate]) -> pd.DataFra
         "Compliance controls": [usd(e.compliance_usd) for e in ests],
         "Monthly when saved": [f"{usd(s.totals.monthly_usd)} ({s.totals.prices_as_of})" for s in saved],
     }
-    return pd.DataFrame(rows, index=[s.name for s in saved]).T
+    return pd.DataFrame(rows, index=names or [s.name for s in saved]).T
 
 
 def _top_driver(e: Estimate) -> str:
@@ -95,24 +96,29 @@ if repo is not None and len(rows) < MIN_COMPARED:
     st.info(f"Save at least {MIN_COMPARED} scenarios on the Estimate page (tab **Share & save**) to compare them; "
             f"{len(rows)} saved so far.")
 elif rows:
-    names = st.multiselect(f"Scenarios to compare ({MIN_COMPARED} to {MAX_COMPARED}; the first is the baseline)",
-                           [r.name for r in rows], default=[r.name for r in rows[:MIN_COMPARED]],
-                           max_selections=MAX_COMPARED, key="compare_names")
+    # Choices are row ids (a team scenario may share its name with one of the user's own); another user's
+    # scenario is labelled with its owner.
+    me = repo.owner.subject if repo is not None else ""
+    labels = {r.id: r.name if r.owner_sub == me else f"{r.name} ({r.owner_email or r.owner_sub})" for r in rows}
+    ids = st.multiselect(f"Scenarios to compare ({MIN_COMPARED} to {MAX_COMPARED}; the first is the baseline)",
+                         list(labels), default=[r.id for r in rows[:MIN_COMPARED]], format_func=labels.__getitem__,
+                         max_selections=MAX_COMPARED, key="compare_ids")
+    names = [labels[i] for i in ids]
     if len(names) < MIN_COMPARED:
         st.warning(f"Choose at least {MIN_COMPARED} scenarios.")
     else:
         try:
             catalog = load_snapshot()
-            saved = [repo.load(n) for n in names]
+            saved = [repo.load_id(i) for i in ids]
             ests = [load_estimate(s.input_json, catalog.header.checksum) for s in saved]
         except (StorageError, SnapshotError, MissingPriceError) as exc:
             st.error(md_escape(exc))
         else:
-            changed = [s.name for s, e in zip(saved, ests) if s.totals.monthly_usd != e.monthly_usd]
+            changed = [n for n, s, e in zip(names, saved, ests) if s.totals.monthly_usd != e.monthly_usd]
             if changed:
                 st.caption("Re-estimated with the current prices (as of "
                            f"{catalog.header.as_of}); changed since saved: {md_escape(', '.join(changed))}.")
-            totals = totals_table(saved, ests)
+            totals = totals_table(saved, ests, names)
             st.dataframe(totals, width="stretch", height=ROW_PX * (len(totals) + 1) + 3)
             services, values, df = service_table(names, ests)
             st.plotly_chart(fig_compare(names, services, values), key="compare_chart")

@@ -34,6 +34,7 @@ from sizing.scenario import Scenario, parse_scenario
 LINK_PROBLEMS_KEY = "share_link_problems"
 HISTORY_KEY = "estimate_history"          # (json of the scenario shown last, json of the one before)
 DOWNLOADS_KEY = "downloads"               # (scenario JSON|checksum, Downloads) built in this session
+LINK_NOTE_KEY = "saved_link_note"         # = app.web.components.saved.LINK_NOTE_KEY (not imported: SQLAlchemy)
 
 
 # --- cached loaders (arguments are plain values taken from the widgets) ------------------------
@@ -58,8 +59,13 @@ def load_chart_series(scenario_json: str, prices_checksum: str) -> ReportSeries:
 
 # --- helpers -------------------------------------------------------------------------------------
 def initial_scenario() -> Scenario:
-    """First run of a session: the share link's scenario (bad parameters fall back to defaults)."""
+    """First run of a session: the share link's scenario (bad parameters fall back to defaults), or the saved
+    scenario a `?saved=<id>` link names when this user may see it."""
     params = st.query_params.to_dict()
+    if "saved" in params:
+        from app.web.components.saved import load_linked
+        saved = load_linked(str(params["saved"]))
+        return Scenario() if saved is None else saved.scenario
     if not share_link.has_scenario_params(params):
         return Scenario()
     scenario, problems = share_link.restore(params)
@@ -120,6 +126,8 @@ def render_downloads(est: Estimate, checksum: str) -> None:
             built = (key, build_downloads(est.scenario, est, lambda f, m: bar.progress(f, text=m)))
         bar.empty()
         st.session_state[DOWNLOADS_KEY] = built
+        from app.web.components.saved import record_export
+        record_export(est.scenario.name, ", ".join(a.file_name for a in built[1].artifacts))
     dl = built[1]
     for problem in dl.problems:
         st.warning(f"Not included: {md_escape(problem)}")
@@ -152,6 +160,9 @@ ui_inputs.ensure_state(st.session_state, initial_scenario)
 scenario, errors = ui_inputs.validate(st.session_state)
 
 st.title("LLM chat app on AWS: size and cost", anchor=False)
+if LINK_NOTE_KEY in st.session_state:       # what became of a ?saved=<id> link (set by initial_scenario)
+    kind, note = st.session_state.pop(LINK_NOTE_KEY)
+    getattr(st, kind)(md_escape(note))
 render_link_problems(scenario)
 catalog = open_catalog()
 est: Estimate | None = None

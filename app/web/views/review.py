@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from app.storage import ReviewStoreError, StorageError, database_url, open_review_store
+from app.web.auth import session_owner
 from app.web.components.saved import get_repository
 from app.web.components.sp_advice import KEY as SP_KEY
 from app.web.components.sp_advice import fetch_advice, render_advice
@@ -104,7 +105,7 @@ def run_review(name: str, month: str, source: str, upload, profile: str, project
             st.error(md_escape(f"{field}: {msg}"))
         return None
     try:
-        open_review_store(database_url()).save(review, saved.scenario, name)
+        open_review_store(database_url(), session_owner()).save(review, saved.scenario, name, saved.visibility)
     except ReviewStoreError as exc:
         st.warning(f"The review was not stored: {md_escape(exc)}")
     return review
@@ -134,7 +135,7 @@ def render_headline(name: str, r: Review) -> None:
 
 def render_trend(name: str) -> None:
     try:
-        points = open_review_store(database_url()).trend(name)
+        points = open_review_store(database_url(), session_owner()).trend(name)
     except ReviewStoreError as exc:
         st.error(md_escape(exc))
         points = []
