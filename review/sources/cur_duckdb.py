@@ -117,8 +117,11 @@ def _source_sql(files: list[Path], kind: str, cols: dict[str, str]) -> str:
         src = f"read_parquet({paths}, hive_partitioning = false)"
     else:
         comp = "gzip" if kind == "gzip" else "none"
+        # DuckDB's default max_line_size (2 MB) keeps its buffers small; a longer line fails and the pandas reader
+        # names it
+        union = ", union_by_name = true" if len(files) > 1 else ""
         src = (f"read_csv({paths}, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "
-               f"compression = '{comp}', union_by_name = true, max_line_size = 8388608)")
+               f"compression = '{comp}'{union})")
     return f"SELECT {', '.join(parts)} FROM {src}"
 
 
@@ -130,6 +133,7 @@ def connect() -> Any:
     con = duckdb.connect(":memory:", config={"memory_limit": f"{mem}MB", "threads": threads,
                                              "preserve_insertion_order": False})
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")      # it writes to stdout (the CLI's JSON) on long queries
     return con
 
 

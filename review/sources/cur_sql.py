@@ -60,17 +60,18 @@ def _lit(value: str) -> str:
     return exp.Literal.string(value).sql(dialect="trino")
 
 
-def _tag_class(tags: Mapping[str, str] | None) -> str:
+def _tag_class(tags: Mapping[str, str] | None, column: str = TAGS) -> str:
     """MATCH when every wanted tag is there with its value (keys compared as cur._norm_key does), UNTAGGED when
     the line has no non-empty tag, else OTHER. Written in Trino; sqlglot renders the lambdas for DuckDB."""
     want = {_norm_key(k): v for k, v in (tags or {}).items()}
     if not want:
         return str(MATCH)
     norm = f"regexp_replace(regexp_replace(lower(k), {_lit(_TAG_PREFIX)}, ''), '[^a-z0-9]', '')"
-    pairs = f"transform(map_keys({TAGS}), k -> {norm} || '=' || element_at({TAGS}, k))"
+    pairs = f"transform(map_keys({column}), k -> {norm} || '=' || element_at({column}, k))"
     matched = " AND ".join(f"coalesce(contains({pairs}, {_lit(f'{k}={v}')}), false)" for k, v in want.items())
-    untagged = f"coalesce(cardinality(filter(map_values({TAGS}), v -> v <> '')), 0) = 0"
+    untagged = f"coalesce(cardinality(filter(map_values({column}), v -> v <> '')), 0) = 0"
     return f"CASE WHEN {untagged} THEN {UNTAGGED} WHEN {matched} THEN {MATCH} ELSE {OTHER} END"
+
 
 
 def check_tags(tags: Mapping[str, str] | None) -> None:
@@ -91,15 +92,22 @@ def review_query(month: str, tags: Mapping[str, str] | None, table: str, partiti
     keys = (f"CASE WHEN {hit} THEN {PRODUCT} END AS product", f"CASE WHEN {hit} THEN {USAGE_TYPE} END AS usage_type",
             f"CASE WHEN {hit} THEN {LINE_TYPE} END AS line_type",
             f"CASE WHEN {hit} THEN coalesce({REGION}, '') END AS region",
-            f"CASE WHEN {hit} THEN {CURRENCY} END AS currency",
-            f"CASE WHEN {hit} THEN {_tag_class(tags)} END AS tag_class")
+            f"CASE WHEN {hit} THEN {CURRENCY} END AS currency", f"CASE WHEN {hit} THEN {TAGS} END AS tags")
     sums = [f"CASE WHEN {hit} THEN CAST({col} AS {MONEY}) END AS {name}" for name, col in _SUMMED.items()]
     where = f" WHERE {PARTITION} = {_lit(month)}" if partition_filter else ""
     inner = (f"SELECT substr(CAST({DATE} AS VARCHAR), 1, 7) AS usage_month, {', '.join(QUERY_COLUMNS)} "
              f"FROM {table}{where}")
     rows = f"SELECT usage_month, {', '.join(keys)}, {', '.join(sums)} FROM ({inner}) AS cur"
-    outer = (f"SELECT {', '.join(KEY_COLUMNS)}, count(*) AS line_count, "
-             f"{', '.join(f'sum({s}) AS {s}' for s in SUM_COLUMNS)} FROM ({rows}) AS lines "
+    # stage 1 groups by the tag map itself (a few distinct tag sets per usage type), so the tag rules run per
+    # group, not per line; stage 2 classifies each group's tags and adds the groups up per tag class
+    by_tags = ("usage_month", "product", "usage_type", "line_type", "region", "currency", "tags")
+    stage1 = (f"SELECT {', '.join(by_tags)}, count(*) AS line_count, "
+              f"{', '.join(f'sum({s}) AS {s}' for s in SUM_COLUMNS)} FROM ({rows}) AS lines "
+              f"GROUP BY {', '.join(by_tags)}")
+    stage2 = (f"SELECT {', '.join(by_tags[:-1])}, {_tag_class(tags, 'tags')} AS tag_class, line_count, "
+              f"{', '.join(SUM_COLUMNS)} FROM ({stage1}) AS tag_sets")
+    outer = (f"SELECT {', '.join(KEY_COLUMNS)}, sum(line_count) AS line_count, "
+             f"{', '.join(f'sum({s}) AS {s}' for s in SUM_COLUMNS)} FROM ({stage2}) AS classed "
              f"GROUP BY {', '.join(KEY_COLUMNS)}")
     return sqlglot.parse_one(outer, read="trino")
 
