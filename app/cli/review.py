@@ -77,21 +77,18 @@ def review_cmd(scenario: Scenario,
                saved: Optional[str] = typer.Option(None, "--saved", help="Name of a saved scenario"),
                cur: Optional[Path] = typer.Option(None, "--cur", help="CUR 2.0 export: a CSV, .csv.gz or Parquet "
                                                   "file, or a folder of them (Data Exports layout)"),
-               engine: Engine = typer.Option(Engine.duckdb, "--engine", help="duckdb (default) | pandas: what reads "
-                                                                             "--cur"),
+               engine: Engine = typer.Option(Engine.duckdb, "--engine", help="What reads --cur: duckdb | pandas"),
                athena: bool = typer.Option(False, "--athena", help="Query the Data Export's Athena table"),
                database: Optional[str] = typer.Option(None, "--database", help="Athena (Glue) database for --athena"),
                athena_table: Optional[str] = typer.Option(None, "--table", help="Athena table of the CUR 2.0 export"),
-               workgroup: Optional[str] = typer.Option(None, "--workgroup", help="Athena workgroup (default: "
-                                                                                 "primary)"),
+               workgroup: Optional[str] = typer.Option(None, "--workgroup", help="Athena workgroup (default primary)"),
                output_location: Optional[str] = typer.Option(None, "--output-location",
                                                              help="s3:// prefix for Athena query results (default: "
                                                                   "the workgroup's)"),
                ce_csv: Optional[Path] = typer.Option(None, "--ce-csv", help="Cost Explorer console CSV export",
                                                      dir_okay=False),
                cost_explorer: bool = typer.Option(False, "--cost-explorer", help="Fetch from the Cost Explorer API"),
-               profile: Optional[str] = typer.Option(None, "--profile",
-                                                     help="AWS profile for --cost-explorer and --athena"),
+               profile: Optional[str] = typer.Option(None, "--profile", help="AWS profile (--cost-explorer, --athena)"),
                project: str = typer.Option("ChatApp", "--project", help="Project tag value to filter on"),
                tag_environment: Optional[str] = typer.Option(
                    None, "--tag-environment", help="Environment tag value (default: the scenario's environment)"),
@@ -123,10 +120,8 @@ def review_cmd(scenario: Scenario,
     tags = {} if no_tag_filter else project_tags(project, tag_environment or scenario.environment.value)
     catalog = open_catalog(snapshot)
     est = run_estimate(scenario, catalog)
-    if athena:
-        actuals = _read_athena(month, tags, basis.value, database, athena_table, workgroup, output_location, profile)
-    else:
-        actuals = _read_actuals(month, cur, ce_csv, tags, basis.value, profile, engine.value)
+    actuals = _read_athena(month, tags, basis.value, database, athena_table, workgroup, output_location, profile) \
+        if athena else _read_actuals(month, cur, ce_csv, tags, basis.value, profile, engine.value)
     observed = ObservedUsage(actual_users, actual_messages, actual_input_tokens, actual_output_tokens)
     review = _build_review(est, actuals, threshold, min_delta, observed, catalog, saved)
     if format is ListFormat.json:
