@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,8 @@ def connect() -> Any:
                                              "preserve_insertion_order": False})
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")      # it writes to stdout (the CLI's JSON) on long queries
+    spill = Path(tempfile.gettempdir()) / "tiersizer-duckdb"   # not ./.tmp in the caller's folder
+    con.execute(f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")
     return con
 
 

@@ -53,6 +53,14 @@ def test_duckdb_reads_csv_gzip_and_parquet_to_the_hand_totals(tmp_path):
         assert a == read_cur(p, M, TAGS)          # the same lines, counts and exclusions as the pandas reader
 
 
+def test_other_month_lists_the_months_found(tmp_path):
+    for p in (write_cur_csv(tmp_path / "cur.csv", fixture_rows()), write_cur_parquet(tmp_path / "c.parquet",
+                                                                                      fixture_rows())):
+        with pytest.raises(ActualsError, match=r"no line items for 2025-07 .*\(months in the file: 2025-04, "
+                                               r"2025-05, 2025-06\)"):
+            read_cur_duckdb(p, "2025-07", TAGS)
+
+
 def test_read_file_defaults_to_duckdb_and_pandas_stays_available(tmp_path):
     p = write_cur_parquet(tmp_path / "cur.parquet", fixture_rows())
     assert read_file(p, M, TAGS) == read_file(p, M, TAGS, engine="pandas")
