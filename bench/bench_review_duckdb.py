@@ -32,13 +32,23 @@ from sizing.scenario import parse_scenario  # noqa: E402
 from tests.helpers.cur import PROJECT_TAGS, USAGE_FOR_GROUP  # noqa: E402
 
 DATA = ROOT / "bench" / ".data"
-VERSION = 1                      # bump when the generated set changes
+VERSION = 2                      # bump when the generated set changes
 TARGET_S = 10.0
 TARGET_MB = 1024.0
 FILE_ROWS = 1_000_000
 
 CHILD = r"""
-import json, resource, sys, time
+import json, re, resource, sys, time
+
+
+def hwm_mb():
+    # VmHWM starts afresh at exec; ru_maxrss keeps the parent's peak when the child was forked from it
+    try:
+        return int(re.search(r"VmHWM:\s+(\d+)", open("/proc/self/status").read()).group(1)) / 1024
+    except (OSError, AttributeError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 t0 = time.perf_counter()
 sys.path.insert(0, sys.argv[4])
 from pricing.engine import estimate
@@ -53,7 +63,7 @@ r = build_review(est, a)
 t2 = time.perf_counter()
 print(json.dumps({"review_s": t2 - t1, "startup_s": t1 - t0, "rows_read": a.rows_read, "rows_used": a.rows_used,
                   "actual_usd": format(r.actual_usd, "f"), "warnings": list(a.warnings),
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "maxrss_mb": hwm_mb()}))
 """ % MONTH
 
 
@@ -117,15 +127,25 @@ def generate_parquet(folder: Path, rows: int) -> dict:
     rng = np.random.default_rng(13)
     part = folder / "data" / f"BILLING_PERIOD={MONTH}"
     part.mkdir(parents=True, exist_ok=True)
-    counts = np.zeros(len(tpl), dtype=np.int64)
+    # each row's cost is its line's cost x a random 0.500..1.499 in whole 1e-10 USD (exact in a double and in
+    # DECIMAL(38, 12)), its start a random hour of the month: few repeated values, as in a real export
+    base_units = np.array([int(cost * 10**10) for _, cost, _ in tpl], dtype=np.int64)
+    kept = np.array([k for _, _, k in tpl], dtype=bool)
+    start = np.datetime64(f"{MONTH}-01T00:00:00", "ms")
+    total_units = 0
     for i in range(0, rows, FILE_ROWS):
         n = min(FILE_ROWS, rows - i)
         idx = rng.choice(len(tpl), size=n, p=_weights(len(tpl)))
-        counts += np.bincount(idx, minlength=len(tpl))
-        pq.write_table(base.take(pa.array(idx)), part / f"cur2-bench-{i // FILE_ROWS + 1:05d}.snappy.parquet",
-                       compression="snappy")
-    expected = sum((cost * int(k) for (_, cost, kept), k in zip(tpl, counts) if kept), Decimal(0))
-    return {"version": VERSION, "rows": rows, "expected": str(expected)}
+        units = base_units[idx] * rng.integers(500, 1500, size=n) // 1000
+        total_units += int(units[kept[idx]].sum())
+        hours = rng.integers(0, 28 * 24, size=n).astype("timedelta64[h]")
+        t = base.take(pa.array(idx))
+        t = t.set_column(t.schema.get_field_index("line_item_unblended_cost"), "line_item_unblended_cost",
+                         pa.array(units / 10**10, type=pa.float64()))
+        t = t.set_column(t.schema.get_field_index("line_item_usage_start_date"), "line_item_usage_start_date",
+                         pa.array(start + hours, type=pa.timestamp("ms")))
+        pq.write_table(t, part / f"cur2-bench-{i // FILE_ROWS + 1:05d}.snappy.parquet", compression="snappy")
+    return {"version": VERSION, "rows": rows, "expected": str(Decimal(total_units).scaleb(-10))}
 
 
 def cached_set(rows: int) -> tuple[Path, dict, float]:
