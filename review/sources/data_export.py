@@ -22,7 +22,7 @@ TABLE_CONFIG = {CUR_TABLE: {"TIME_GRANULARITY": "DAILY", "INCLUDE_RESOURCES": "F
                             "INCLUDE_SPLIT_COST_ALLOCATION_DATA": "FALSE"}}
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
 _PREFIX = re.compile(r"^[A-Za-z0-9!_.*'()\-/]{1,512}$")
-_EXPORT = re.compile(r"^[0-9A-Za-z!\-_.*'()]{1,128}$")
+_EXPORT = re.compile(r"^[0-9A-Za-z_-]{1,128}$")        # the bcm-data-exports model's ExportName
 _REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 # Athena column types of the CUR 2.0 Parquet export
 _MONEY_COLUMNS = frozenset({"line_item_usage_amount", "line_item_unblended_cost", *AMORTIZED_COLUMNS})

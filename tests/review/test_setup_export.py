@@ -59,7 +59,7 @@ def test_an_existing_export_is_input_error_with_what_to_do(code, message):
 
 
 def test_bad_flags_are_refused_before_any_call():
-    for args, flag in ((("tiersizer cur2", "b-1", "p", "us-east-1"), "--name"),
+    for args, flag in ((("tiersizer cur2", "b-1", "p", "us-east-1"), "--name"), (("cur.2", "b-1", "p", "us-east-1"), "--name"),
                        (("n", "Bad_Bucket", "p", "us-east-1"), "--bucket"),
                        (("n", "bucket", "p", "mars-1"), "--s3-region")):
         with pytest.raises(AthenaError, match=flag):
