@@ -19,11 +19,14 @@ from sqlglot import exp
 
 from review.model import USAGE, ZERO, ActualLine, Actuals, ActualsError, kind_of, parse_month, service_for
 from review.sources.cur import (
+    _SPECIAL,
     AMORTIZED_COLUMNS,
     AMOUNT,
     CURRENCY,
     DATE,
     LINE_TYPE,
+    MATCH,
+    OTHER,
     PRODUCT,
     REGION,
     RI_EFFECTIVE,
@@ -34,13 +37,13 @@ from review.sources.cur import (
     SP_USED,
     TAGS,
     UNBLENDED,
+    UNTAGGED,
     USAGE_TYPE,
     _amortized,
     _norm_key,
 )
 from review.sources.limits import MAX_ADJUSTED_EXPONENT, MAX_TEXT_CHARS
 
-MATCH, OTHER, UNTAGGED = 0, 1, 2
 MONEY = "DECIMAL(38, 12)"          # 26 integer digits, 12 decimals: CUR costs carry at most 10
 PARTITION = "billing_period"       # the Data Exports partition (BILLING_PERIOD=YYYY-MM), as the Athena table names it
 # Result columns, in order: the group key, then the row count and the sums.
@@ -208,5 +211,3 @@ def _actuals(acc: dict, month: str, basis: str, source_name: str, has_amortized:
                    excluded[UNTAGGED], excluded[OTHER], tuple(warnings))
 
 
-_SPECIAL = {"savingsplancoveredusage", "savingsplanrecurringfee", "savingsplannegation", "savingsplanupfrontfee",
-            "discountedusage", "rifee"}
