@@ -209,5 +209,3 @@ def _actuals(acc: dict, month: str, basis: str, source_name: str, has_amortized:
                         "covered usage is shown at the on-demand rate and the commitment as an adjustment")
     return Actuals(month, "cur", source_name, chosen, "usage_type", lines, rows_read, rows_used, None,
                    excluded[UNTAGGED], excluded[OTHER], tuple(warnings))
-
-
