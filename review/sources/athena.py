@@ -180,7 +180,7 @@ def athena_sql(month: str, tags: dict[str, str] | None, database: str, table: st
 
 def fetch_athena(month: str, tags: dict[str, str] | None, database: str, table: str, basis: str = "auto",
                  workgroup: str | None = None, output: str | None = None, client: Any = None,
-                 profile: str | None = None, sleep: Callable[[float], None] = time.sleep,
+                 profile: str | None = None, sleep: Callable[[float], None] | None = None,
                  max_wait_s: float = MAX_WAIT_S) -> Actuals:
     """The month's actuals from the Data Export's Athena table (same contract as cur.read_cur)."""
     parse_month(month)
@@ -196,7 +196,7 @@ def fetch_athena(month: str, tags: dict[str, str] | None, database: str, table: 
     sql = athena_sql(month, tags, database, table)
     client = client or aws_client("athena", profile)
     qid = start_query(client, sql, database, workgroup, output)
-    wait_query(client, qid, database, table, sleep, max_wait_s)
+    wait_query(client, qid, database, table, sleep or time.sleep, max_wait_s)
     groups = query_rows(client, qid)
     return actuals_from_groups(groups, month, basis, f"Athena {database}.{table}", True,
                                f"partition billing_period={month}")
