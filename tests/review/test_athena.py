@@ -123,6 +123,10 @@ def test_failed_and_cancelled_show_the_reason():
     assert not e.input_error and "was cancelled (Query cancelled by user)" in str(e)
     e = _failing("FAILED", "COLUMN_NOT_FOUND: line 1:50: Column 'savings_plan_used_commitment' cannot be resolved")
     assert e.input_error and "does not have the CUR 2.0 columns" in str(e)
+    e = _failing("FAILED", "HIVE_PARTITION_SCHEMA_MISMATCH: There is a mismatch between the table and partition "
+                           "schemas. The column 'line_item_unblended_cost' in table is declared as type 'double', but "
+                           "partition 'billing_period=2025-05' declared column as type 'string'.")
+    assert e.input_error and "recreate it with the DDL `review setup-export` prints" in str(e)
 
 
 def test_access_denied_says_what_permissions():
