@@ -16,7 +16,8 @@ from app.cli.export import export_app
 from app.cli.generate import generate_cmd
 from app.cli.price_template import price_template_cmd
 from app.cli.pricing import pricing_app
-from app.cli.review import review_cmd
+from app.cli.review import review_main
+from app.cli.review_export import setup_export_cmd
 from app.cli.rollup import rollup_cmd
 from app.cli.scenarios import scenarios_app
 
@@ -27,7 +28,10 @@ app.command("rollup")(rollup_cmd)
 app.add_typer(pricing_app, name="pricing")
 app.command("generate")(generate_cmd)
 app.add_typer(scenarios_app, name="scenarios")
-app.command("review")(review_cmd)
+review_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+review_app.callback(invoke_without_command=True)(review_main)
+review_app.command("setup-export")(setup_export_cmd)
+app.add_typer(review_app, name="review")
 app.command("price-template")(price_template_cmd)
 app.add_typer(export_app, name="export")
 LOG_LEVEL_ENV = "TIERSIZER_LOG_LEVEL"

@@ -1,10 +1,13 @@
 """`review`: last month's actual spend against the estimate (CUR 2.0 file, console CSV or Cost Explorer API).
 
-python -m app.cli review --scenario FILE|--saved NAME --month YYYY-MM (--cur FILE | --ce-csv FILE |
-    --cost-explorer [--profile P]) [--actual-users N ...] [--format table|json]
+python -m app.cli review --scenario FILE|--saved NAME --month YYYY-MM (--cur FILE|FOLDER [--engine duckdb|pandas] |
+    --ce-csv FILE | --cost-explorer [--profile P] | --athena --database D --table T [--workgroup W]
+    [--output-location s3://...] [--profile P]) [--actual-users N ...] [--format table|json]
+python -m app.cli review setup-export --bucket B --prefix P [--profile P]   (app/cli/review_export.py)
 Exit codes: 0 done, 2 invalid input (option, file row or column named), 1 other failures (AWS, database).
 """
 import functools
+import inspect
 import json
 import sys
 from enum import Enum
@@ -22,6 +25,11 @@ from app.cli.tables import add_rows, table
 from app.scenario_input import INPUT_FIELDS, overlay
 from review.model import ActualsError
 from sizing.scenario import Scenario, ScenarioError, parse_scenario
+
+
+class Engine(str, Enum):
+    duckdb = "duckdb"
+    pandas = "pandas"
 
 
 class Basis(str, Enum):
@@ -69,14 +77,22 @@ def with_saved(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @with_saved
 def review_cmd(scenario: Scenario,
-               month: str = typer.Option(..., "--month", help="Month to review, YYYY-MM"),
+               month: Optional[str] = typer.Option(None, "--month", help="Month to review, YYYY-MM (required)"),
                saved: Optional[str] = typer.Option(None, "--saved", help="Name of a saved scenario"),
-               cur: Optional[Path] = typer.Option(None, "--cur", help="CUR 2.0 export (CSV, .csv.gz or Parquet)",
-                                                  dir_okay=False),
+               cur: Optional[Path] = typer.Option(None, "--cur", help="CUR 2.0 export: a CSV, .csv.gz or Parquet "
+                                                  "file, or a folder of them (Data Exports layout)"),
+               engine: Engine = typer.Option(Engine.duckdb, "--engine", help="What reads --cur: duckdb | pandas"),
+               athena: bool = typer.Option(False, "--athena", help="Query the Data Export's Athena table"),
+               database: Optional[str] = typer.Option(None, "--database", help="Athena (Glue) database for --athena"),
+               athena_table: Optional[str] = typer.Option(None, "--table", help="Athena table of the CUR 2.0 export"),
+               workgroup: Optional[str] = typer.Option(None, "--workgroup", help="Athena workgroup (default primary)"),
+               output_location: Optional[str] = typer.Option(None, "--output-location",
+                                                             help="s3:// prefix for Athena query results (default: "
+                                                                  "the workgroup's)"),
                ce_csv: Optional[Path] = typer.Option(None, "--ce-csv", help="Cost Explorer console CSV export",
                                                      dir_okay=False),
                cost_explorer: bool = typer.Option(False, "--cost-explorer", help="Fetch from the Cost Explorer API"),
-               profile: Optional[str] = typer.Option(None, "--profile", help="AWS profile for --cost-explorer"),
+               profile: Optional[str] = typer.Option(None, "--profile", help="AWS profile (--cost-explorer, --athena)"),
                project: str = typer.Option("ChatApp", "--project", help="Project tag value to filter on"),
                tag_environment: Optional[str] = typer.Option(
                    None, "--tag-environment", help="Environment tag value (default: the scenario's environment)"),
@@ -105,11 +121,12 @@ def review_cmd(scenario: Scenario,
     from review.sources import project_tags
     from review.variance import review_to_dict
 
-    _check_options(month, cur, ce_csv, cost_explorer, threshold, min_delta)
+    month = _check_options(month, cur, ce_csv, cost_explorer, athena, threshold, min_delta)
     tags = {} if no_tag_filter else project_tags(project, tag_environment or scenario.environment.value)
     catalog = open_catalog(snapshot)
     est = run_estimate(scenario, catalog)
-    actuals = _read_actuals(month, cur, ce_csv, tags, basis.value, profile)
+    actuals = _read_athena(month, tags, basis.value, database, athena_table, workgroup, output_location, profile) \
+        if athena else _read_actuals(month, cur, ce_csv, tags, basis.value, profile, engine.value)
     observed = ObservedUsage(actual_users, actual_messages, actual_input_tokens, actual_output_tokens)
     review = _build_review(est, actuals, threshold, min_delta, observed, catalog, saved)
     advice = savings_plans_advice(cost_explorer, profile)
@@ -124,7 +141,7 @@ def review_cmd(scenario: Scenario,
 
 # The option that supplies each field a review error can name (review/model.py: ActualsError.field).
 FIELD_FLAGS: dict[str, str] = {"month": "--month", "basis": "--basis", "cur_file": "--cur", "ce_csv_file": "--ce-csv",
-                               "cost_explorer": "--cost-explorer", "profile": "--profile"}
+                               "cost_explorer": "--cost-explorer", "profile": "--profile", "athena": "--athena"}
 
 
 def actuals_message(exc: ActualsError) -> str:
@@ -132,15 +149,18 @@ def actuals_message(exc: ActualsError) -> str:
     return f"{FIELD_FLAGS[exc.field]}: {exc}" if exc.field else str(exc)
 
 
-def _check_options(month: str, cur: Optional[Path], ce_csv: Optional[Path], cost_explorer: bool, threshold: float,
-                   min_delta: float) -> None:
+def _check_options(month: Optional[str], cur: Optional[Path], ce_csv: Optional[Path], cost_explorer: bool,
+                   athena: bool, threshold: float, min_delta: float) -> str:
     """Exactly one source, a valid month, threshold and minimum delta in range; otherwise exit 2."""
     from review.model import parse_month
 
-    sources = [n for n, v in (("--cur", cur), ("--ce-csv", ce_csv), ("--cost-explorer", cost_explorer)) if v]
+    sources = [n for n, v in (("--cur", cur), ("--ce-csv", ce_csv), ("--cost-explorer", cost_explorer),
+                              ("--athena", athena)) if v]
     if len(sources) != 1:
-        raise fail("give exactly one source: --cur FILE, --ce-csv FILE or --cost-explorer"
+        raise fail("give exactly one source: --cur FILE|FOLDER, --ce-csv FILE, --cost-explorer or --athena"
                    + (f" (got {', '.join(sources)})" if sources else ""), 2)
+    if month is None:
+        raise fail("--month: required, the month to review as YYYY-MM", 2)
     try:
         parse_month(month)
     except ActualsError as exc:
@@ -149,15 +169,20 @@ def _check_options(month: str, cur: Optional[Path], ce_csv: Optional[Path], cost
         if not (lo <= val <= hi) or (opt == "--threshold" and val == 0):
             raise fail(f"{opt}: must be {'>0' if opt == '--threshold' else lo:}..{hi:g}, got {val:g}",
                        2)
+    return month
 
 
 def _read_actuals(month: str, cur: Optional[Path], ce_csv: Optional[Path], tags: dict[str, str], basis: str,
-                  profile: Optional[str]) -> Any:
+                  profile: Optional[str], engine: str = "duckdb") -> Any:
     """The month's actuals from the one source given; bad files exit 2, Cost Explorer failures exit 1."""
-    from review.sources import fetch_cost_explorer, read_ce_csv, read_cur
+    from review.sources import fetch_cost_explorer, read_ce_csv, read_cur, read_cur_duckdb
     try:
         if cur is not None:
-            return read_cur(cur, month, tags, basis)
+            if engine == "pandas":
+                if cur.is_dir():
+                    raise fail("--cur: the pandas engine reads one file; give a file or --engine duckdb", 2)
+                return read_cur(cur, month, tags, basis)
+            return read_cur_duckdb(cur, month, tags, basis)
         if ce_csv is not None:
             return read_ce_csv(ce_csv, month)
     except ActualsError as exc:
@@ -168,6 +193,22 @@ def _read_actuals(month: str, cur: Optional[Path], ce_csv: Optional[Path], tags:
         raise fail(actuals_message(exc), 1) from None
 
 
+def _read_athena(month: str, tags: dict[str, str], basis: str, database: Optional[str], table: Optional[str],
+                 workgroup: Optional[str], output: Optional[str], profile: Optional[str]) -> Any:
+    """The month's actuals from Athena; a missing database/table/column or bad flag exits 2, AWS failures 1."""
+    from review.sources.athena import AthenaError, fetch_athena
+    missing = [f for f, v in (("--database", database), ("--table", table)) if not v]
+    if missing:
+        raise fail(f"--athena needs {' and '.join(missing)} (the Data Export's Glue database and table; "
+                   f"`review setup-export` prints its definition)", 2)
+    try:
+        return fetch_athena(month, tags, str(database), str(table), basis, workgroup, output, profile=profile)
+    except AthenaError as exc:
+        raise fail(actuals_message(exc), 2 if exc.input_error else 1) from None
+    except ActualsError as exc:
+        raise fail(actuals_message(exc), 2) from None
+
+
 def _build_review(est: Any, actuals: Any, threshold: float, min_delta: float, observed: Any, catalog: Any,
                   saved: Optional[str]) -> Any:
     from review.variance import build_review
@@ -176,6 +217,19 @@ def _build_review(est: Any, actuals: Any, threshold: float, min_delta: float, ob
     except ScenarioError as exc:
         print_invalid(exc.errors)
         raise typer.Exit(2) from None
+
+
+def review_main(ctx: typer.Context, **kwargs: Any) -> None:
+    """Compare a month's actual AWS spend with the estimate, line by line, and recommend a tier.
+
+    `review setup-export` creates the CUR 2.0 Data Export that `review --athena` queries."""
+    if ctx.invoked_subcommand is None:
+        review_cmd(**kwargs)
+
+
+review_main.__signature__ = inspect.signature(review_cmd).replace(  # type: ignore[attr-defined]
+    parameters=[inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+                *inspect.signature(review_cmd).parameters.values()])
 
 
 def _store(review: Any, scenario: Scenario, db: Optional[str], owner: Optional[str], saved: Optional[str]) -> None:
