@@ -119,7 +119,6 @@ def review_cmd(scenario: Scenario,
     """Compare a month's actual AWS spend with the estimate, line by line, and recommend a tier."""
     from review.recommend import ObservedUsage
     from review.sources import project_tags
-    from review.variance import review_to_dict
 
     month = _check_options(month, cur, ce_csv, cost_explorer, athena, threshold, min_delta)
     tags = {} if no_tag_filter else project_tags(project, tag_environment or scenario.environment.value)
@@ -129,14 +128,19 @@ def review_cmd(scenario: Scenario,
         if athena else _read_actuals(month, cur, ce_csv, tags, basis.value, profile, engine.value)
     observed = ObservedUsage(actual_users, actual_messages, actual_input_tokens, actual_output_tokens)
     review = _build_review(est, actuals, threshold, min_delta, observed, catalog, saved)
-    advice = savings_plans_advice(cost_explorer, profile)
+    _print(review, savings_plans_advice(cost_explorer, profile), format)
+    if store:
+        _store(review, scenario, db, owner, saved)
+
+
+def _print(review: Any, advice: Any, format: ListFormat) -> None:
+    """The review and the Savings Plans advice, as JSON (one document) or tables."""
+    from review.variance import review_to_dict
     if format is ListFormat.json:
         sys.stdout.write(json.dumps({**review_to_dict(review), "savings_plans": advice_to_dict(advice)}, indent=2) + "\n")
     else:
         print_review(review)
         print_advice(advice)
-    if store:
-        _store(review, scenario, db, owner, saved)
 
 
 # The option that supplies each field a review error can name (review/model.py: ActualsError.field).
