@@ -26,6 +26,7 @@ import string
 
 from generators.cdk_config import CdkConfig, parse_config
 from pricing.engine import Estimate
+from pricing.inventory import inventory
 from sizing import assumptions as A
 from sizing.llm import BEDROCK_MODELS
 from sizing.profiles import ENVIRONMENT_PROFILES
@@ -164,6 +165,7 @@ def cdk_config_data(est: Estimate) -> dict:
         "compliance": _compliance(est),
         "dr": _dr(est),
         "tags": {"Project": PROJECT, "Environment": env},
+        "estimate_inventory": {it.kind: it.count for it in inventory(est) if it.kind.startswith("AWS::") and it.count},
     }
 
 

@@ -22,6 +22,7 @@ from stacks.config_model import CdkConfig
 from stacks.database_stack import DatabaseStack
 from stacks.dr_stack import DrStack, add_standby_stacks
 from stacks.eks_stack import EksStack
+from stacks.inventory_check import check_inventory
 from stacks.monitoring_stack import MonitoringStack
 from stacks.network_stack import NetworkStack
 from stacks.security_stack import SecurityStack
@@ -114,6 +115,7 @@ def add_stacks(app: cdk.App, config: CdkConfig) -> dict[str, cdk.Stack]:
             description=f"{prefix}: CloudTrail data events, AWS Config rules, GuardDuty, Security Hub, Macie",
         )
     tag_everything(app, config.tags)
+    check_inventory(app, config.estimate_inventory, security)
     stacks: dict[str, cdk.Stack] = {
         "security": security, "network": network, "storage": storage,
         "database": database, "monitoring": monitoring, "eks": eks,

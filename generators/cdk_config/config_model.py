@@ -345,6 +345,19 @@ class CdkConfig(_Model):
     alb_controller: AlbControllerConfig = AlbControllerConfig()
     dr: DrConfig = DrConfig()
     tags: dict[str, str]
+    # CloudFormation resources the estimate priced, by type (tiersizer's inventory): `cdk synth` warns where the
+    # app deploys another number (stacks/inventory_check.py). Empty: no check.
+    estimate_inventory: dict[str, int] = Field(default_factory=dict, max_length=200)
+
+    @field_validator("estimate_inventory")
+    @classmethod
+    def _inventory(cls, value: dict[str, int]) -> dict[str, int]:
+        for kind, count in value.items():
+            if not re.fullmatch(r"AWS::[A-Za-z0-9]{1,64}::[A-Za-z0-9]{1,64}", kind):
+                raise ValueError(f"{kind!r} is not a CloudFormation resource type (AWS::Service::Type)")
+            if not 0 <= count <= 100_000:
+                raise ValueError(f"{kind}: count must be 0..100000, got {count}")
+        return value
 
     @field_validator("tags")
     @classmethod

@@ -682,7 +682,7 @@ def test_render_writes_bundle_atomically(tmp_path: Path) -> None:
         "stacks/cdn_stack.py", "stacks/compliance_model.py", "stacks/compliance_stack.py",
         "stacks/config_loader.py", "stacks/config_model.py",
         "stacks/database_stack.py", "stacks/dr_model.py", "stacks/dr_stack.py", "stacks/global_tables.py", "stacks/model_base.py",
-        "stacks/eks_stack.py", "stacks/karpenter.py", "stacks/monitoring_stack.py", "stacks/network_stack.py",
+        "stacks/eks_stack.py", "stacks/inventory_check.py", "stacks/karpenter.py", "stacks/monitoring_stack.py", "stacks/network_stack.py",
         "stacks/security_stack.py", "stacks/storage_stack.py", "stacks/tagging.py",
     ])
     assert all(p.is_file() for p in written)
@@ -710,7 +710,7 @@ def test_python_sources_do_not_depend_on_config(tmp_path: Path) -> None:
     b = render_cdk_app(CdkConfig.model_validate(sample_configs()["prod-large-hipaa-pci"]), tmp_path / "b")
     py_a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in a if p.suffix == ".py"}
     py_b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in b if p.suffix == ".py"}
-    assert py_a == py_b and len(py_a) == 21
+    assert py_a == py_b and len(py_a) == 22
 
 
 def test_jinja_only_where_something_is_filled_in() -> None:
@@ -720,7 +720,7 @@ def test_jinja_only_where_something_is_filled_in() -> None:
     for path in templates:
         assert "{{" in path.read_text(encoding="utf-8"), path
     plain_python = [p for p in files if p.suffix == ".py"]
-    assert len(plain_python) == 15          # app.py and the stacks package (config_*, compliance_model, addons_model, dr_model copied)
+    assert len(plain_python) == 16          # app.py and the stacks package (config_*, compliance_model, addons_model, dr_model copied)
     for path in files:
         if path.suffix != ".j2":
             assert "{{ " not in path.read_text(encoding="utf-8"), path

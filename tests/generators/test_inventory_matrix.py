@@ -23,6 +23,7 @@ import yaml
 
 from generators.bundle import generate_bundle
 from generators.cdk import load_bundle_app
+from generators.cdk_from_estimate import cdk_config_from_estimate
 from generators.helm import CHART_DIR
 from pricing.catalog import load_snapshot
 from pricing.engine import estimate
@@ -75,6 +76,11 @@ def _k8s_kinds(chart: helm.Chart, helm_dir: Path, env: str) -> Counter:
     return Counter(f"k8s:{d['kind']}" for d in docs)
 
 
+def _inventory_warnings(assembly) -> list[str]:  # type: ignore[no-untyped-def]
+    """The synth's warnings from stacks/inventory_check.py (the app against config.estimate_inventory)."""
+    return [str(m.entry.data) for st in assembly.stacks for m in st.messages if "tiersizer:inventory" in str(m.entry.data)]
+
+
 @pytest.fixture(scope="module")
 def bundles(tmp_path_factory: pytest.TempPathFactory):
     helm.disable_logging()
@@ -89,9 +95,10 @@ def bundles(tmp_path_factory: pytest.TempPathFactory):
             env = scenario.environment.value
             module = load_bundle_app(root / "cdk", f"tiersizer_cdk_app_inventory_{n}")
             cdk_out = root / "cdk" / "cdk.out"
-            module.build_app(root / "cdk" / "config" / f"{env}.yaml", outdir=str(cdk_out)).synth()
+            assembly = module.build_app(root / "cdk" / "config" / f"{env}.yaml", outdir=str(cdk_out)).synth()
             tp = price_template([cdk_out], None, None, catalog)
-            out[name] = (est, _cfn_types(cdk_out), _k8s_kinds(chart, root / "helm", env), tp)
+            out[name] = (est, _cfn_types(cdk_out), _k8s_kinds(chart, root / "helm", env), tp,
+                         _inventory_warnings(assembly))
     finally:
         chart.close()
     return out
@@ -99,7 +106,7 @@ def bundles(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_cloudformation_equals_the_inventory_both_ways(bundles, name: str) -> None:
-    est, types, _, _ = bundles[name]
+    est, types, _, _, _ = bundles[name]
     items = {it.kind: it for it in inventory(est) if it.kind.startswith("AWS::")}
     for kind, it in items.items():
         if kind in EXCEPTIONS:
@@ -116,8 +123,35 @@ def test_cloudformation_equals_the_inventory_both_ways(bundles, name: str) -> No
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
+def test_the_app_carries_the_inventory_and_synth_finds_no_difference(bundles, name: str) -> None:
+    """The generated config holds the estimate's CloudFormation counts; the app counts its own resources against
+    them at synth (stacks/inventory_check.py) and, for a generated bundle, finds nothing to warn about."""
+    est, types, _, _, warnings = bundles[name]
+    expected = {it.kind: it.count for it in inventory(est) if it.kind.startswith("AWS::") and it.count}
+    assert cdk_config_from_estimate(est).estimate_inventory == expected
+    assert all(types[kind] == n for kind, n in expected.items())
+    assert warnings == []
+
+
+def test_synth_warns_when_the_config_is_edited_away_from_the_estimate(tmp_path) -> None:
+    """A platform team lowers the NAT gateways from 3 to 1 by hand: synth says the bill will differ (3 priced,
+    1 deployed, and 1 EIP instead of 3)."""
+    scenario = parse_scenario({"environment": "prod", "concurrent_users": 2000})
+    root = generate_bundle(scenario, tmp_path / "bundle")
+    path = root / "cdk" / "config" / "prod.yaml"
+    doc = yaml.safe_load(path.read_text())
+    assert doc["network"]["nat_gateways"] == 3 and doc["estimate_inventory"]["AWS::EC2::NatGateway"] == 3
+    doc["network"]["nat_gateways"] = 1
+    path.write_text(yaml.safe_dump(doc))
+    module = load_bundle_app(root / "cdk", "tiersizer_cdk_app_inventory_edited")
+    found = _inventory_warnings(module.build_app(path, outdir=str(tmp_path / "out")).synth())
+    assert [w.split(";")[0] for w in found] == ["AWS::EC2::EIP: the estimate priced 3, this app deploys 1",
+                                                "AWS::EC2::NatGateway: the estimate priced 3, this app deploys 1"]
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
 def test_kubernetes_objects_equal_the_inventory(bundles, name: str) -> None:
-    est, _, k8s, _ = bundles[name]
+    est, _, k8s, _, _ = bundles[name]
     items = {it.kind: it.count for it in inventory(est) if it.kind.startswith("k8s:")}
     assert items["k8s:Ingress"] == k8s["k8s:Ingress"] == 1
     assert items.get("k8s:NodePool", 0) == k8s["k8s:NodePool"]
@@ -149,7 +183,7 @@ def test_every_line_maps_to_exactly_one_item(bundles, name: str) -> None:
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_kinds_agree_with_the_price_template_registry(bundles, name: str) -> None:
     """Each synthesized resource's price-template lines: the inventory's kind for the key is the resource's type."""
-    _, _, _, tp = bundles[name]
+    _, _, _, tp, _ = bundles[name]
     assert tp.lines
     for t in tp.lines:
         kind = KIND_BY_KEY.get(t.line.price_key) or (NODES if t.line.price_key.startswith("ec2:") else
@@ -160,7 +194,7 @@ def test_kinds_agree_with_the_price_template_registry(bundles, name: str) -> Non
 def test_hand_counts_of_the_hipaa_bundle(bundles) -> None:
     """prod HIPAA, 2,000 users: 3 AZs, one NAT + EIP each; KMS = the secrets key + 4 CMKs (dynamodb, s3, ebs, logs);
     buckets = static + log archive + ALB access logs + the audit bucket; 18 Config rules (the HIPAA list)."""
-    est, types, _, _ = bundles["prod-hipaa-2000-cache-spot"]
+    est, types, _, _, _ = bundles["prod-hipaa-2000-cache-spot"]
     items = {it.kind: it.count for it in inventory(est)}
     assert items["AWS::EC2::NatGateway"] == items["AWS::EC2::EIP"] == 3 == types["AWS::EC2::EIP"]
     assert items["AWS::KMS::Key"] == 1 + 4 == types["AWS::KMS::Key"]
@@ -172,7 +206,7 @@ def test_hand_counts_of_the_hipaa_bundle(bundles) -> None:
 
 def test_karpenter_bundle_has_the_system_group_and_nodepools(bundles) -> None:
     """prod, 50% spot, Karpenter: one managed system node group; NodePools on-demand + general (2)."""
-    est, types, k8s, _ = bundles["prod-soc2-gdpr-5000-karpenter"]
+    est, types, k8s, _, _ = bundles["prod-soc2-gdpr-5000-karpenter"]
     items = {it.kind: it for it in inventory(est)}
     assert items["AWS::EKS::Nodegroup"].count == 1 == types["AWS::EKS::Nodegroup"]
     assert items["k8s:NodePool"].count == 2 == k8s["k8s:NodePool"]
