@@ -179,6 +179,51 @@ def test_review_cur(body: bytes, _isolated: Path) -> None:
     _user_snapshot_unchanged(_isolated)
 
 
+@HOSTILE
+@given(body=hostile((ROOT / "examples" / "ce-2026-10.csv").read_bytes()))
+def test_review_ce_csv(body: bytes, _isolated: Path) -> None:
+    with _workdir() as d:
+        f, s = d / "ce.csv", d / "s.yaml"
+        f.write_bytes(body)
+        s.write_bytes(yaml.safe_dump(SCENARIO).encode())
+        code, out = _run(["review", "--scenario", str(s), "--month", "2026-10", "--ce-csv", str(f), "--format",
+                          "json", "--no-store"], ["ce.csv", str(f)])
+        if code == 0:
+            assert json.loads(out)["month"] == "2026-10"
+    _user_snapshot_unchanged(_isolated)
+
+
+_USAGE = (b"version: 1\nresources:\n  NatGateway: {data_processed_gb: 100}\noutside:\n"
+          b"  k8s:Ingress/app: {load_balancers: 1, public_ipv4_addresses: 2, lcu_hours: 1000}\n"
+          b"  account: {xray_traces: 3000000, internet_out_gb: 50, free_alarms: 10}\n")
+
+
+@HOSTILE
+@given(body=hostile(_USAGE))
+def test_price_template_usage_file(body: bytes, _isolated: Path) -> None:
+    with _workdir() as d:
+        f = d / "usage.yaml"
+        f.write_bytes(body)
+        code, out = _run(["price-template", str(ROOT / "examples" / "vpc-nat.yaml"), "--usage", str(f),
+                          "--region", "us-east-1", "--format", "json"], [str(f)])
+        if code == 0:
+            assert json.loads(out)["region"] == "us-east-1"
+    _user_snapshot_unchanged(_isolated)
+
+
+@HOSTILE
+@given(body=hostile(yaml.safe_dump(SCENARIO).encode()))
+def test_export_aws_calculator_dry_run_scenario_file(body: bytes, _isolated: Path) -> None:
+    with _workdir() as d:
+        f = d / "s.yaml"
+        f.write_bytes(body)
+        code, out = _run(["export", "aws-calculator", "--scenario", str(f), "--dry-run", "--format", "json"],
+                         [str(f), "invalid input: "])
+        if code == 0:
+            assert json.loads(out)
+    _user_snapshot_unchanged(_isolated)
+
+
 HEAVY = r"""
 import os, re, sys
 from pathlib import Path
