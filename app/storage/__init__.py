@@ -7,36 +7,38 @@
 """
 from __future__ import annotations
 
-from app.storage.audit import AuditEntry, AuditError, AuditLog
-from app.storage.db import (
-    DATA_DIR_ENV,
-    DATABASE_URL_ENV,
-    DatabaseConfigError,
-    database_url,
-    db_error_reason,
-    dispose_engines,
-    get_engine,
-    make_engine,
-    mask_url,
-    migrate,
-)
-from app.storage.owner import LOCAL_OWNER, PRIVATE, TEAM, VISIBILITIES, Owner, OwnerError
-from app.storage.repository import (
-    InvalidFieldError,
-    SavedScenario,
-    ScenarioExistsError,
-    ScenarioNotFoundError,
-    ScenarioPermissionError,
-    ScenarioRepository,
-    ScenarioSummary,
-    StorageError,
-    Totals,
-    scenario_json,
-)
-from app.storage.reviews import ReviewStore, ReviewStoreError, StoredReview, TrendPoint, open_review_store
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.storage.owner import Owner
+    from app.storage.repository import ScenarioRepository
+
+#: Public name -> the submodule holding it. Loaded on first use (PEP 562), so `import app.storage.owner` (the
+#: web app's sign-in, drawn before the estimate) does not load SQLAlchemy; `from app.storage import X` works as
+#: before.
+_EXPORTS = {
+    **dict.fromkeys(("AuditEntry", "AuditError", "AuditLog"), "audit"),
+    **dict.fromkeys(("DATA_DIR_ENV", "DATABASE_URL_ENV", "DatabaseConfigError", "database_url", "db_error_reason",
+                     "dispose_engines", "get_engine", "make_engine", "mask_url", "migrate"), "db"),
+    **dict.fromkeys(("LOCAL_OWNER", "PRIVATE", "TEAM", "VISIBILITIES", "Owner", "OwnerError"), "owner"),
+    **dict.fromkeys(("InvalidFieldError", "SavedScenario", "ScenarioExistsError", "ScenarioNotFoundError",
+                     "ScenarioPermissionError", "ScenarioRepository", "ScenarioSummary", "StorageError", "Totals",
+                     "scenario_json"), "repository"),
+    **dict.fromkeys(("ReviewStore", "ReviewStoreError", "StoredReview", "TrendPoint", "open_review_store"), "reviews"),
+}
 
 
-def open_repository(url: str | None = None, owner: Owner = LOCAL_OWNER) -> ScenarioRepository:
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'app.storage' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"app.storage.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def open_repository(url: str | None = None, owner: Owner | None = None) -> ScenarioRepository:
     """The repository on `url` (default: TIERSIZER_DATABASE_URL or the SQLite file), migrated to head, acting as
     `owner` (the local user by default).
 
@@ -45,8 +47,12 @@ def open_repository(url: str | None = None, owner: Owner = LOCAL_OWNER) -> Scena
     """
     from sqlalchemy.exc import SQLAlchemyError
 
+    from app.storage.db import DatabaseConfigError, database_url, db_error_reason, get_engine, mask_url
+    from app.storage.owner import LOCAL_OWNER
+    from app.storage.repository import ScenarioRepository, StorageError
+
     try:
-        return ScenarioRepository(get_engine(url), owner)
+        return ScenarioRepository(get_engine(url), owner or LOCAL_OWNER)
     except DatabaseConfigError as exc:
         raise StorageError(str(exc)) from None
     except SQLAlchemyError as exc:

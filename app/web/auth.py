@@ -12,7 +12,7 @@ import logging
 
 import streamlit as st
 
-from app.storage import LOCAL_OWNER, Owner, OwnerError
+from app.storage.owner import LOCAL_OWNER, Owner, OwnerError
 from app.web.components.text import md_escape
 
 REQUIRED_KEYS: tuple[str, ...] = ("redirect_uri", "cookie_secret", "client_id", "client_secret",
