@@ -265,12 +265,31 @@ def _node_options(plan: CapacityPlan, catalog: Catalog, region: str, sp_discount
     node_default = NodeOption(default.instance_type, default.arch, default.desired,
                               _node_month(default, catalog, region, sp_discount))
     best = node_default
+    # Rank the candidates in floats first and price exactly (Decimal) only those within NEAR_USD of the float
+    # minimum: float error is far below a cent here, so the choice is the exact one, at a fraction of the cost.
+    sp = float(sp_discount)
+    rough = {n.instance_type: _node_month_rough(n, catalog, region, sp) for n in plan.node_candidates.values()
+             if n.feasible and catalog.has(f"ec2:{n.instance_type}", region)}
+    floor = min(rough.values(), default=0.0)
     for n in plan.node_candidates.values():
-        if n.feasible and catalog.has(f"ec2:{n.instance_type}", region):
+        if n.instance_type in rough and rough[n.instance_type] <= floor + _NEAR_USD:
             cost = _node_month(n, catalog, region, sp_discount)
             if cost < best.monthly_usd:
                 best = NodeOption(n.instance_type, n.arch, n.desired, cost)
     return node_default, best
+
+
+_NEAR_USD = 0.05      # candidates priced exactly: within 5 cents of the float minimum
+_SPOT = float(SPOT_DISCOUNT)
+
+
+def _node_month_rough(n: NodePlan, catalog: Catalog, region: str, sp: float) -> float:
+    """`_node_month` in floats, for ranking only."""
+    price = float(catalog.price(f"ec2:{n.instance_type}", region).usd)
+    cost = n.node_hours_on_demand * price * (1 - sp) + (n.node_hours_spot + n.node_hours_spot_headroom) * price * (1 - _SPOT)
+    if n.surplus_vcpu_hours_month:
+        cost += n.surplus_vcpu_hours_month * float(catalog.price("ec2:t-unlimited-vcpu-hour", region).usd)
+    return cost
 
 
 def _purchase_quotes(comparison: PurchaseComparison, growth: Decimal) -> tuple[PurchaseQuote, ...]:
