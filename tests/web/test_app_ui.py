@@ -42,6 +42,12 @@ def start(params: dict[str, str] | None = None) -> AppTest:
     return ok(at.run())
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open one of the estimate page's result tabs and rerun: only the open tab is drawn (lazy tabs)."""
+    at.session_state["result_tab"] = label
+    return ok(at.run())
+
+
 def plain(markdown: str) -> str:
     """Markdown source with backslash escapes removed: the text a person reads."""
     return re.sub(r"\\(.)", r"\1", markdown)
@@ -191,6 +197,7 @@ def test_gdpr_outside_the_eu_is_warned():
 def test_save_then_load_a_scenario_in_the_page():
     at = start()
     at.number_input(key="in_concurrent_users").set_value(1234).run()
+    open_tab(at, "Share & save")
     at.text_input(key="save_name").set_value("Twelve")
     at.text_input(key="save_client").set_value("Acme")
     next(b for b in at.button if b.label == "Save scenario").click().run()
@@ -208,6 +215,8 @@ def test_save_then_load_a_scenario_in_the_page():
 
 def test_downloads_offer_the_bundle_zip_and_its_files():
     at = start()
+    assert "prepare_downloads" not in [b.key for b in at.button]      # lazy tabs: drawn once the tab is open
+    open_tab(at, "Downloads")
     at.button(key="prepare_downloads").click().run()
     ok(at)
     buttons = {b.proto.label: b for b in at.get("download_button")}
@@ -255,6 +264,8 @@ def test_an_unexpected_failure_is_a_message_not_a_traceback(monkeypatch):
         raise RuntimeError("boom in the BOM")
     monkeypatch.setattr(ui_results, "render_bom", broken)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.session_state["result_tab"] = "Bill of materials"      # the failing tab is drawn when it is open
+    at.run()
     assert not at.exception
     errors = [e.value for e in at.error]
     assert any(e.startswith(FAILURE_PREFIX) and "RuntimeError" in e for e in errors), errors
@@ -323,7 +334,7 @@ def test_model_not_offered_in_the_region_is_flagged_on_the_region_field():
 
 def test_estimate_page_compares_purchase_options():
     """The Capacity plan tab carries the whole-bill purchase comparison with its recommendation."""
-    at = start()
+    at = open_tab(start(), "Capacity plan")
     s = parse_scenario({})
     c = estimate(s).purchase_comparison
     tables = [df.value for df in at.dataframe if "Break-even month" in list(df.value.columns)]
@@ -335,7 +346,7 @@ def test_estimate_page_compares_purchase_options():
 
 def test_bill_of_materials_tab_shows_what_gets_deployed():
     """The inventory table: one row per item, its lines' month summing to the total."""
-    at = start()
+    at = open_tab(start(), "Bill of materials")
     from pricing.inventory import inventory
     est = estimate(Scenario())
     tables = [df.value for df in at.dataframe if "Kind" in list(df.value.columns)]

@@ -60,7 +60,9 @@ def unavailable(texts: list[str]) -> bool:
 @pytest.mark.parametrize("kind", list(BAD_URLS))
 def test_no_page_shows_the_database_password(kind, monkeypatch):
     monkeypatch.setenv("TIERSIZER_DATABASE_URL", BAD_URLS[kind])
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["result_tab"] = "Share & save"           # the estimate page's saved panel is in this tab
+    at.run()
     for page in (None, *PAGES):
         if page:
             monkeypatch.setattr(ui_saved, "_failures", {})     # each page tries the database itself

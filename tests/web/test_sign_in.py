@@ -27,7 +27,9 @@ def data_dir(tmp_path, monkeypatch):
 
 
 def app(user: dict, params: dict[str, str] | None = None, auth: dict | None = None) -> AppTest:
+    """The app as `user`, with the estimate page's "Share & save" tab open (the saved-scenario panel)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["result_tab"] = "Share & save"
     at.secrets["auth"] = AUTH if auth is None else auth
     at.user = user
     if params:

@@ -34,6 +34,8 @@ from sizing.scenario import Scenario, parse_scenario
 LINK_PROBLEMS_KEY = "share_link_problems"
 HISTORY_KEY = "estimate_history"          # (json of the scenario shown last, json of the one before)
 DOWNLOADS_KEY = "downloads"               # (scenario JSON|checksum, Downloads) built in this session
+RESULT_TABS = ("Charts", "Capacity plan", "Bill of materials", "Assumptions", "Share & save", "Downloads")
+RESULT_TAB_KEY = "result_tab"             # the open tab (its label); only that tab is drawn
 LINK_NOTE_KEY = "saved_link_note"         # = app.web.components.saved.LINK_NOTE_KEY (not imported: SQLAlchemy)
 
 
@@ -187,24 +189,30 @@ if est is not None and catalog is not None:
     render_vs_plan(est)
 render_sidebar(errors)
 if est is not None and catalog is not None:
-    series = load_chart_series(sj, checksum)
-    charts, capacity, bom, assumptions, share, downloads = st.tabs(
-        ["Charts", "Capacity plan", "Bill of materials", "Assumptions", "Share & save", "Downloads"])
-    with charts:
-        render_charts(est, series)
-    with capacity:
-        render_capacity(est)
-    with bom:
-        render_bom(est)
-    with assumptions:
-        st.caption("Inputs left at their defaults; change any of them in the sidebar.")
-        st.dataframe(ui_inputs.assumptions(est.scenario), hide_index=True, width="stretch")
-    with share:
-        render_share(est.scenario)
-        from app.web.components.saved import render_saved  # SQLAlchemy loads after the totals are on screen
-        render_saved(est)
-    with downloads:
-        render_downloads(est, checksum)
+    # Lazy tabs: only the open one is drawn (a tab click reruns the page), so a cold start sends the browser the
+    # charts, not six tabs of charts and tables, and the totals are painted without waiting for them.
+    charts, capacity, bom, assumptions, share, downloads = st.tabs(RESULT_TABS, key=RESULT_TAB_KEY, on_change="rerun")
+    if charts.open:
+        with charts:
+            render_charts(est, load_chart_series(sj, checksum))
+    if capacity.open:
+        with capacity:
+            render_capacity(est)
+    if bom.open:
+        with bom:
+            render_bom(est)
+    if assumptions.open:
+        with assumptions:
+            st.caption("Inputs left at their defaults; change any of them in the sidebar.")
+            st.dataframe(ui_inputs.assumptions(est.scenario), hide_index=True, width="stretch")
+    if share.open:
+        with share:
+            render_share(est.scenario)
+            from app.web.components.saved import render_saved  # SQLAlchemy loads after the totals are on screen
+            render_saved(est)
+    if downloads.open:
+        with downloads:
+            render_downloads(est, checksum)
 elif scenario is None:
     with st.expander("Saved scenarios"):
         from app.web.components.saved import render_saved
