@@ -167,7 +167,9 @@ def test_estimate_page_in_a_real_browser(server):
             assert "concurrent_users=5000" in page.url
             page.screenshot(path=str(ARTIFACTS / "browser-estimate-large.png"), full_page=True)
 
-            page.get_by_role("tab", name="Downloads").click()
+            page.get_by_role("tab", name="Downloads").click()             # lazy tab: drawn by the rerun
+            page.get_by_role("button", name="Prepare downloads").wait_for(timeout=STEP_TIMEOUT_MS)
+            wait_until_idle(page)
             page.get_by_role("button", name="Prepare downloads").click()
             bundle = page.get_by_role("button", name="Whole bundle (zip)")
             bundle.wait_for(timeout=DOWNLOAD_TIMEOUT_MS)

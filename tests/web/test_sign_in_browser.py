@@ -127,8 +127,11 @@ def sign_in(browser, server, provider, sub: str):  # type: ignore[no-untyped-def
 
 
 def open_tab(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a result tab and wait for the rerun that draws it (the tabs are lazy)."""
     wait_until_idle(page)
     page.get_by_role("tab", name=name).click()
+    page.wait_for_timeout(200)            # the rerun starts after the click reaches the server
+    wait_until_idle(page)
 
 
 def test_two_users_sign_in_and_see_only_their_own_and_the_teams(team_server):
