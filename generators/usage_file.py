@@ -39,7 +39,7 @@ from pricing.services import (
 )
 from pricing.services import config as config_svc
 from pricing.services.dr import DR
-from pricing.template.outside import ACCOUNT, ACCOUNT_USAGE, FREE_KEYS, INGRESS
+from pricing.template.outside import ACCOUNT, ACCOUNT_USAGE, FREE_TIER, INGRESS
 from pricing.template.usage import USAGE_VERSION
 from sizing.assumptions import HOURS_PER_MONTH
 
@@ -206,8 +206,6 @@ def usage_quantities(est: Estimate, config: CdkConfig) -> dict[str, dict[str, De
 
 #: The chart's Ingress (cdk_out_templates/chart/chat-app: the release's one Ingress).
 INGRESS_NAME = f"{INGRESS}/chat-app"
-_FREE_COUNTS = {"free_alarms": cloudwatch.FREE_ALARMS, "free_dashboards": cloudwatch.FREE_DASHBOARDS}
-assert set(_FREE_COUNTS) == set(FREE_KEYS)
 
 
 def outside_quantities(est: Estimate) -> dict[str, dict[str, Decimal]]:
@@ -227,7 +225,7 @@ def outside_quantities(est: Estimate) -> dict[str, dict[str, Decimal]]:
         lines = [ln for ln in est.lines if ln.price_key == use.price_key and ln.category != DR]
         if lines:
             account[key] = sum((ln.quantity for ln in lines), Decimal(0)) * use.per
-    out[ACCOUNT] = account | {k: Decimal(v) for k, v in _FREE_COUNTS.items()}
+    out[ACCOUNT] = account | {k: Decimal(count) for k, (_, count) in FREE_TIER.items()}
     return out
 
 

@@ -111,7 +111,7 @@ def price_template(paths: Sequence[Path], usage: Path | None, region: str | None
                 lines += priced
     for name, kind, comps in outside_components(outside):
         lines += [TemplateLine(name, kind, OUTSIDE_STACK, price_line(c, catalog, chosen)) for c in comps]
-    lines = [replace(t, line=ln) for t, ln in zip(lines, apply_free_tier(((t.type, t.line) for t in lines), outside))]
+    lines = [replace(t, line=ln) for t, ln in zip(lines, apply_free_tier((t.line for t in lines), outside))]
     total = money(sum((ln.line.monthly_usd for ln in lines), Decimal(0)))
     h = catalog.header
     return TemplatePrice(

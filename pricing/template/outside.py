@@ -27,7 +27,9 @@ from sizing.assumptions import HOURS_PER_MONTH
 INGRESS = "k8s:Ingress"
 ACCOUNT = "account"
 INGRESS_KEYS = ("load_balancers", "public_ipv4_addresses", "lcu_hours")
-FREE_KEYS = {"free_alarms": cloudwatch.ALARMS, "free_dashboards": cloudwatch.DASHBOARDS}
+#: usage key -> (the price key it makes free, the account's always-free count the bundle's usage.yaml writes)
+FREE_TIER = {"free_alarms": (cloudwatch.ALARMS, cloudwatch.FREE_ALARMS),
+             "free_dashboards": (cloudwatch.DASHBOARDS, cloudwatch.FREE_DASHBOARDS)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,7 @@ ACCOUNT_USAGE: dict[str, AccountUsage] = {
     "custom_metrics": AccountUsage("CloudWatch", "Custom metrics", "metrics", cloudwatch.METRICS, 1),
     "t_unlimited_vcpu_hours": AccountUsage("EC2", "t3 CPU credits above baseline", "vCPU-hours", CPU_CREDITS, 1),
 }
-ACCOUNT_KEYS = (*ACCOUNT_USAGE, *FREE_KEYS)
+ACCOUNT_KEYS = (*ACCOUNT_USAGE, *FREE_TIER)
 
 
 def allowed_keys(name: str) -> tuple[str, ...] | None:
@@ -82,13 +84,12 @@ def outside_components(outside: Mapping[str, Mapping[str, Decimal]]) -> list[tup
              _account(values) if name == ACCOUNT else _ingress(values)) for name, values in outside.items()]
 
 
-def apply_free_tier(lines: Iterable[tuple[str, CostLine]], outside: Mapping[str, Mapping[str, Decimal]]
-                    ) -> list[CostLine]:
+def apply_free_tier(lines: Iterable[CostLine], outside: Mapping[str, Mapping[str, Decimal]]) -> list[CostLine]:
     """The lines with the first `free_alarms` alarm lines and `free_dashboards` dashboard lines at 0 (the
     account's always-free tier, given in the usage file's `account` entry)."""
-    left = {FREE_KEYS[k]: int(v) for k, v in outside.get(ACCOUNT, {}).items() if k in FREE_KEYS}
+    left = {FREE_TIER[k][0]: int(v) for k, v in outside.get(ACCOUNT, {}).items() if k in FREE_TIER}
     out = []
-    for _, line in lines:
+    for line in lines:
         if left.get(line.price_key or "", 0) > 0 and line.quantity == 1:
             left[line.price_key or ""] -= 1
             line = replace(line, quantity=Decimal(0), monthly_usd=Decimal(0),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
@@ -281,9 +281,19 @@ def read_cur(path: Path | str, month: str, tags: dict[str, str] | None = None, b
     except READ_ERRORS as exc:
         raise ActualsError(f"{name}: cannot read the file past data row {st.rows_read}: {exc}") from None
 
+    return actuals_from_lines(acc, month, basis, name, has_amortized, "the file", st.months, st.rows_read,
+                              st.rows_used, st.excluded_untagged, st.excluded_other)
+
+
+def actuals_from_lines(acc: dict, month: str, basis: str, name: str, has_amortized: bool, where: str,
+                       months: Iterable[str], rows_read: int, rows_used: int, untagged: Decimal, other: Decimal
+                       ) -> Actuals:
+    """The month's Actuals from the summed lines (key -> [unblended, amortized, amount, special]), with the basis
+    chosen (auto: amortized when savings plans or reservations are in play and the columns exist); shared by the
+    pandas reader and the SQL engines (cur_sql.py)."""
     if not acc:
-        seen = ", ".join(sorted(m for m in st.months if m and m != "nan")) or "none"
-        raise ActualsError(f"{name}: no line items for {month} matching the filter (months in the file: {seen})")
+        seen = ", ".join(sorted(m for m in months if m and m not in ("nan", "None"))) or "none"
+        raise ActualsError(f"{name}: no line items for {month} matching the filter (months in {where}: {seen})")
     special = any(v[3] for v in acc.values())
     chosen = basis if basis != "auto" else ("amortized" if special and has_amortized else "unblended")
     lines = tuple(ActualLine(svc, ut, kind, v[1] if chosen == "amortized" else v[0], v[2], region, acct)
@@ -292,8 +302,8 @@ def read_cur(path: Path | str, month: str, tags: dict[str, str] | None = None, b
     if special and chosen == "unblended" and not has_amortized:
         warnings.append("savings plan / reservation lines present but the amortized cost columns are missing: "
                         "covered usage is shown at the on-demand rate and the commitment as an adjustment")
-    return Actuals(month, "cur", name, chosen, "usage_type", lines, st.rows_read, st.rows_used, None,
-                   st.excluded_untagged, st.excluded_other, tuple(warnings))
+    return Actuals(month, "cur", name, chosen, "usage_type", lines, rows_read, rows_used, None,
+                   untagged, other, tuple(warnings))
 
 
 class _State:

@@ -17,7 +17,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from review.model import USAGE, ZERO, ActualLine, Actuals, ActualsError, kind_of, parse_month, service_for
+from review.model import USAGE, ZERO, Actuals, ActualsError, kind_of, parse_month, service_for
 from review.sources.cur import (
     _SPECIAL,
     AMORTIZED_COLUMNS,
@@ -41,6 +41,7 @@ from review.sources.cur import (
     USAGE_TYPE,
     _amortized,
     _norm_key,
+    actuals_from_lines,
 )
 from review.sources.limits import MAX_ADJUSTED_EXPONENT, MAX_TEXT_CHARS
 
@@ -191,21 +192,5 @@ def actuals_from_groups(groups: Iterable[Mapping[str, Any]], month: str, basis: 
         if g["usage_amount"] is not None:
             slot[2] = g["usage_amount"] if slot[2] is None else slot[2] + g["usage_amount"]
         slot[3] = slot[3] or special
-    return _actuals(acc, month, basis, source_name, has_amortized, where, months, rows_read, rows_used, excluded)
-
-
-def _actuals(acc: dict, month: str, basis: str, source_name: str, has_amortized: bool, where: str, months: set[str],
-             rows_read: int, rows_used: int, excluded: dict[int, Decimal]) -> Actuals:
-    if not acc:
-        seen = ", ".join(sorted(m for m in months if m and m != "None")) or "none"
-        raise ActualsError(f"{source_name}: no line items for {month} matching the filter (months in {where}: {seen})")
-    special = any(v[3] for v in acc.values())
-    chosen = basis if basis != "auto" else ("amortized" if special and has_amortized else "unblended")
-    lines = tuple(ActualLine(svc, ut, kind, v[1] if chosen == "amortized" else v[0], v[2], region, acct)
-                  for (svc, ut, kind, region, acct), v in sorted(acc.items()))
-    warnings = []
-    if special and chosen == "unblended" and not has_amortized:
-        warnings.append("savings plan / reservation lines present but the amortized cost columns are missing: "
-                        "covered usage is shown at the on-demand rate and the commitment as an adjustment")
-    return Actuals(month, "cur", source_name, chosen, "usage_type", lines, rows_read, rows_used, None,
-                   excluded[UNTAGGED], excluded[OTHER], tuple(warnings))
+    return actuals_from_lines(acc, month, basis, source_name, has_amortized, where, months, rows_read, rows_used,
+                              excluded[UNTAGGED], excluded[OTHER])

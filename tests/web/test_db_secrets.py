@@ -2,7 +2,6 @@
 the database is unavailable (never "0 saved so far"), and no page fails."""
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -12,26 +11,15 @@ from streamlit.testing.v1 import AppTest
 from app.storage import dispose_engines, open_repository
 from app.web.components import saved as ui_saved
 from app.web.components.results import FAILURE_PREFIX
+from tests.helpers.db_urls import BAD_URLS as ALL_BAD_URLS
+from tests.helpers.db_urls import SECRET
 from tests.pg import REQUIRE_ENV, PgServer, find_pg_bin
 
 APP = str(Path(__file__).resolve().parents[2] / "app" / "web" / "streamlit_app.py")
-SECRET = "s3cretpw"   # no Markdown-special character: md_escape would hide it from a plain search
 PAGES = ("views/compare.py", "views/review.py")
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-BAD_URLS = {
-    "missing colon after the scheme": f"postgresql+psycopg//user:{SECRET}@host/db",
-    "unreachable host": f"postgresql://user:{SECRET}@127.0.0.1:{closed_port()}/db?connect_timeout=2",
-    "bad port": f"postgresql://user:{SECRET}@db.internal:notaport/db",
-    "password and a query string": f"postgresql://user:{SECRET}@127.0.0.1:{closed_port()}/db"
-                                   f"?connect_timeout=2&sslmode=bogus",
-}
+#: The malformed and unreachable URLs (the CLI test checks the rest of tests/helpers/db_urls.py's list too).
+BAD_URLS = {k: ALL_BAD_URLS[k] for k in ("missing colon after the scheme", "unreachable host", "bad port",
+                                         "password and a query string")}
 
 
 @pytest.fixture(autouse=True)

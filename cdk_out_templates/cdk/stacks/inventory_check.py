@@ -27,14 +27,13 @@ def deployed_counts(app: cdk.App) -> Counter[str]:
     return Counter(c.cfn_resource_type for c in app.node.find_all() if isinstance(c, cdk.CfnResource) and _priced(c))
 
 
-def check_inventory(app: cdk.App, expected: dict[str, int], stack: cdk.Stack) -> list[str]:
-    """Warnings (also added to `stack` as annotations) for each priced type deployed in another number."""
+def check_inventory(app: cdk.App, expected: dict[str, int], stack: cdk.Stack) -> None:
+    """A warning on `stack` (printed by `cdk synth` and `cdk deploy`) per priced type deployed in another number."""
     if not expected:
-        return []
+        return
     counts = deployed_counts(app)
     messages = [f"{kind}: the estimate priced {n}, this app deploys {counts[kind]}; the bill will differ from the "
                 "estimate (generate the bundle again from the scenario, or price it with `price-template`)"
                 for kind, n in sorted(expected.items()) if counts[kind] != n]
     for message in messages:
         cdk.Annotations.of(stack).add_warning_v2(WARNING_ID, message)
-    return messages
